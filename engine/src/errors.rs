@@ -1,0 +1,50 @@
+//! Errors a Kafka client can see, by their wire names (`Errors.java`) and exception classes.
+//!
+//! Whether an error is retriable decides whether the producer resends, which is where
+//! duplicates and reordering come from (kafka-semantics.md §A.4).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An error code a broker returns, or the client raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum KafkaError {
+    /// `NOT_ENOUGH_REPLICAS` (19): acks=all and ISR < min.insync.replicas before the append;
+    /// nothing was written.
+    NotEnoughReplicas,
+    /// `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (20): written, but ISR < min when acks were checked.
+    NotEnoughReplicasAfterAppend,
+    /// `NOT_LEADER_OR_FOLLOWER` (6): the broker does not lead this partition.
+    NotLeaderOrFollower,
+}
+
+impl KafkaError {
+    /// The Java exception the application sees.
+    pub fn exception(self) -> &'static str {
+        match self {
+            KafkaError::NotEnoughReplicas => "NotEnoughReplicasException",
+            KafkaError::NotEnoughReplicasAfterAppend => "NotEnoughReplicasAfterAppendException",
+            KafkaError::NotLeaderOrFollower => "NotLeaderOrFollowerException",
+        }
+    }
+
+    /// Whether the class extends `RetriableException`.
+    pub fn is_retriable(self) -> bool {
+        match self {
+            KafkaError::NotEnoughReplicas
+            | KafkaError::NotEnoughReplicasAfterAppend
+            | KafkaError::NotLeaderOrFollower => true,
+        }
+    }
+}
+
+impl fmt::Display for KafkaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KafkaError::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
+            KafkaError::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+            KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+        })
+    }
+}

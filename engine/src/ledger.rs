@@ -1,0 +1,417 @@
+//! The ledger: each record's fate, read from the trace, and the anomalies Jepsen would name.
+//!
+//! Per record: when it was sent, what the producer's callback said, every log position it
+//! held on every replica, and how many copies the partition's log holds at the end (the
+//! final leader's log). Anomalies: a *lost acknowledged write* (acknowledged, not in the
+//! log), a *duplicate* (in the log more than once), a *reorder* (in the log before a record
+//! the same producer sent earlier to the same partition).
+
+use crate::errors::KafkaError;
+use crate::ids::{BrokerId, Offset, PartitionId, RecordId};
+use crate::time::SimTime;
+use crate::trace::{EventKind, Trace};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The kinds of anomaly the checker finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    /// The producer was told the write succeeded, and the log does not hold it.
+    LostAcknowledgedWrite,
+    /// The log holds the record more than once.
+    Duplicate,
+    /// The log holds the record before one the producer sent earlier to that partition.
+    Reorder,
+}
+
+impl fmt::Display for AnomalyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AnomalyKind::LostAcknowledgedWrite => "lost acknowledged write",
+            AnomalyKind::Duplicate => "duplicate",
+            AnomalyKind::Reorder => "reorder",
+        })
+    }
+}
+
+/// One anomaly, with the trace event that shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Anomaly {
+    /// What went wrong.
+    pub kind: AnomalyKind,
+    /// Which record.
+    pub record: RecordId,
+    /// Index in the trace of the event that shows it (the acknowledgement, or the copy).
+    pub event: usize,
+}
+
+/// What the producer's callback reported for a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ProduceOutcome {
+    /// Not sent yet, or no answer before the run ended.
+    Pending,
+    /// Success; `offset` is none for acks=0.
+    Acknowledged {
+        /// When the callback fired.
+        at: SimTime,
+        /// The offset reported.
+        offset: Option<Offset>,
+    },
+    /// The callback got an error.
+    Failed {
+        /// When.
+        at: SimTime,
+        /// Which error.
+        error: KafkaError,
+    },
+}
+
+/// Where a record was appended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Placement {
+    /// Replica.
+    pub broker: BrokerId,
+    /// Offset.
+    pub offset: Offset,
+    /// When.
+    pub at: SimTime,
+}
+
+/// One record's fate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordFate {
+    /// The record.
+    pub record: RecordId,
+    /// Its partition.
+    pub partition: PartitionId,
+    /// When the application sent it.
+    pub sent_at: SimTime,
+    /// What the callback said.
+    pub outcome: ProduceOutcome,
+    /// Every append of it, on every replica.
+    pub placements: Vec<Placement>,
+    /// Copies in the partition's log at the end.
+    pub copies: u32,
+}
+
+/// The overall delivery guarantee this run showed, producer to log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Nothing lost, nothing duplicated.
+    ExactlyOnce,
+    /// Duplicates, nothing lost.
+    AtLeastOnce,
+    /// Losses, no duplicates.
+    AtMostOnce,
+    /// Both losses and duplicates.
+    NoGuarantee,
+}
+
+impl fmt::Display for Delivery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Delivery::ExactlyOnce => "exactly-once",
+            Delivery::AtLeastOnce => "at-least-once",
+            Delivery::AtMostOnce => "at-most-once",
+            Delivery::NoGuarantee => "no guarantee",
+        })
+    }
+}
+
+/// Every record's fate and the anomalies of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ledger {
+    /// Per record, in send order.
+    pub records: Vec<RecordFate>,
+    /// Anomalies, by record then kind.
+    pub anomalies: Vec<Anomaly>,
+}
+
+impl Ledger {
+    /// Reads a trace.
+    pub fn from_trace(trace: &Trace) -> Ledger {
+        let mut fates: BTreeMap<RecordId, RecordFate> = BTreeMap::new();
+        let mut ack_event: BTreeMap<RecordId, usize> = BTreeMap::new();
+        let mut leaders: BTreeMap<PartitionId, BrokerId> = BTreeMap::new();
+        // (broker, partition) -> the log as the trace built it, with the event of each append.
+        let mut logs: BTreeMap<(BrokerId, PartitionId), Vec<(RecordId, usize)>> = BTreeMap::new();
+        for (index, e) in trace.events.iter().enumerate() {
+            match &e.kind {
+                EventKind::PartitionCreated {
+                    partition, leader, ..
+                } => {
+                    leaders.insert(*partition, *leader);
+                }
+                EventKind::RecordSent { record, partition } => {
+                    fates.insert(
+                        *record,
+                        RecordFate {
+                            record: *record,
+                            partition: *partition,
+                            sent_at: e.time,
+                            outcome: ProduceOutcome::Pending,
+                            placements: Vec::new(),
+                            copies: 0,
+                        },
+                    );
+                }
+                EventKind::RecordAppended {
+                    partition,
+                    offset,
+                    record,
+                    ..
+                } => {
+                    if let crate::ids::NodeId::Broker(broker) = e.node {
+                        logs.entry((broker, *partition))
+                            .or_default()
+                            .push((*record, index));
+                        if let Some(f) = fates.get_mut(record) {
+                            f.placements.push(Placement {
+                                broker,
+                                offset: *offset,
+                                at: e.time,
+                            });
+                        }
+                    }
+                }
+                EventKind::ProduceAcknowledged { record, offset, .. } => {
+                    if let Some(f) = fates.get_mut(record) {
+                        f.outcome = ProduceOutcome::Acknowledged {
+                            at: e.time,
+                            offset: *offset,
+                        };
+                        ack_event.insert(*record, index);
+                    }
+                }
+                EventKind::ProduceFailed { record, error, .. } => {
+                    if let Some(f) = fates.get_mut(record) {
+                        f.outcome = ProduceOutcome::Failed {
+                            at: e.time,
+                            error: *error,
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut anomalies = Vec::new();
+        for (partition, leader) in &leaders {
+            let log = logs
+                .get(&(*leader, *partition))
+                .map_or(&[][..], Vec::as_slice);
+            check_partition_log(log, &mut fates, &mut anomalies);
+        }
+        for fate in fates.values() {
+            if fate.copies == 0 && matches!(fate.outcome, ProduceOutcome::Acknowledged { .. }) {
+                let event = ack_event.get(&fate.record).copied().unwrap_or(0);
+                anomalies.push(Anomaly {
+                    kind: AnomalyKind::LostAcknowledgedWrite,
+                    record: fate.record,
+                    event,
+                });
+            }
+        }
+        anomalies.sort_by_key(|a| (a.record, a.kind));
+        Ledger {
+            records: fates.into_values().collect(),
+            anomalies,
+        }
+    }
+
+    /// The kinds of anomaly found, each once, in a fixed order.
+    pub fn anomaly_kinds(&self) -> Vec<AnomalyKind> {
+        let mut kinds: Vec<AnomalyKind> = self.anomalies.iter().map(|a| a.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// Records whose callback reported success.
+    pub fn acknowledged(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| matches!(r.outcome, ProduceOutcome::Acknowledged { .. }))
+            .count()
+    }
+
+    /// Records whose callback reported an error.
+    pub fn failed(&self) -> usize {
+        self.records
+            .iter()
+            .filter(|r| matches!(r.outcome, ProduceOutcome::Failed { .. }))
+            .count()
+    }
+
+    /// How many anomalies of `kind`.
+    pub fn count(&self, kind: AnomalyKind) -> usize {
+        self.anomalies.iter().filter(|a| a.kind == kind).count()
+    }
+
+    /// The guarantee observed, producer to log.
+    pub fn delivery(&self) -> Delivery {
+        let lost = self.count(AnomalyKind::LostAcknowledgedWrite) > 0;
+        let duplicated = self.count(AnomalyKind::Duplicate) > 0;
+        match (lost, duplicated) {
+            (false, false) => Delivery::ExactlyOnce,
+            (false, true) => Delivery::AtLeastOnce,
+            (true, false) => Delivery::AtMostOnce,
+            (true, true) => Delivery::NoGuarantee,
+        }
+    }
+}
+
+/// Counts copies and finds duplicates and reorders in one partition's final log.
+fn check_partition_log(
+    log: &[(RecordId, usize)],
+    fates: &mut BTreeMap<RecordId, RecordFate>,
+    anomalies: &mut Vec<Anomaly>,
+) {
+    let mut highest_seen: Option<RecordId> = None;
+    for &(record, event) in log {
+        let Some(fate) = fates.get_mut(&record) else {
+            continue;
+        };
+        fate.copies += 1;
+        if fate.copies == 2 {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::Duplicate,
+                record,
+                event,
+            });
+        }
+        if fate.copies > 1 {
+            continue;
+        }
+        match highest_seen {
+            // One producer sends records in id order, so a smaller id after a larger one
+            // means the log put a later send first.
+            Some(h) if record < h => anomalies.push(Anomaly {
+                kind: AnomalyKind::Reorder,
+                record,
+                event,
+            }),
+            _ => highest_seen = Some(record),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{LeaderEpoch, NodeId};
+    use crate::trace::TraceEvent;
+
+    const P: PartitionId = PartitionId(0);
+    const L: BrokerId = BrokerId(0);
+
+    fn at(time: u64, node: NodeId, kind: EventKind) -> TraceEvent {
+        TraceEvent {
+            time: SimTime(time),
+            node,
+            kind,
+        }
+    }
+    fn created() -> TraceEvent {
+        at(
+            0,
+            NodeId::Controller,
+            EventKind::PartitionCreated {
+                partition: P,
+                replicas: vec![L],
+                leader: L,
+                leader_epoch: LeaderEpoch(0),
+            },
+        )
+    }
+    fn sent(r: u32) -> TraceEvent {
+        at(
+            1,
+            NodeId::Producer(0),
+            EventKind::RecordSent {
+                record: RecordId(r),
+                partition: P,
+            },
+        )
+    }
+    fn appended(r: u32, offset: u64) -> TraceEvent {
+        at(
+            2,
+            NodeId::Broker(L),
+            EventKind::RecordAppended {
+                partition: P,
+                offset: Offset(offset),
+                record: RecordId(r),
+                leader_epoch: LeaderEpoch(0),
+            },
+        )
+    }
+    fn acked(r: u32, offset: u64) -> TraceEvent {
+        at(
+            3,
+            NodeId::Producer(0),
+            EventKind::ProduceAcknowledged {
+                record: RecordId(r),
+                partition: P,
+                offset: Some(Offset(offset)),
+            },
+        )
+    }
+
+    #[test]
+    fn clean_log_is_exactly_once() {
+        let trace = Trace {
+            events: vec![created(), sent(0), appended(0, 0), acked(0, 0)],
+        };
+        let ledger = Ledger::from_trace(&trace);
+        assert!(ledger.anomalies.is_empty());
+        assert_eq!(ledger.delivery(), Delivery::ExactlyOnce);
+        assert_eq!(ledger.records[0].copies, 1);
+    }
+
+    #[test]
+    fn acknowledged_but_absent_is_a_lost_write() {
+        let trace = Trace {
+            events: vec![created(), sent(0), acked(0, 0)],
+        };
+        let ledger = Ledger::from_trace(&trace);
+        assert_eq!(
+            ledger.anomaly_kinds(),
+            vec![AnomalyKind::LostAcknowledgedWrite]
+        );
+        assert_eq!(ledger.anomalies[0].event, 2, "links to the acknowledgement");
+        assert_eq!(ledger.delivery(), Delivery::AtMostOnce);
+    }
+
+    #[test]
+    fn two_copies_are_a_duplicate() {
+        let trace = Trace {
+            events: vec![created(), sent(0), appended(0, 0), appended(0, 1)],
+        };
+        let ledger = Ledger::from_trace(&trace);
+        assert_eq!(ledger.anomaly_kinds(), vec![AnomalyKind::Duplicate]);
+        assert_eq!(ledger.anomalies[0].event, 3, "links to the second copy");
+        assert_eq!(ledger.delivery(), Delivery::AtLeastOnce);
+    }
+
+    #[test]
+    fn a_later_send_first_in_the_log_is_a_reorder() {
+        let trace = Trace {
+            events: vec![created(), sent(0), sent(1), appended(1, 0), appended(0, 1)],
+        };
+        let ledger = Ledger::from_trace(&trace);
+        assert_eq!(ledger.anomaly_kinds(), vec![AnomalyKind::Reorder]);
+        assert_eq!(ledger.anomalies[0].record, RecordId(0));
+    }
+
+    #[test]
+    fn unacknowledged_and_absent_is_not_an_anomaly() {
+        let trace = Trace {
+            events: vec![created(), sent(0)],
+        };
+        assert!(Ledger::from_trace(&trace).anomalies.is_empty());
+    }
+}

@@ -1,0 +1,26 @@
+//! Limits on everything that drives work ("put a limit on everything", TigerStyle).
+//!
+//! They bound a run's memory and time so an untrusted scenario cannot freeze a browser tab.
+
+/// Largest scenario text accepted, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 256 * 1024;
+/// Longest name (scenario, topic), in bytes.
+pub const MAX_NAME_BYTES: u64 = 200;
+/// Longest description, in bytes.
+pub const MAX_TEXT_BYTES: u64 = 4_000;
+/// Most brokers in a cluster.
+pub const MAX_BROKERS: u64 = 9;
+/// Most partitions of the topic.
+pub const MAX_PARTITIONS: u64 = 64;
+/// Most records one producer sends.
+pub const MAX_RECORDS: u64 = 20_000;
+/// Longest simulated run: ten minutes.
+pub const MAX_DURATION_MS: u64 = 600_000;
+/// Longest interval or wait config, in milliseconds.
+pub const MAX_INTERVAL_MS: u64 = 60_000;
+/// Largest `min.insync.replicas` accepted (Kafka accepts more than the replica count).
+pub const MAX_MIN_ISR: u64 = 100;
+/// Largest one-way latency: ten seconds.
+pub const MAX_LATENCY_US: u64 = 10_000_000;
+/// Most events one run may handle before it stops and says so in the trace.
+pub const MAX_EVENTS: u64 = 2_000_000;

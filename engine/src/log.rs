@@ -1,0 +1,81 @@
+//! A replica's log of one partition: dense offsets from 0, each record with its epoch.
+//!
+//! The log end offset (LEO) is the offset the next record will get (`UnifiedLog.logEndOffset`).
+
+use crate::ids::{LeaderEpoch, Offset, RecordId};
+use crate::message::LogRecord;
+
+/// One replica's log of one partition.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Log {
+    records: Vec<LogRecord>,
+}
+
+impl Log {
+    /// The offset the next appended record gets.
+    pub fn log_end_offset(&self) -> Offset {
+        Offset(self.records.len() as u64)
+    }
+
+    /// Appends a record at the log end offset and returns where it landed.
+    pub fn append(&mut self, record: RecordId, leader_epoch: LeaderEpoch) -> LogRecord {
+        let entry = LogRecord {
+            offset: self.log_end_offset(),
+            record,
+            leader_epoch,
+        };
+        self.records.push(entry);
+        entry
+    }
+
+    /// Appends a record copied from the leader; it must land at the offset the leader gave it.
+    pub fn append_replicated(&mut self, entry: LogRecord) -> bool {
+        if entry.offset != self.log_end_offset() {
+            return false;
+        }
+        self.records.push(entry);
+        true
+    }
+
+    /// The records from `from` to the end (empty if `from` is at or past the end).
+    pub fn read_from(&self, from: Offset) -> &[LogRecord] {
+        let start = usize::try_from(from.0)
+            .unwrap_or(usize::MAX)
+            .min(self.records.len());
+        &self.records[start..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_dense_from_zero() {
+        let mut log = Log::default();
+        assert_eq!(log.append(RecordId(7), LeaderEpoch(0)).offset, Offset(0));
+        assert_eq!(log.append(RecordId(8), LeaderEpoch(0)).offset, Offset(1));
+        assert_eq!(log.log_end_offset(), Offset(2));
+    }
+
+    #[test]
+    fn replicated_record_must_land_at_the_leaders_offset() {
+        let mut log = Log::default();
+        let gap = LogRecord {
+            offset: Offset(3),
+            record: RecordId(1),
+            leader_epoch: LeaderEpoch(0),
+        };
+        assert!(!log.append_replicated(gap));
+        assert_eq!(log.log_end_offset(), Offset(0));
+    }
+
+    #[test]
+    fn read_from_past_the_end_is_empty() {
+        let mut log = Log::default();
+        log.append(RecordId(0), LeaderEpoch(0));
+        assert_eq!(log.read_from(Offset(1)).len(), 0);
+        assert_eq!(log.read_from(Offset(99)).len(), 0);
+        assert_eq!(log.read_from(Offset(0)).len(), 1);
+    }
+}

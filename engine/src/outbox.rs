@@ -1,0 +1,77 @@
+//! What a node does in response to an event: emit facts, send messages, set timers.
+//!
+//! Nodes never touch the clock, the RNG or the queue (stateright's actor model): they push
+//! commands here, and the simulator applies them in order, deciding when messages arrive.
+
+use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
+use crate::message::Message;
+use crate::time::SimTime;
+use crate::trace::EventKind;
+
+/// A timer a node asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// The application's next `send()` is due.
+    ProducerSend {
+        /// The record to send.
+        record: RecordId,
+    },
+    /// A leader has held a follower's empty fetch for `replica.fetch.wait.max.ms`.
+    FetchWaitExpired {
+        /// The partition fetched.
+        partition: PartitionId,
+        /// The follower waiting.
+        follower: BrokerId,
+        /// Which parked fetch this timer belongs to (a later one supersedes it).
+        fetch: u64,
+    },
+}
+
+/// A node's instruction to the simulator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Record a fact in the trace.
+    Emit(EventKind),
+    /// Send a message to another node.
+    Send {
+        /// Receiver.
+        to: NodeId,
+        /// The message.
+        message: Message,
+    },
+    /// Call the node back at `at`.
+    SetTimer {
+        /// When.
+        at: SimTime,
+        /// Which timer.
+        timer: Timer,
+    },
+}
+
+/// The commands one handler produced, in order.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    commands: Vec<Command>,
+}
+
+impl Outbox {
+    /// Records a fact.
+    pub fn emit(&mut self, kind: EventKind) {
+        self.commands.push(Command::Emit(kind));
+    }
+
+    /// Sends a message.
+    pub fn send(&mut self, to: NodeId, message: Message) {
+        self.commands.push(Command::Send { to, message });
+    }
+
+    /// Sets a timer.
+    pub fn set_timer(&mut self, at: SimTime, timer: Timer) {
+        self.commands.push(Command::SetTimer { at, timer });
+    }
+
+    /// Takes the commands, leaving the outbox empty for reuse.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Command> {
+        self.commands.drain(..)
+    }
+}

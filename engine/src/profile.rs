@@ -1,0 +1,130 @@
+//! Kafka version profiles: which defaults and rules apply.
+//!
+//! A scenario names the Kafka version it runs on; every config it leaves unset takes that
+//! version's default. Defaults and their history come from `kafka-semantics.md` §A:
+//! `acks` became `all` in 3.0 (KIP-679); the high watermark stopped advancing while the ISR
+//! is below `min.insync.replicas` in 3.7 (KAFKA-15583).
+
+use crate::acks::Acks;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The Kafka release whose defaults and rules a scenario follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum KafkaVersion {
+    /// 0.10.x: ZooKeeper, acks=1, unclean election on, high-watermark truncation.
+    #[serde(rename = "0.10")]
+    V0_10,
+    /// 2.8: acks=1 still the default; epoch-based truncation (KIP-101/279/320).
+    #[serde(rename = "2.8")]
+    V2_8,
+    /// 3.9: acks=all and idempotence by default; HW frozen under min ISR (3.7+).
+    #[serde(rename = "3.9")]
+    V3_9,
+    /// 4.0: KRaft only, `linger.ms=5`; current.
+    #[default]
+    #[serde(rename = "4.0")]
+    V4_0,
+}
+
+impl KafkaVersion {
+    /// Every profile, oldest first.
+    pub const ALL: [KafkaVersion; 4] = [
+        KafkaVersion::V0_10,
+        KafkaVersion::V2_8,
+        KafkaVersion::V3_9,
+        KafkaVersion::V4_0,
+    ];
+
+    /// The defaults of this version for the configs the engine models.
+    pub fn defaults(self) -> Defaults {
+        let modern = self >= KafkaVersion::V3_9;
+        Defaults {
+            acks: if modern { Acks::All } else { Acks::Leader },
+            min_insync_replicas: 1,
+            replica_fetch_wait_max_ms: 500,
+            high_watermark_frozen_below_min_isr: modern,
+        }
+    }
+}
+
+impl fmt::Display for KafkaVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KafkaVersion::V0_10 => "0.10",
+            KafkaVersion::V2_8 => "2.8",
+            KafkaVersion::V3_9 => "3.9",
+            KafkaVersion::V4_0 => "4.0",
+        })
+    }
+}
+
+/// A version's defaults and behaviour switches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Defaults {
+    /// Producer `acks`.
+    pub acks: Acks,
+    /// Broker/topic `min.insync.replicas`.
+    pub min_insync_replicas: u32,
+    /// Broker `replica.fetch.wait.max.ms`: how long a leader holds an empty follower fetch.
+    pub replica_fetch_wait_max_ms: u64,
+    /// 3.7+ (KAFKA-15583): the HW does not advance while the ISR is below min ISR.
+    pub high_watermark_frozen_below_min_isr: bool,
+}
+
+/// A config's value and where it came from, so the app can show what was changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Setting<T> {
+    /// The value in force.
+    pub value: T,
+    /// True when the scenario set it; false when it is the profile's default.
+    pub explicit: bool,
+}
+
+impl<T: Copy> Setting<T> {
+    /// The scenario's value if it set one, else the profile's default.
+    pub fn resolve(explicit: Option<T>, default: T) -> Setting<T> {
+        match explicit {
+            Some(value) => Setting {
+                value,
+                explicit: true,
+            },
+            None => Setting {
+                value: default,
+                explicit: false,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acks_default_changed_to_all_in_3_0() {
+        assert_eq!(KafkaVersion::V2_8.defaults().acks, Acks::Leader);
+        assert_eq!(KafkaVersion::V3_9.defaults().acks, Acks::All);
+        assert_eq!(KafkaVersion::V4_0.defaults().acks, Acks::All);
+    }
+
+    #[test]
+    fn explicit_setting_wins_over_default() {
+        let s = Setting::resolve(Some(Acks::Leader), Acks::All);
+        assert_eq!(
+            s,
+            Setting {
+                value: Acks::Leader,
+                explicit: true
+            }
+        );
+        let d = Setting::resolve(None, Acks::All);
+        assert_eq!(
+            d,
+            Setting {
+                value: Acks::All,
+                explicit: false
+            }
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The scenario: everything a run depends on, as data (serde, JSON).
+//!
+//! Configs use Kafka's own dotted names (`min.insync.replicas`, `acks`) so a scenario reads
+//! like a `server.properties` / `producer.properties` pair. A config left out takes the
+//! default of the scenario's `kafka_version` (see [`crate::profile`]). A scenario from a URL
+//! or a file is untrusted: [`Scenario::from_json`] caps its size and validates every field.
+
+use crate::acks::Acks;
+use crate::ids::PartitionId;
+use crate::ledger::AnomalyKind;
+use crate::profile::{KafkaVersion, Setting};
+use serde::{Deserialize, Serialize};
+
+/// A complete, replayable experiment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short title, shown in the app.
+    pub name: String,
+    /// What the scenario shows, in a sentence or two.
+    #[serde(default)]
+    pub description: String,
+    /// The seed every random choice of the run derives from.
+    #[serde(default)]
+    pub seed: u64,
+    /// The Kafka release whose defaults and rules apply.
+    #[serde(default)]
+    pub kafka_version: KafkaVersion,
+    /// How long to simulate, in milliseconds.
+    pub duration_ms: u64,
+    /// The brokers and their configs.
+    pub cluster: ClusterSpec,
+    /// The one topic the producer writes to.
+    pub topic: TopicSpec,
+    /// The producing application.
+    pub producer: ProducerSpec,
+    /// Latency of every link.
+    #[serde(default)]
+    pub network: NetworkSpec,
+    /// The outcome the engine must produce (presets carry one; tests check it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expectation>,
+}
+
+/// The brokers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    /// How many brokers, numbered `0..brokers`.
+    pub brokers: u32,
+    /// Broker configs, by Kafka name; unset ones take the profile's default.
+    #[serde(default)]
+    pub configs: BrokerConfigs,
+}
+
+/// Broker (and topic-level) configs the engine models.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerConfigs {
+    /// `min.insync.replicas`.
+    #[serde(
+        rename = "min.insync.replicas",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_insync_replicas: Option<u32>,
+    /// `replica.fetch.wait.max.ms`.
+    #[serde(
+        rename = "replica.fetch.wait.max.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_fetch_wait_max_ms: Option<u64>,
+}
+
+/// The topic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    /// Topic name.
+    pub name: String,
+    /// Number of partitions.
+    pub partitions: u32,
+    /// `replication.factor`.
+    pub replication_factor: u32,
+}
+
+/// The producing application and its `KafkaProducer` configs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerSpec {
+    /// How many records the application sends.
+    pub records: u32,
+    /// When the first send happens, in milliseconds.
+    #[serde(default)]
+    pub start_ms: u64,
+    /// Gap between two sends, in milliseconds.
+    pub interval_ms: u64,
+    /// Producer configs, by Kafka name.
+    #[serde(default)]
+    pub configs: ProducerConfigs,
+}
+
+/// Producer configs the engine models.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerConfigs {
+    /// `acks`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acks: Option<Acks>,
+}
+
+/// One-way latency of every link: uniform in `[latency_us_min, latency_us_max]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    /// Smallest one-way latency, in microseconds.
+    pub latency_us_min: u64,
+    /// Largest one-way latency, in microseconds.
+    pub latency_us_max: u64,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        NetworkSpec {
+            latency_us_min: 500,
+            latency_us_max: 2_000,
+        }
+    }
+}
+
+/// What a preset promises: the anomalies its run shows, and optionally some counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// Exactly the kinds of anomaly the run must show (empty: a safe run).
+    pub anomalies: Vec<AnomalyKind>,
+    /// How many records the producer must see acknowledged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<u32>,
+}
+
+/// The configs in force for a run: each value with whether the scenario set it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EffectiveConfig {
+    /// Producer `acks`.
+    pub acks: Setting<Acks>,
+    /// `min.insync.replicas`.
+    pub min_insync_replicas: Setting<u32>,
+    /// `replica.fetch.wait.max.ms`.
+    pub replica_fetch_wait_max_ms: Setting<u64>,
+    /// Whether the HW freezes while ISR < min ISR (a rule of the version, not a config).
+    pub high_watermark_frozen_below_min_isr: bool,
+}
+
+impl Scenario {
+    /// The configs in force: the scenario's values over the profile's defaults.
+    pub fn effective_config(&self) -> EffectiveConfig {
+        let d = self.kafka_version.defaults();
+        let b = &self.cluster.configs;
+        EffectiveConfig {
+            acks: Setting::resolve(self.producer.configs.acks, d.acks),
+            min_insync_replicas: Setting::resolve(b.min_insync_replicas, d.min_insync_replicas),
+            replica_fetch_wait_max_ms: Setting::resolve(
+                b.replica_fetch_wait_max_ms,
+                d.replica_fetch_wait_max_ms,
+            ),
+            high_watermark_frozen_below_min_isr: d.high_watermark_frozen_below_min_isr,
+        }
+    }
+
+    /// The replicas of `partition`, preferred leader first: Kafka's round-robin assignment
+    /// (rack-unaware), starting at broker 0 so the layout is the same in every run.
+    pub fn replicas_of(&self, partition: PartitionId) -> Vec<crate::ids::BrokerId> {
+        let n = self.cluster.brokers.max(1);
+        (0..self.topic.replication_factor)
+            .map(|i| crate::ids::BrokerId((partition.0 + i) % n))
+            .collect()
+    }
+
+    /// The partitions of the topic.
+    pub fn partitions(&self) -> impl Iterator<Item = PartitionId> + use<> {
+        (0..self.topic.partitions).map(PartitionId)
+    }
+}

@@ -1,0 +1,235 @@
+//! The trace: every fact of a run, in order. The app draws it; the ledger reads it.
+//!
+//! Events are facts (`RecordAppended`), never commands. Network messages carry their send
+//! and delivery times so a view can place them in flight. `to_text` prints one fixed-column
+//! line per event (the golden-file format); `digest` hashes that text, so "same scenario and
+//! seed, same trace" can be checked across native and wasm runs.
+
+use crate::errors::KafkaError;
+use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
+use crate::message::Message;
+use crate::time::SimTime;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fmt::{self, Write as _};
+
+/// One fact, when it happened and on which node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEvent {
+    /// When.
+    pub time: SimTime,
+    /// Where.
+    pub node: NodeId,
+    /// What.
+    pub kind: EventKind,
+}
+
+/// The facts a run records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The topic's partition exists with these replicas; `leader` leads it at `leader_epoch`.
+    PartitionCreated {
+        /// The partition.
+        partition: PartitionId,
+        /// Its replicas, preferred leader first.
+        replicas: Vec<BrokerId>,
+        /// Its first leader.
+        leader: BrokerId,
+        /// Its first leader epoch.
+        leader_epoch: LeaderEpoch,
+    },
+    /// The application called `send()` for a record.
+    RecordSent {
+        /// The record.
+        record: RecordId,
+        /// The partition the partitioner chose.
+        partition: PartitionId,
+    },
+    /// A message left `node` for `to`; it arrives at `deliver_at`.
+    MessageSent {
+        /// The message's number.
+        message: MessageId,
+        /// Receiver.
+        to: NodeId,
+        /// Arrival time.
+        deliver_at: SimTime,
+        /// The message itself.
+        body: Message,
+    },
+    /// A message from `from` arrived at `node`.
+    MessageDelivered {
+        /// The message's number.
+        message: MessageId,
+        /// Sender.
+        from: NodeId,
+    },
+    /// A replica on `node` appended a record to its log.
+    RecordAppended {
+        /// Partition.
+        partition: PartitionId,
+        /// Offset it was appended at.
+        offset: Offset,
+        /// Which record.
+        record: RecordId,
+        /// Epoch of the batch.
+        leader_epoch: LeaderEpoch,
+    },
+    /// A replica's high watermark changed.
+    HighWatermarkUpdated {
+        /// Partition.
+        partition: PartitionId,
+        /// The new high watermark.
+        high_watermark: Offset,
+    },
+    /// The producer's callback reported success (`offset` is none for acks=0, which Kafka
+    /// reports as -1).
+    ProduceAcknowledged {
+        /// The record.
+        record: RecordId,
+        /// Its partition.
+        partition: PartitionId,
+        /// Offset the leader gave it.
+        offset: Option<Offset>,
+    },
+    /// The producer's callback reported an error.
+    ProduceFailed {
+        /// The record.
+        record: RecordId,
+        /// Its partition.
+        partition: PartitionId,
+        /// The error.
+        error: KafkaError,
+    },
+    /// The run handled its maximum number of events and stopped early.
+    EventLimitReached {
+        /// Events handled.
+        events: u64,
+    },
+}
+
+impl EventKind {
+    /// The event's name, as shown in the trace.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::PartitionCreated { .. } => "PartitionCreated",
+            EventKind::RecordSent { .. } => "RecordSent",
+            EventKind::MessageSent { .. } => "MessageSent",
+            EventKind::MessageDelivered { .. } => "MessageDelivered",
+            EventKind::RecordAppended { .. } => "RecordAppended",
+            EventKind::HighWatermarkUpdated { .. } => "HighWatermarkUpdated",
+            EventKind::ProduceAcknowledged { .. } => "ProduceAcknowledged",
+            EventKind::ProduceFailed { .. } => "ProduceFailed",
+            EventKind::EventLimitReached { .. } => "EventLimitReached",
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    /// The event's details after its name, `key=value` separated by spaces.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EventKind::PartitionCreated {
+                partition,
+                replicas,
+                leader,
+                leader_epoch,
+            } => {
+                let list: Vec<String> = replicas.iter().map(ToString::to_string).collect();
+                write!(
+                    f,
+                    "{partition} replicas=[{}] leader={leader} epoch={leader_epoch}",
+                    list.join(",")
+                )
+            }
+            EventKind::RecordSent { record, partition } => write!(f, "{record} to {partition}"),
+            EventKind::MessageSent {
+                message,
+                to,
+                deliver_at,
+                body,
+            } => {
+                write!(f, "{message} to={to} arrives={deliver_at} {body}")
+            }
+            EventKind::MessageDelivered { message, from } => write!(f, "{message} from={from}"),
+            EventKind::RecordAppended {
+                partition,
+                offset,
+                record,
+                leader_epoch,
+            } => {
+                write!(
+                    f,
+                    "{partition} offset={offset} {record} epoch={leader_epoch}"
+                )
+            }
+            EventKind::HighWatermarkUpdated {
+                partition,
+                high_watermark,
+            } => {
+                write!(f, "{partition} hw={high_watermark}")
+            }
+            EventKind::ProduceAcknowledged {
+                record,
+                partition,
+                offset,
+            } => match offset {
+                Some(o) => write!(f, "{record} {partition} offset={o}"),
+                None => write!(f, "{record} {partition} offset=-1 (acks=0)"),
+            },
+            EventKind::ProduceFailed {
+                record,
+                partition,
+                error,
+            } => {
+                write!(f, "{record} {partition} {error} ({})", error.exception())
+            }
+            EventKind::EventLimitReached { events } => write!(f, "after {events} events"),
+        }
+    }
+}
+
+/// A whole run's facts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// Every event, in the order it happened.
+    pub events: Vec<TraceEvent>,
+}
+
+impl Trace {
+    /// One line per event: time (µs, right-aligned), node, event name, details.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(self.events.len() * 64);
+        for e in &self.events {
+            // Writing to a String cannot fail.
+            let _ = writeln!(
+                out,
+                "{:>12} {:<4} {:<20} {}",
+                e.time.as_us(),
+                e.node.to_string(),
+                e.kind.name(),
+                e.kind
+            );
+        }
+        out
+    }
+
+    /// SHA-256 of [`Trace::to_text`], in hex: equal digests mean byte-identical traces.
+    pub fn digest(&self) -> String {
+        let hash = Sha256::digest(self.to_text().as_bytes());
+        hash.iter().fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+
+    /// How many events happened at or before `time` (the index of the first later event).
+    pub fn events_until(&self, time: SimTime) -> usize {
+        self.events.partition_point(|e| e.time <= time)
+    }
+
+    /// When the last event happened.
+    pub fn end_time(&self) -> SimTime {
+        self.events.last().map_or(SimTime::ZERO, |e| e.time)
+    }
+}

@@ -1,0 +1,169 @@
+//! The cluster as it stood at one moment of a run, folded from the trace.
+//!
+//! The app never simulates: it asks for the view at the play position and draws it. Folding
+//! is pure and cheap, so scrubbing backwards costs the same as playing forwards.
+
+use crate::ids::{BrokerId, MessageId, NodeId, Offset, PartitionId, RecordId};
+use crate::message::LogRecord;
+use crate::time::SimTime;
+use crate::trace::{EventKind, Trace};
+use std::collections::BTreeMap;
+
+/// The whole cluster at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterView {
+    /// The moment.
+    pub time: SimTime,
+    /// How many trace events have happened by then.
+    pub applied: usize,
+    /// Every broker, in id order.
+    pub brokers: Vec<BrokerView>,
+    /// Messages on the wire at that moment.
+    pub in_flight: Vec<InFlight>,
+    /// Records the application has sent.
+    pub sent: usize,
+    /// Records whose callback reported success.
+    pub acknowledged: usize,
+    /// Records whose callback reported an error.
+    pub failed: usize,
+}
+
+/// One broker and its replicas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokerView {
+    /// Its id.
+    pub id: BrokerId,
+    /// Its replicas, by partition.
+    pub replicas: Vec<ReplicaView>,
+}
+
+/// One replica of one partition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaView {
+    /// The partition.
+    pub partition: PartitionId,
+    /// Whether this replica leads the partition.
+    pub is_leader: bool,
+    /// The log.
+    pub log: Vec<LogRecord>,
+    /// Its high watermark.
+    pub high_watermark: Offset,
+}
+
+impl ReplicaView {
+    /// The log end offset.
+    pub fn log_end_offset(&self) -> Offset {
+        Offset(self.log.len() as u64)
+    }
+}
+
+/// A message between its send and its delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlight {
+    /// Its number.
+    pub message: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When it left.
+    pub sent_at: SimTime,
+    /// When it arrives.
+    pub deliver_at: SimTime,
+    /// The RPC name.
+    pub name: &'static str,
+    /// Records it carries.
+    pub records: Vec<RecordId>,
+}
+
+impl ClusterView {
+    /// The cluster of `brokers` brokers after every event at or before `time`.
+    pub fn at(trace: &Trace, brokers: u32, time: SimTime) -> ClusterView {
+        let applied = trace.events_until(time);
+        let mut replicas: BTreeMap<(BrokerId, PartitionId), ReplicaView> = BTreeMap::new();
+        let mut view = ClusterView {
+            time,
+            applied,
+            ..ClusterView::default()
+        };
+        for e in &trace.events[..applied] {
+            let broker = match e.node {
+                NodeId::Broker(b) => Some(b),
+                _ => None,
+            };
+            match &e.kind {
+                EventKind::PartitionCreated {
+                    partition,
+                    replicas: set,
+                    leader,
+                    ..
+                } => {
+                    for b in set {
+                        replicas.insert(
+                            (*b, *partition),
+                            ReplicaView {
+                                partition: *partition,
+                                is_leader: b == leader,
+                                log: Vec::new(),
+                                high_watermark: Offset(0),
+                            },
+                        );
+                    }
+                }
+                EventKind::RecordAppended {
+                    partition,
+                    offset,
+                    record,
+                    leader_epoch,
+                } => {
+                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.log.push(LogRecord {
+                            offset: *offset,
+                            record: *record,
+                            leader_epoch: *leader_epoch,
+                        });
+                    }
+                }
+                EventKind::HighWatermarkUpdated {
+                    partition,
+                    high_watermark,
+                } => {
+                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.high_watermark = *high_watermark;
+                    }
+                }
+                EventKind::MessageSent {
+                    message,
+                    to,
+                    deliver_at,
+                    body,
+                } if *deliver_at > time => {
+                    view.in_flight.push(InFlight {
+                        message: *message,
+                        from: e.node,
+                        to: *to,
+                        sent_at: e.time,
+                        deliver_at: *deliver_at,
+                        name: body.name(),
+                        records: body.records(),
+                    });
+                }
+                EventKind::RecordSent { .. } => view.sent += 1,
+                EventKind::ProduceAcknowledged { .. } => view.acknowledged += 1,
+                EventKind::ProduceFailed { .. } => view.failed += 1,
+                _ => {}
+            }
+        }
+        view.brokers = (0..brokers)
+            .map(BrokerId)
+            .map(|id| BrokerView {
+                id,
+                replicas: replicas
+                    .range((id, PartitionId(0))..=(id, PartitionId(u32::MAX)))
+                    .map(|(_, r)| r.clone())
+                    .collect(),
+            })
+            .collect();
+        view
+    }
+}

@@ -1,0 +1,31 @@
+//! Helpers shared by the engine's integration tests: the presets in `scenarios/`.
+
+#![allow(dead_code)]
+
+use delivery_lab_engine::Scenario;
+use std::path::PathBuf;
+
+/// The repository's `scenarios/` folder.
+pub fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
+}
+
+/// Every preset, by file stem, in name order.
+pub fn presets() -> Vec<(String, Scenario)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable preset");
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let scenario = Scenario::from_json(&text)
+                .unwrap_or_else(|e| panic!("preset {stem} is invalid:\n{e}"));
+            (stem, scenario)
+        })
+        .collect()
+}

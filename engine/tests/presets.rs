@@ -1,0 +1,58 @@
+//! Every preset in `scenarios/` runs and produces the outcome it promises.
+
+mod common;
+
+use delivery_lab_engine::run;
+
+#[test]
+fn there_are_presets() {
+    assert!(common::presets().len() >= 3);
+}
+
+#[test]
+fn every_preset_produces_its_expected_outcome() {
+    for (name, scenario) in common::presets() {
+        let expect = scenario
+            .expect
+            .clone()
+            .unwrap_or_else(|| panic!("{name} has no expect"));
+        let result = run(&scenario).unwrap();
+        let mut expected_kinds = expect.anomalies.clone();
+        expected_kinds.sort();
+        assert_eq!(
+            result.ledger.anomaly_kinds(),
+            expected_kinds,
+            "{name}: anomalies"
+        );
+        if let Some(acked) = expect.acknowledged {
+            assert_eq!(
+                result.ledger.acknowledged(),
+                acked as usize,
+                "{name}: acknowledged"
+            );
+        }
+    }
+}
+
+#[test]
+fn min_isr_above_replicas_surfaces_not_enough_replicas_and_writes_nothing() {
+    let (_, scenario) = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == "min-isr-above-replication-factor")
+        .unwrap();
+    let result = run(&scenario).unwrap();
+    assert_eq!(result.ledger.failed(), scenario.producer.records as usize);
+    assert!(
+        result
+            .ledger
+            .records
+            .iter()
+            .all(|r| r.placements.is_empty())
+    );
+    assert!(
+        result
+            .trace
+            .to_text()
+            .contains("NOT_ENOUGH_REPLICAS (NotEnoughReplicasException)")
+    );
+}
