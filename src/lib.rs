@@ -1,1 +1,20 @@
+//! Kafka Delivery Lab in the browser: a Yew app that draws the engine's trace.
+//!
+//! The app holds a scenario and its run (see [`store`]); the cluster drawing, the verdict
+//! and the trace are views of the run at the play position. It never simulates by itself.
 
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod components;
+pub mod geometry;
+pub mod hooks;
+pub mod panic_panel;
+pub mod presets;
+pub mod store;
+
+/// Starts the app in the page's `<body>`.
+pub fn start() {
+    panic_panel::install();
+    yew::Renderer::<app::App>::new().render();
+}

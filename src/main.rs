@@ -1,1 +1,5 @@
-fn main() {}
+//! Entry point of the browser build (Trunk builds this binary to wasm).
+
+fn main() {
+    delivery_lab::start();
+}

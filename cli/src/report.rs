@@ -47,7 +47,7 @@ pub fn text(scenario: &Scenario, run: &Run) -> String {
             ProduceOutcome::Acknowledged { offset: None, .. } => {
                 "sent, offset=-1 (acks=0)".to_string()
             }
-            ProduceOutcome::Failed { error, .. } => format!("{}", error.exception()),
+            ProduceOutcome::Failed { error, .. } => error.exception().to_string(),
         };
         let placements: Vec<String> = r
             .placements

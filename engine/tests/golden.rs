@@ -40,3 +40,14 @@ fn every_preset_matches_its_golden_digest() {
         stale.join("\n")
     );
 }
+
+#[test]
+fn the_wasm_test_covers_every_preset() {
+    let wasm_test = include_str!("wasm.rs");
+    for (name, _) in common::presets() {
+        assert!(
+            wasm_test.contains(&format!("preset!(\"{name}\")")),
+            "tests/wasm.rs does not check {name}"
+        );
+    }
+}

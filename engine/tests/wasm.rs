@@ -1,0 +1,50 @@
+//! The engine compiled to wasm and run in headless Chromium gives byte-identical traces:
+//! each preset's digest must equal the golden digest the native test suite pins.
+//! Run with `cargo test -p delivery-lab-engine --target wasm32-unknown-unknown --test wasm`.
+
+#![cfg(target_arch = "wasm32")]
+
+use delivery_lab_engine::{Scenario, run};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+macro_rules! preset {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../../scenarios/", $name, ".json")),
+            include_str!(concat!("golden/", $name, ".digest")),
+        )
+    };
+}
+
+const PRESETS: &[(&str, &str, &str)] = &[
+    preset!("replication-acks-all"),
+    preset!("acks-1-answers-before-replication"),
+    preset!("min-isr-above-replication-factor"),
+    preset!("workshop-cluster"),
+];
+
+#[wasm_bindgen_test]
+fn wasm_traces_match_the_native_golden_digests() {
+    for (name, json, golden) in PRESETS {
+        let scenario = Scenario::from_json(json).unwrap();
+        let digest = run(&scenario).unwrap().trace.digest();
+        assert_eq!(
+            digest,
+            golden.trim(),
+            "{name}: wasm trace differs from the native one"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn wasm_runs_are_repeatable() {
+    let (_, json, _) = PRESETS[0];
+    let scenario = Scenario::from_json(json).unwrap();
+    assert_eq!(
+        run(&scenario).unwrap().trace.to_text(),
+        run(&scenario).unwrap().trace.to_text()
+    );
+}

@@ -1,0 +1,8 @@
+//! The page's components, one per file.
+
+pub mod broker_box;
+pub mod playback;
+pub mod scenario_picker;
+pub mod topology;
+pub mod trace_list;
+pub mod verdict;

@@ -1,0 +1,86 @@
+//! Playback controls: play/pause, step, rewind, a scrubber over the whole run, and a speed
+//! on a log scale. Every control has a keyboard shortcut, listed in its title.
+
+use crate::store::SPEEDS;
+use delivery_lab_engine::time::SimTime;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`Playback`].
+#[derive(Properties, PartialEq)]
+pub struct PlaybackProps {
+    /// The play position.
+    pub position: SimTime,
+    /// The end of the run.
+    pub end: SimTime,
+    /// Whether playback is running.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Play or pause.
+    pub on_toggle: Callback<()>,
+    /// Step one event forward.
+    pub on_step_forward: Callback<()>,
+    /// Step one event back.
+    pub on_step_back: Callback<()>,
+    /// Back to the start.
+    pub on_rewind: Callback<()>,
+    /// To the end.
+    pub on_end: Callback<()>,
+    /// Move to a time.
+    pub on_seek: Callback<SimTime>,
+    /// Choose a speed.
+    pub on_speed: Callback<usize>,
+}
+
+/// The transport bar.
+#[function_component(Playback)]
+pub fn playback(props: &PlaybackProps) -> Html {
+    let button = |label: &'static str, title: &'static str, cb: &Callback<()>| {
+        let cb = cb.clone();
+        html! {
+            <button class="transport" type="button" title={title} aria-label={title}
+                    onclick={Callback::from(move |_| cb.emit(()))}>{label}</button>
+        }
+    };
+    let on_seek = props.on_seek.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(us) = input.value().parse::<u64>() {
+            on_seek.emit(SimTime(us));
+        }
+    });
+    let on_speed = props.on_speed.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        if let Ok(i) = select.value().parse::<usize>() {
+            on_speed.emit(i);
+        }
+    });
+    let (play_label, play_title) = if props.playing {
+        ("❚❚", "Pause (Space)")
+    } else {
+        ("▶", "Play (Space)")
+    };
+    html! {
+        <div class="playback" role="group" aria-label="Playback">
+            { button("⏮", "Back to the start (Home)", &props.on_rewind) }
+            { button("◀", "Step back one event (←)", &props.on_step_back) }
+            { button(play_label, play_title, &props.on_toggle) }
+            { button("▶|", "Step forward one event (→)", &props.on_step_forward) }
+            { button("⏭", "To the end (End)", &props.on_end) }
+            <input class="scrubber" type="range" min="0" max={props.end.as_us().to_string()}
+                   step="100" value={props.position.as_us().to_string()} aria-label="Play position"
+                   aria-valuetext={props.position.to_string()} {oninput} />
+            <output class="clock" aria-live="off">{ format!("{} / {}", props.position, props.end) }</output>
+            <label class="speed">
+                {"Speed "}
+                <select aria-label="Playback speed" {onchange}>
+                    { for SPEEDS.iter().enumerate().map(|(i, (_, name))| html! {
+                        <option value={i.to_string()} selected={i == props.speed}>{*name}</option>
+                    }) }
+                </select>
+            </label>
+        </div>
+    }
+}

@@ -1,0 +1,38 @@
+//! The preset picker.
+
+use crate::presets::PRESETS;
+use delivery_lab_engine::Scenario;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Props of [`ScenarioPicker`].
+#[derive(Properties, PartialEq)]
+pub struct ScenarioPickerProps {
+    /// The preset in use.
+    pub selected: usize,
+    /// Choose another.
+    pub on_select: Callback<usize>,
+}
+
+/// A labelled drop-down of every preset, by its name.
+#[function_component(ScenarioPicker)]
+pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
+    let on_select = props.on_select.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        if let Ok(i) = select.value().parse::<usize>() {
+            on_select.emit(i);
+        }
+    });
+    html! {
+        <label class="picker">
+            <span>{"Scenario"}</span>
+            <select {onchange} aria-label="Scenario">
+                { for PRESETS.iter().enumerate().map(|(i, p)| {
+                    let name = Scenario::from_json(p.json).map(|s| s.name).unwrap_or_else(|_| p.id.to_string());
+                    html! { <option value={i.to_string()} selected={i == props.selected}>{name}</option> }
+                }) }
+            </select>
+        </label>
+    }
+}

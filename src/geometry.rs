@@ -1,0 +1,176 @@
+//! Where things go on the cluster drawing: pure functions of counts and times, tested natively.
+
+use delivery_lab_engine::time::SimTime;
+use std::ops::Range;
+
+/// Width of the drawing's coordinate space.
+pub const VIEW_W: f64 = 1000.0;
+/// Height of the drawing's coordinate space.
+pub const VIEW_H: f64 = 560.0;
+/// Left edge of the broker column (messages enter brokers here).
+pub const BROKER_X: f64 = 330.0;
+/// Width of one log cell.
+pub const CELL_W: f64 = 30.0;
+/// Room to the left of the first log cell, for the partition label and leader badge.
+pub const LOG_LABEL_W: f64 = 120.0;
+
+/// A point in the drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// Horizontal.
+    pub x: f64,
+    /// Vertical.
+    pub y: f64,
+}
+
+/// A box in the drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Left.
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    /// The middle of the left edge.
+    pub fn left_mid(&self) -> Point {
+        Point {
+            x: self.x,
+            y: self.y + self.h / 2.0,
+        }
+    }
+    /// The middle of the right edge.
+    pub fn right_mid(&self) -> Point {
+        Point {
+            x: self.x + self.w,
+            y: self.y + self.h / 2.0,
+        }
+    }
+}
+
+/// The producer's box and one box per broker, stacked in a column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    /// The producing application.
+    pub producer: Rect,
+    /// Brokers, by id.
+    pub brokers: Vec<Rect>,
+}
+
+/// Lays out a producer and `brokers` brokers.
+pub fn layout(brokers: usize) -> Layout {
+    let n = brokers.max(1) as f64;
+    let margin = 16.0;
+    let gap = 12.0;
+    let h = (VIEW_H - 2.0 * margin - gap * (n - 1.0)) / n;
+    let boxes = (0..brokers)
+        .map(|i| Rect {
+            x: BROKER_X,
+            y: margin + i as f64 * (h + gap),
+            w: VIEW_W - BROKER_X - margin,
+            h,
+        })
+        .collect();
+    Layout {
+        producer: Rect {
+            x: 24.0,
+            y: VIEW_H / 2.0 - 60.0,
+            w: 150.0,
+            h: 120.0,
+        },
+        brokers: boxes,
+    }
+}
+
+/// How far along its link a message is at `now`, from 0 (just sent) to 1 (arriving).
+pub fn progress(sent_at: SimTime, deliver_at: SimTime, now: SimTime) -> f64 {
+    if deliver_at <= sent_at {
+        return 1.0;
+    }
+    let done = now.as_us().saturating_sub(sent_at.as_us()) as f64;
+    (done / (deliver_at.as_us() - sent_at.as_us()) as f64).clamp(0.0, 1.0)
+}
+
+/// A point a fraction `t` along the link from `from` to `to`. Links between two brokers bow
+/// out to the left of the broker column so they do not cross the boxes.
+pub fn point_on_link(from: Point, to: Point, t: f64, between_brokers: bool) -> Point {
+    if !between_brokers {
+        return Point {
+            x: from.x + (to.x - from.x) * t,
+            y: from.y + (to.y - from.y) * t,
+        };
+    }
+    let bow = 40.0 + (to.y - from.y).abs() * 0.25;
+    let control = Point {
+        x: from.x.min(to.x) - bow,
+        y: (from.y + to.y) / 2.0,
+    };
+    let u = 1.0 - t;
+    Point {
+        x: u * u * from.x + 2.0 * u * t * control.x + t * t * to.x,
+        y: u * u * from.y + 2.0 * u * t * control.y + t * t * to.y,
+    }
+}
+
+/// How many log cells fit in a row of `width`.
+pub fn cells_that_fit(width: f64) -> usize {
+    ((width - LOG_LABEL_W - 90.0) / CELL_W).floor().max(1.0) as usize
+}
+
+/// Which offsets of a log of `len` records to draw in `fit` cells: the tail, so the newest
+/// records and the high watermark stay in sight.
+pub fn visible_cells(len: usize, fit: usize) -> Range<usize> {
+    len.saturating_sub(fit)..len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broker_boxes_fit_the_drawing_without_overlapping() {
+        for n in 1..=9 {
+            let l = layout(n);
+            assert_eq!(l.brokers.len(), n);
+            for pair in l.brokers.windows(2) {
+                assert!(pair[0].y + pair[0].h < pair[1].y, "{n} brokers overlap");
+            }
+            let last = l.brokers.last().unwrap();
+            assert!(last.y + last.h <= VIEW_H + 0.001);
+        }
+    }
+
+    #[test]
+    fn progress_runs_from_zero_to_one_and_clamps() {
+        let (s, d) = (SimTime(1_000), SimTime(3_000));
+        assert_eq!(progress(s, d, SimTime(1_000)), 0.0);
+        assert_eq!(progress(s, d, SimTime(2_000)), 0.5);
+        assert_eq!(progress(s, d, SimTime(9_000)), 1.0);
+        assert_eq!(progress(s, s, SimTime(0)), 1.0);
+    }
+
+    #[test]
+    fn links_start_and_end_at_their_anchors() {
+        let a = Point { x: 330.0, y: 50.0 };
+        let b = Point { x: 330.0, y: 400.0 };
+        for bowed in [false, true] {
+            assert_eq!(point_on_link(a, b, 0.0, bowed), a);
+            assert_eq!(point_on_link(a, b, 1.0, bowed), b);
+        }
+        assert!(
+            point_on_link(a, b, 0.5, true).x < 330.0,
+            "bows left of the brokers"
+        );
+    }
+
+    #[test]
+    fn the_tail_of_a_long_log_is_visible() {
+        assert_eq!(visible_cells(5, 10), 0..5);
+        assert_eq!(visible_cells(100, 10), 90..100);
+    }
+}

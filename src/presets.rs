@@ -1,0 +1,56 @@
+//! The preset scenarios, compiled in from `scenarios/` so the page works offline.
+
+/// One preset: its file stem and its JSON text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preset {
+    /// File stem in `scenarios/`, also its id in links.
+    pub id: &'static str,
+    /// The scenario JSON.
+    pub json: &'static str,
+}
+
+macro_rules! presets {
+    ($($id:literal),* $(,)?) => {
+        /// Every preset, in the order the picker lists them.
+        pub const PRESETS: &[Preset] = &[
+            $(Preset { id: $id, json: include_str!(concat!("../scenarios/", $id, ".json")) },)*
+        ];
+    };
+}
+
+presets!(
+    "replication-acks-all",
+    "acks-1-answers-before-replication",
+    "min-isr-above-replication-factor",
+    "workshop-cluster",
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scenario_file_is_a_preset() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| {
+                let path = e.unwrap().path();
+                (path.extension()? == "json")
+                    .then(|| path.file_stem().unwrap().to_string_lossy().into_owned())
+            })
+            .collect();
+        files.sort();
+        let mut listed: Vec<String> = PRESETS.iter().map(|p| p.id.to_string()).collect();
+        listed.sort();
+        assert_eq!(files, listed, "scenarios/ and PRESETS disagree");
+    }
+
+    #[test]
+    fn every_preset_is_a_valid_scenario() {
+        for p in PRESETS {
+            delivery_lab_engine::Scenario::from_json(p.json)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The app's one store: the scenario, its run, and where playback stands.
+//!
+//! The browser holds no simulation state of its own: choosing a scenario runs the engine
+//! once, and playing, stepping and scrubbing only move `position` along the trace.
+
+use crate::presets::PRESETS;
+use delivery_lab_engine::time::SimTime;
+use delivery_lab_engine::{Run, Scenario};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Playback speeds, simulated microseconds per real millisecond (a log scale).
+pub const SPEEDS: &[(u64, &str)] = &[
+    (5, "0.005×"),
+    (10, "0.01×"),
+    (20, "0.02×"),
+    (50, "0.05×"),
+    (100, "0.1×"),
+    (250, "0.25×"),
+    (1_000, "1×"),
+];
+
+/// The default index into [`SPEEDS`]: slow enough to follow one message.
+pub const DEFAULT_SPEED: usize = 2;
+
+/// Everything the page shows.
+#[derive(Clone, Debug)]
+pub struct LabState {
+    /// Index of the preset in use.
+    pub preset: usize,
+    /// The scenario, or the error that kept it from loading (the last good one stays).
+    pub scenario: Rc<Scenario>,
+    /// The engine's run of it.
+    pub run: Rc<Run>,
+    /// A problem to show, e.g. a preset that failed validation.
+    pub error: Option<String>,
+    /// The play position.
+    pub position: SimTime,
+    /// Whether playback is running.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+}
+
+impl PartialEq for LabState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &other.run)
+            && self.preset == other.preset
+            && self.error == other.error
+            && self.position == other.position
+            && self.playing == other.playing
+            && self.speed == other.speed
+    }
+}
+
+/// What the user (or the animation loop) can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Load preset `n` and run it.
+    SelectPreset(usize),
+    /// Move the play position.
+    Seek(SimTime),
+    /// Jump to the next moment something happens.
+    StepForward,
+    /// Jump back to the previous moment something happened.
+    StepBack,
+    /// Play or pause.
+    TogglePlay,
+    /// Go to the start.
+    Rewind,
+    /// Go to the end.
+    End,
+    /// Choose a speed from [`SPEEDS`].
+    SetSpeed(usize),
+    /// The animation loop: `ms` real milliseconds have passed.
+    Tick(u64),
+}
+
+/// Loads and runs one preset.
+pub fn load(preset: usize) -> Result<(Rc<Scenario>, Rc<Run>), String> {
+    let p = PRESETS
+        .get(preset)
+        .ok_or_else(|| format!("no preset number {preset}"))?;
+    let scenario = Scenario::from_json(p.json).map_err(|e| format!("preset {}: {e}", p.id))?;
+    let run = delivery_lab_engine::run(&scenario).map_err(|e| format!("preset {}: {e}", p.id))?;
+    Ok((Rc::new(scenario), Rc::new(run)))
+}
+
+impl LabState {
+    /// The first screen: the first preset, paused at the start.
+    pub fn initial() -> LabState {
+        let (scenario, run) = load(0).expect("the first preset is valid (checked by a test)");
+        LabState {
+            preset: 0,
+            scenario,
+            run,
+            error: None,
+            position: SimTime::ZERO,
+            playing: false,
+            speed: DEFAULT_SPEED,
+        }
+    }
+
+    /// The last moment of the run.
+    pub fn end(&self) -> SimTime {
+        SimTime::from_ms(self.scenario.duration_ms).max(self.run.trace.end_time())
+    }
+
+    fn next_event_time(&self) -> SimTime {
+        let events = &self.run.trace.events;
+        let i = self.run.trace.events_until(self.position);
+        events.get(i).map_or(self.end(), |e| e.time)
+    }
+
+    fn previous_event_time(&self) -> SimTime {
+        let events = &self.run.trace.events;
+        let i = events.partition_point(|e| e.time < self.position);
+        i.checked_sub(1).map_or(SimTime::ZERO, |j| events[j].time)
+    }
+}
+
+impl Reducible for LabState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::SelectPreset(n) => match load(n) {
+                Ok((scenario, run)) => {
+                    next.preset = n;
+                    next.scenario = scenario;
+                    next.run = run;
+                    next.error = None;
+                    next.position = SimTime::ZERO;
+                    next.playing = false;
+                }
+                Err(e) => next.error = Some(e),
+            },
+            Action::Seek(t) => next.position = t.min(self.end()),
+            Action::StepForward => {
+                next.playing = false;
+                next.position = self.next_event_time();
+            }
+            Action::StepBack => {
+                next.playing = false;
+                next.position = self.previous_event_time();
+            }
+            Action::TogglePlay => {
+                next.playing = !self.playing;
+                if next.playing && self.position >= self.end() {
+                    next.position = SimTime::ZERO;
+                }
+            }
+            Action::Rewind => next.position = SimTime::ZERO,
+            Action::End => {
+                next.playing = false;
+                next.position = self.end();
+            }
+            Action::SetSpeed(i) => next.speed = i.min(SPEEDS.len() - 1),
+            Action::Tick(ms) => {
+                if !self.playing {
+                    return self;
+                }
+                let advance = ms.saturating_mul(SPEEDS[self.speed].0);
+                next.position = self.position.plus_us(advance).min(self.end());
+                if next.position >= self.end() {
+                    next.playing = false;
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: Rc<LabState>, action: Action) -> Rc<LabState> {
+        state.reduce(action)
+    }
+
+    #[test]
+    fn stepping_lands_on_event_times() {
+        let s = Rc::new(LabState::initial());
+        let s = reduce(s, Action::StepForward);
+        assert!(s.run.trace.events.iter().any(|e| e.time == s.position));
+        let first = s.position;
+        let s = reduce(s, Action::StepForward);
+        assert!(s.position > first);
+        let s = reduce(s, Action::StepBack);
+        assert_eq!(s.position, first);
+    }
+
+    #[test]
+    fn ticks_move_only_while_playing_and_stop_at_the_end() {
+        let s = Rc::new(LabState::initial());
+        let paused = reduce(s.clone(), Action::Tick(100));
+        assert_eq!(paused.position, SimTime::ZERO);
+        let playing = reduce(s, Action::TogglePlay);
+        let moved = reduce(playing, Action::Tick(100));
+        assert_eq!(moved.position, SimTime(100 * SPEEDS[DEFAULT_SPEED].0));
+        let done = reduce(moved, Action::Tick(u64::MAX / 2_000));
+        assert_eq!(done.position, done.end());
+        assert!(!done.playing);
+    }
+
+    #[test]
+    fn a_bad_preset_number_keeps_the_last_good_run() {
+        let s = Rc::new(LabState::initial());
+        let before = s.run.clone();
+        let after = reduce(s, Action::SelectPreset(999));
+        assert!(after.error.is_some());
+        assert!(Rc::ptr_eq(&before, &after.run));
+    }
+}

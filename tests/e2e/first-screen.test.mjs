@@ -1,0 +1,67 @@
+// The release build, served on 127.0.0.1, as a new user first sees it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page loads without console errors and draws the engine-driven cluster', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Kafka Delivery Lab' }).waitFor());
+  assert.equal(await page.locator('svg.topology g.broker').count(), 3, 'three brokers drawn');
+  assert.match(await page.locator('.scenario-description').innerText(), /Replication with acks=all/);
+  assert.match(await page.getByTestId('delivery').innerText(), /exactly-once/);
+  // Move to a moment with records replicated and messages in flight, then look at it.
+  await page.locator('input.scrubber').fill('60000');
+  await page.locator('.log-cell').first().waitFor();
+  assert.ok((await page.locator('.message').count()) > 0, 'messages in flight at 60 ms');
+  assert.match(await page.locator('.trace h2').innerText(), /Trace · event \d+ of \d+/);
+  await screenshot(page, 'first-screen');
+  assert.deepEqual(errors, [], `console errors: ${errors.join('\n')}`);
+});
+
+test('the keyboard alone plays, steps and jumps to the end', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  const heading = page.locator('.trace h2');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await heading.innerText(), /event [1-9]\d* of/);
+  await page.keyboard.press('End');
+  const total = (await heading.innerText()).match(/event (\d+) of (\d+)/);
+  assert.equal(total[1], total[2], 'End shows every event');
+  assert.equal(await page.locator('.counts div:nth-child(2) dd').innerText(), '8', 'all 8 acknowledged');
+  await page.keyboard.press('Home');
+  assert.match(await heading.innerText(), /event [0-9]+ of/);
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(400);
+  await page.keyboard.press(' ');
+  assert.notEqual(await page.locator('output.clock').innerText(), '0.000ms / 400.000ms', 'playback moved');
+  assert.deepEqual(errors, []);
+});
+
+test('another preset re-runs the engine and shows its error surfaced', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await page.getByLabel('Scenario').selectOption({ label: 'min.insync.replicas above the replica count' });
+  await page.keyboard.press('End');
+  assert.equal(await page.locator('.counts div:nth-child(3) dd').innerText(), '4', 'four failed sends');
+  assert.match(await page.locator('.verdict-detail').innerText(), /0 acknowledged, 4 failed/);
+  assert.match(await page.locator('.trace').innerText(), /NOT_ENOUGH_REPLICAS/);
+  await screenshot(page, 'not-enough-replicas');
+  assert.deepEqual(errors, []);
+});
+
+test('fits an 800×600 documentation iframe', async () => {
+  const { page, errors } = await openApp(browser, server.url, { width: 800, height: 600 });
+  const box = await page.locator('svg.topology').boundingBox();
+  assert.ok(box.width <= 800, `drawing is ${box.width}px wide`);
+  await screenshot(page, 'embed-800x600');
+  assert.deepEqual(errors, []);
+});
