@@ -1,1 +1,48 @@
+//! Engine speed: events per second, and the time to run a workshop-sized scenario (the
+//! browser re-runs the engine after every change, so this must fit in an animation frame).
+//! `cargo bench -p delivery-lab-engine`; figures go in the README.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod bench {
+    use criterion::{Criterion, Throughput};
+    use delivery_lab_engine::{Scenario, run};
+    use std::hint::black_box;
+
+    /// 5 brokers, 6 partitions with RF 3, 20 000 records (2 × 10 000 in the target
+    /// workload; this version models one producer), 1 ms apart.
+    pub fn workshop() -> Scenario {
+        let text = include_str!("../../scenarios/workshop-cluster.json");
+        let mut s = Scenario::from_json(text).expect("preset is valid");
+        s.producer.records = 20_000;
+        s.producer.interval_ms = 1;
+        s.duration_ms = 21_000;
+        s.expect = None;
+        s
+    }
+
+    pub fn engine(c: &mut Criterion) {
+        let scenario = workshop();
+        let events = run(&scenario).expect("valid").events;
+        let mut group = c.benchmark_group("engine");
+        group.sample_size(20);
+        group.throughput(Throughput::Elements(events));
+        group.bench_function("workshop_20k_records", |b| {
+            b.iter(|| run(black_box(&scenario)).expect("valid"))
+        });
+        group.finish();
+
+        let small = Scenario::from_json(include_str!("../../scenarios/replication-acks-all.json"))
+            .expect("preset is valid");
+        c.bench_function("replication_preset", |b| {
+            b.iter(|| run(black_box(&small)).expect("valid"))
+        });
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+criterion::criterion_group!(benches, bench::engine);
+#[cfg(not(target_arch = "wasm32"))]
+criterion::criterion_main!(benches);
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}

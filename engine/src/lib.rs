@@ -50,6 +50,8 @@ pub struct Run {
     pub trace: Trace,
     /// Each record's fate and the anomalies.
     pub ledger: Ledger,
+    /// How many events the simulator handled (deliveries and timers).
+    pub events: u64,
 }
 
 /// Runs a scenario with its own seed.
@@ -60,12 +62,13 @@ pub fn run(scenario: &Scenario) -> Result<Run, ScenarioErrors> {
 /// Runs a scenario with `seed` in place of its own. Invalid scenarios are refused, never run.
 pub fn run_with_seed(scenario: &Scenario, seed: u64) -> Result<Run, ScenarioErrors> {
     scenario.validate()?;
-    let trace = sim::Sim::new(scenario, seed).run();
+    let (trace, events) = sim::Sim::new(scenario, seed).run();
     let ledger = Ledger::from_trace(&trace);
     Ok(Run {
         seed,
         config: scenario.effective_config(),
         trace,
         ledger,
+        events,
     })
 }

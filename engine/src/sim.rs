@@ -117,8 +117,9 @@ impl Sim {
         }
     }
 
-    /// Runs to the scenario's end (or the event limit) and returns the trace.
-    pub fn run(mut self) -> Trace {
+    /// Runs to the scenario's end (or the event limit); returns the trace and how many
+    /// events were handled.
+    pub fn run(mut self) -> (Trace, u64) {
         while let Some(time) = self.queue.peek_time() {
             if time > self.end {
                 break;
@@ -130,7 +131,7 @@ impl Sim {
             }
             self.step();
         }
-        self.trace
+        (self.trace, self.events_handled)
     }
 
     /// Handles exactly one event.
