@@ -46,9 +46,11 @@ if ! command -v npm >/dev/null; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 fi
-if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+lock_stamp=node_modules/.installed-from-lock
+if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$(sha256sum < package-lock.json)" ]; then
   say "installing npm packages (wasm-opt, playwright-core)"
-  npm ci --no-audit --no-fund
+  npm ci --no-audit --no-fund --loglevel=error
+  sha256sum < package-lock.json > "$lock_stamp"
 fi
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

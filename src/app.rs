@@ -1,6 +1,7 @@
 //! The page: header with the scenario picker, the cluster drawing, the verdict, the
 //! playback bar and the trace. Keyboard: Space plays/pauses, ←/→ step, Home/End jump.
 
+use crate::components::legend::Legend;
 use crate::components::playback::Playback;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::topology::Topology;
@@ -9,7 +10,7 @@ use crate::components::verdict::Verdict;
 use crate::hooks::use_animation_frame;
 use crate::store::{Action, LabState};
 use delivery_lab_engine::view::ClusterView;
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
@@ -63,7 +64,10 @@ pub fn app() -> Html {
                 <strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }
             </p>
             <main class="stage">
-                <Topology view={Rc::clone(&view)} />
+                <div class="drawing">
+                    <Topology view={Rc::clone(&view)} />
+                    <Legend />
+                </div>
                 <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} />
             </main>
             <Playback position={state.position} end={state.end()} playing={state.playing} speed={state.speed}
@@ -100,7 +104,9 @@ impl<T> ClonePtr<T> for Rc<T> {
 fn use_keyboard_shortcuts(dispatcher: UseReducerDispatcher<LabState>) {
     use_effect_with((), move |_| {
         let listener = gloo::utils::window().document().map(|document| {
-            EventListener::new(&document, "keydown", move |event| {
+            // Not passive: Space and the arrows must not also scroll the page.
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&document, "keydown", options, move |event| {
                 let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
                     return;
                 };

@@ -9,8 +9,6 @@ pub const VIEW_W: f64 = 1000.0;
 pub const VIEW_H: f64 = 560.0;
 /// Left edge of the broker column (messages enter brokers here).
 pub const BROKER_X: f64 = 330.0;
-/// Width of one log cell.
-pub const CELL_W: f64 = 30.0;
 /// Room to the left of the first log cell, for the partition label and leader badge.
 pub const LOG_LABEL_W: f64 = 120.0;
 
@@ -117,9 +115,32 @@ pub fn point_on_link(from: Point, to: Point, t: f64, between_brokers: bool) -> P
     }
 }
 
-/// How many log cells fit in a row of `width`.
-pub fn cells_that_fit(width: f64) -> usize {
-    ((width - LOG_LABEL_W - 90.0) / CELL_W).floor().max(1.0) as usize
+/// Sizes of one replica's row inside a broker box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RowMetrics {
+    /// Distance between two rows.
+    pub row_h: f64,
+    /// Height of a log cell.
+    pub cell_h: f64,
+    /// Width of a log cell (cells grow with the room there is, for projectors).
+    pub cell_w: f64,
+}
+
+/// Rows for `rows` replicas in a broker box of height `box_h`: as large as fits, within
+/// limits that keep a one-partition cluster from drawing giant cells.
+pub fn row_metrics(box_h: f64, rows: usize) -> RowMetrics {
+    let row_h = ((box_h - 30.0) / rows.max(1) as f64).clamp(16.0, 52.0);
+    let cell_h = (row_h - 8.0).clamp(12.0, 40.0);
+    RowMetrics {
+        row_h,
+        cell_h,
+        cell_w: (cell_h + 4.0).clamp(26.0, 44.0),
+    }
+}
+
+/// How many log cells of `cell_w` fit in a row of `width` (leaving room for the labels).
+pub fn cells_that_fit(width: f64, cell_w: f64) -> usize {
+    ((width - LOG_LABEL_W - 110.0) / cell_w).floor().max(1.0) as usize
 }
 
 /// Which offsets of a log of `len` records to draw in `fit` cells: the tail, so the newest
@@ -166,6 +187,20 @@ mod tests {
             point_on_link(a, b, 0.5, true).x < 330.0,
             "bows left of the brokers"
         );
+    }
+
+    #[test]
+    fn rows_fit_their_box_and_cells_stay_readable() {
+        for rows in 1..=8 {
+            let m = row_metrics(160.0, rows);
+            assert!(m.cell_h < m.row_h, "cells leave a gap between rows");
+            assert!(m.cell_w >= 26.0 && m.cell_w <= 44.0);
+        }
+        assert!(
+            row_metrics(160.0, 1).cell_h > row_metrics(160.0, 4).cell_h,
+            "fewer rows, bigger cells"
+        );
+        assert!(cells_that_fit(650.0, 30.0) > cells_that_fit(650.0, 44.0));
     }
 
     #[test]

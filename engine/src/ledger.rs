@@ -101,6 +101,9 @@ pub struct RecordFate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Delivery {
+    /// No record was acknowledged, so the run shows no delivery guarantee either way
+    /// (every send failed with an error the application saw, or none was answered).
+    NothingAcknowledged,
     /// Nothing lost, nothing duplicated.
     ExactlyOnce,
     /// Duplicates, nothing lost.
@@ -114,6 +117,7 @@ pub enum Delivery {
 impl fmt::Display for Delivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Delivery::NothingAcknowledged => "nothing acknowledged",
             Delivery::ExactlyOnce => "exactly-once",
             Delivery::AtLeastOnce => "at-least-once",
             Delivery::AtMostOnce => "at-most-once",
@@ -255,6 +259,9 @@ impl Ledger {
     pub fn delivery(&self) -> Delivery {
         let lost = self.count(AnomalyKind::LostAcknowledgedWrite) > 0;
         let duplicated = self.count(AnomalyKind::Duplicate) > 0;
+        if self.acknowledged() == 0 && !duplicated {
+            return Delivery::NothingAcknowledged;
+        }
         match (lost, duplicated) {
             (false, false) => Delivery::ExactlyOnce,
             (false, true) => Delivery::AtLeastOnce,

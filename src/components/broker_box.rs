@@ -1,7 +1,7 @@
 //! One broker on the cluster drawing: its replicas, each a row of log cells with the high
 //! watermark and log end offset marked, and a badge on the replica that leads.
 
-use crate::geometry::{CELL_W, LOG_LABEL_W, Rect, cells_that_fit, visible_cells};
+use crate::geometry::{LOG_LABEL_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells};
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
 use yew::prelude::*;
 
@@ -18,9 +18,8 @@ pub struct BrokerBoxProps {
 #[function_component(BrokerBox)]
 pub fn broker_box(props: &BrokerBoxProps) -> Html {
     let BrokerBoxProps { broker, rect } = props;
-    let rows = broker.replicas.len().max(1) as f64;
-    let row_h = ((rect.h - 26.0) / rows).min(34.0);
-    let fit = cells_that_fit(rect.w);
+    let metrics = row_metrics(rect.h, broker.replicas.len());
+    let fit = cells_that_fit(rect.w, metrics.cell_w);
     let label = format!("Broker {}", broker.id.0);
     let aria = format!(
         "Broker {}: {} replica{}",
@@ -34,19 +33,20 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
                   width={rect.w.to_string()} height={rect.h.to_string()} rx="8" />
             <text class="broker-name" x={(rect.x + 10.0).to_string()} y={(rect.y + 18.0).to_string()}>{label}</text>
             { for broker.replicas.iter().enumerate().map(|(i, r)| {
-                let y = rect.y + 24.0 + i as f64 * row_h;
-                replica_row(r, rect.x + 10.0, y, row_h.min(28.0), fit)
+                let y = rect.y + 26.0 + i as f64 * metrics.row_h;
+                replica_row(r, rect.x + 10.0, y, metrics, fit)
             }) }
         </g>
     }
 }
 
-fn replica_row(replica: &ReplicaView, x: f64, y: f64, h: f64, fit: usize) -> Html {
+fn replica_row(replica: &ReplicaView, x: f64, y: f64, metrics: RowMetrics, fit: usize) -> Html {
+    let RowMetrics { cell_h, cell_w, .. } = metrics;
     let cells = visible_cells(replica.log.len(), fit);
     let first = cells.start;
     let hw = replica.high_watermark.0 as usize;
-    let cell_h = (h - 6.0).max(10.0);
-    let cell_x = |offset: usize| x + LOG_LABEL_W + (offset - first) as f64 * CELL_W;
+    let cell_x = |offset: usize| x + LOG_LABEL_W + (offset - first) as f64 * cell_w;
+    let font = format!("font-size: {:.0}px", (cell_h * 0.42).clamp(10.0, 15.0));
     let hw_x = if hw >= first {
         Some(cell_x(hw.min(replica.log.len())) - 1.5)
     } else {
@@ -80,8 +80,8 @@ fn replica_row(replica: &ReplicaView, x: f64, y: f64, h: f64, fit: usize) -> Htm
                 html! {
                     <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" })}>
                         <title>{title}</title>
-                        <rect x={(cx + 1.0).to_string()} y={y.to_string()} width={(CELL_W - 3.0).to_string()} height={cell_h.to_string()} rx="3" />
-                        <text x={(cx + CELL_W / 2.0 - 0.5).to_string()} y={text_y.clone()}>{ format!("r{}", entry.record.0) }</text>
+                        <rect x={(cx + 1.0).to_string()} y={y.to_string()} width={(cell_w - 3.0).to_string()} height={cell_h.to_string()} rx="3" />
+                        <text x={(cx + cell_w / 2.0 - 0.5).to_string()} y={text_y.clone()} style={font.clone()}>{ format!("r{}", entry.record.0) }</text>
                     </g>
                 }
             }) }

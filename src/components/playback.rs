@@ -1,6 +1,7 @@
 //! Playback controls: play/pause, step, rewind, a scrubber over the whole run, and a speed
 //! on a log scale. Every control has a keyboard shortcut, listed in its title.
 
+use crate::components::icon::{Icon, icon};
 use crate::store::SPEEDS;
 use delivery_lab_engine::time::SimTime;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -36,11 +37,11 @@ pub struct PlaybackProps {
 /// The transport bar.
 #[function_component(Playback)]
 pub fn playback(props: &PlaybackProps) -> Html {
-    let button = |label: &'static str, title: &'static str, cb: &Callback<()>| {
+    let button = |label: Icon, title: &'static str, cb: &Callback<()>| {
         let cb = cb.clone();
         html! {
             <button class="transport" type="button" title={title} aria-label={title}
-                    onclick={Callback::from(move |_| cb.emit(()))}>{label}</button>
+                    onclick={Callback::from(move |_| cb.emit(()))}>{ icon(label) }</button>
         }
     };
     let on_seek = props.on_seek.clone();
@@ -58,17 +59,17 @@ pub fn playback(props: &PlaybackProps) -> Html {
         }
     });
     let (play_label, play_title) = if props.playing {
-        ("❚❚", "Pause (Space)")
+        (Icon::Pause, "Pause (Space)")
     } else {
-        ("▶", "Play (Space)")
+        (Icon::Play, "Play (Space)")
     };
     html! {
         <div class="playback" role="group" aria-label="Playback">
-            { button("⏮", "Back to the start (Home)", &props.on_rewind) }
-            { button("◀", "Step back one event (←)", &props.on_step_back) }
+            { button(Icon::Rewind, "Back to the start (Home)", &props.on_rewind) }
+            { button(Icon::StepBack, "Step back one event (←)", &props.on_step_back) }
             { button(play_label, play_title, &props.on_toggle) }
-            { button("▶|", "Step forward one event (→)", &props.on_step_forward) }
-            { button("⏭", "To the end (End)", &props.on_end) }
+            { button(Icon::StepForward, "Step forward one event (→)", &props.on_step_forward) }
+            { button(Icon::End, "To the end (End)", &props.on_end) }
             <input class="scrubber" type="range" min="0" max={props.end.as_us().to_string()}
                    step="100" value={props.position.as_us().to_string()} aria-label="Play position"
                    aria-valuetext={props.position.to_string()} {oninput} />

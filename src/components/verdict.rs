@@ -23,6 +23,15 @@ impl PartialEq for VerdictProps {
     }
 }
 
+fn anomaly_summary(kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
+    let names: Vec<String> = kinds.iter().map(ToString::to_string).collect();
+    let text = names.join(", ");
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or(text.clone(), |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// Counts, verdict and configs.
 #[function_component(Verdict)]
 pub fn verdict(props: &VerdictProps) -> Html {
@@ -47,12 +56,13 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 <div><dt>{"in flight"}</dt><dd>{view.in_flight.len()}</dd></div>
             </dl>
             <h2>{"Verdict of the whole run"}</h2>
-            <p class={classes!("delivery", if safe { "safe" } else { "unsafe" })} data-testid="delivery">
-                { if safe { "✓ " } else { "✗ " } }{ delivery.to_string() }
+            <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
+                { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&ledger.anomaly_kinds())) } }
             </p>
+            <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong></p>
             <p class="verdict-detail">
-                { format!("{} records sent, {} acknowledged, {} failed; ", ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
-                { if safe { "no lost, duplicated or reordered record.".to_string() }
+                { format!("{} records sent, {} acknowledged, {} failed with an error the application saw; ", ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
+                { if safe { "none lost, duplicated or reordered.".to_string() }
                   else { format!("{} anomalies.", ledger.anomalies.len()) } }
             </p>
             if !safe {

@@ -19,12 +19,13 @@ test('the page loads without console errors and draws the engine-driven cluster'
   await assert.doesNotReject(page.getByRole('heading', { name: 'Kafka Delivery Lab' }).waitFor());
   assert.equal(await page.locator('svg.topology g.broker').count(), 3, 'three brokers drawn');
   assert.match(await page.locator('.scenario-description').innerText(), /Replication with acks=all/);
-  assert.match(await page.getByTestId('delivery').innerText(), /exactly-once/);
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.match(await page.getByTestId('delivery').textContent(), /exactly-once/);
   // Move to a moment with records replicated and messages in flight, then look at it.
   await page.locator('input.scrubber').fill('60000');
   await page.locator('.log-cell').first().waitFor();
   assert.ok((await page.locator('.message').count()) > 0, 'messages in flight at 60 ms');
-  assert.match(await page.locator('.trace h2').innerText(), /Trace · event \d+ of \d+/);
+  assert.match(await page.locator('.trace h2').textContent(), /Trace · event \d+ of \d+/);
   await screenshot(page, 'first-screen');
   assert.deepEqual(errors, [], `console errors: ${errors.join('\n')}`);
 });
@@ -32,14 +33,15 @@ test('the page loads without console errors and draws the engine-driven cluster'
 test('the keyboard alone plays, steps and jumps to the end', async () => {
   const { page, errors } = await openApp(browser, server.url);
   const heading = page.locator('.trace h2');
+  const headingText = () => heading.textContent();
   await page.keyboard.press('ArrowRight');
-  assert.match(await heading.innerText(), /event [1-9]\d* of/);
+  assert.match(await headingText(), /event [1-9]\d* of/);
   await page.keyboard.press('End');
-  const total = (await heading.innerText()).match(/event (\d+) of (\d+)/);
+  const total = (await headingText()).match(/event (\d+) of (\d+)/);
   assert.equal(total[1], total[2], 'End shows every event');
   assert.equal(await page.locator('.counts div:nth-child(2) dd').innerText(), '8', 'all 8 acknowledged');
   await page.keyboard.press('Home');
-  assert.match(await heading.innerText(), /event [0-9]+ of/);
+  assert.match(await headingText(), /event [0-9]+ of/);
   await page.keyboard.press(' ');
   await page.waitForTimeout(400);
   await page.keyboard.press(' ');
@@ -52,7 +54,8 @@ test('another preset re-runs the engine and shows its error surfaced', async () 
   await page.getByLabel('Scenario').selectOption({ label: 'min.insync.replicas above the replica count' });
   await page.keyboard.press('End');
   assert.equal(await page.locator('.counts div:nth-child(3) dd').innerText(), '4', 'four failed sends');
-  assert.match(await page.locator('.verdict-detail').innerText(), /0 acknowledged, 4 failed/);
+  assert.match(await page.locator('.verdict-detail').textContent(), /0 acknowledged, 4 failed/);
+  assert.match(await page.getByTestId('delivery').textContent(), /nothing acknowledged/);
   assert.match(await page.locator('.trace').innerText(), /NOT_ENOUGH_REPLICAS/);
   await screenshot(page, 'not-enough-replicas');
   assert.deepEqual(errors, []);
