@@ -17,6 +17,18 @@ pub enum KafkaError {
     NotEnoughReplicasAfterAppend,
     /// `NOT_LEADER_OR_FOLLOWER` (6): the broker does not lead this partition.
     NotLeaderOrFollower,
+    /// `LEADER_NOT_AVAILABLE` (5): the partition has no leader right now.
+    LeaderNotAvailable,
+    /// `REQUEST_TIMED_OUT` (7): no answer within `request.timeout.ms` (the broker's
+    /// DelayedProduce expired, or the client gave up on the connection). Ambiguous: the
+    /// record may have been written.
+    RequestTimedOut,
+    /// `FENCED_LEADER_EPOCH` (74): the request carried an older leader epoch than the
+    /// broker's (KIP-320).
+    FencedLeaderEpoch,
+    /// `UNKNOWN_LEADER_EPOCH` (75): the request carried a newer leader epoch than the
+    /// broker knows yet.
+    UnknownLeaderEpoch,
 }
 
 impl KafkaError {
@@ -26,6 +38,10 @@ impl KafkaError {
             KafkaError::NotEnoughReplicas => "NotEnoughReplicasException",
             KafkaError::NotEnoughReplicasAfterAppend => "NotEnoughReplicasAfterAppendException",
             KafkaError::NotLeaderOrFollower => "NotLeaderOrFollowerException",
+            KafkaError::LeaderNotAvailable => "LeaderNotAvailableException",
+            KafkaError::RequestTimedOut => "TimeoutException",
+            KafkaError::FencedLeaderEpoch => "FencedLeaderEpochException",
+            KafkaError::UnknownLeaderEpoch => "UnknownLeaderEpochException",
         }
     }
 
@@ -34,7 +50,11 @@ impl KafkaError {
         match self {
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
-            | KafkaError::NotLeaderOrFollower => true,
+            | KafkaError::NotLeaderOrFollower
+            | KafkaError::LeaderNotAvailable
+            | KafkaError::RequestTimedOut
+            | KafkaError::FencedLeaderEpoch
+            | KafkaError::UnknownLeaderEpoch => true,
         }
     }
 }
@@ -45,6 +65,10 @@ impl fmt::Display for KafkaError {
             KafkaError::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
             KafkaError::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
             KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            KafkaError::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
+            KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",
+            KafkaError::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
+            KafkaError::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
         })
     }
 }

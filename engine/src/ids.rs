@@ -9,7 +9,7 @@ use std::fmt;
 macro_rules! newtype {
     ($(#[$doc:meta])* $name:ident($inner:ty), $prefix:literal) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub $inner);
 
@@ -60,8 +60,9 @@ impl Offset {
 }
 
 /// A node of the simulated system: something that sends and receives messages.
+/// Written `B0`, `P0` or `C` in scenarios and traces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "String", into = "String")]
 pub enum NodeId {
     /// The producing application (its `KafkaProducer` and the code around it).
     Producer(u32),
@@ -78,5 +79,53 @@ impl fmt::Display for NodeId {
             NodeId::Broker(b) => write!(f, "{b}"),
             NodeId::Controller => f.write_str("C"),
         }
+    }
+}
+
+impl TryFrom<String> for NodeId {
+    type Error = String;
+    fn try_from(text: String) -> Result<NodeId, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not a node: write B0, B1, … for brokers, P0 for the producer, C for the controller"
+            )
+        };
+        let number = |rest: &str| rest.parse::<u32>().map_err(|_| bad());
+        match text.split_at_checked(1) {
+            Some(("B" | "b", rest)) => Ok(NodeId::Broker(BrokerId(number(rest)?))),
+            Some(("P" | "p", rest)) => Ok(NodeId::Producer(number(rest)?)),
+            Some(("C" | "c", "")) => Ok(NodeId::Controller),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl From<NodeId> for String {
+    fn from(node: NodeId) -> String {
+        node.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_read_and_write_as_short_names() {
+        for (text, node) in [
+            ("B2", NodeId::Broker(BrokerId(2))),
+            ("P0", NodeId::Producer(0)),
+            ("C", NodeId::Controller),
+        ] {
+            assert_eq!(NodeId::try_from(text.to_string()), Ok(node));
+            assert_eq!(String::from(node), text);
+        }
+    }
+
+    #[test]
+    fn a_bad_node_name_explains_the_format() {
+        let err = NodeId::try_from("X9".to_string()).unwrap_err();
+        assert!(err.contains("B0, B1"), "{err}");
+        assert!(NodeId::try_from("B".to_string()).is_err());
     }
 }

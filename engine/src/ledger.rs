@@ -7,9 +7,9 @@
 //! the same producer sent earlier to the same partition).
 
 use crate::errors::KafkaError;
-use crate::ids::{BrokerId, Offset, PartitionId, RecordId};
+use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use crate::time::SimTime;
-use crate::trace::{EventKind, Trace};
+use crate::trace::{EventKind, Invariant, Trace};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,7 +36,7 @@ impl fmt::Display for AnomalyKind {
     }
 }
 
-/// One anomaly, with the trace event that shows it.
+/// One anomaly, with the trace event that shows it and the one that caused it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Anomaly {
     /// What went wrong.
@@ -45,6 +45,23 @@ pub struct Anomaly {
     pub record: RecordId,
     /// Index in the trace of the event that shows it (the acknowledgement, or the copy).
     pub event: usize,
+    /// Index of the event that caused it, when the trace shows one: the truncation that
+    /// removed the record from the final leader's log, or the election of a leader that
+    /// never had it.
+    pub cause: Option<usize>,
+}
+
+/// An invariant violation found during the run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// Index in the trace.
+    pub event: usize,
+    /// Which invariant.
+    pub invariant: Invariant,
+    /// Partition.
+    pub partition: PartitionId,
+    /// What was seen.
+    pub detail: String,
 }
 
 /// What the producer's callback reported for a record.
@@ -133,96 +150,173 @@ pub struct Ledger {
     pub records: Vec<RecordFate>,
     /// Anomalies, by record then kind.
     pub anomalies: Vec<Anomaly>,
+    /// Invariant violations, in trace order.
+    pub violations: Vec<Violation>,
+    /// Partitions with no leader when the run ended (their records are unavailable, not lost).
+    pub offline_partitions: Vec<PartitionId>,
+}
+
+/// One replica's log as the trace built it: each record with the event that appended it.
+type TracedLog = Vec<(RecordId, usize)>;
+
+/// What the fold over the trace collects.
+#[derive(Default)]
+struct Fold {
+    fates: BTreeMap<RecordId, RecordFate>,
+    ack_event: BTreeMap<RecordId, usize>,
+    /// Per partition: the last leader, whether it is offline, and the event that elected it.
+    leaders: BTreeMap<PartitionId, (BrokerId, bool, usize)>,
+    logs: BTreeMap<(BrokerId, PartitionId), TracedLog>,
+    /// Per (broker, partition, record): the truncation event that removed it there.
+    removed_by: BTreeMap<(BrokerId, PartitionId, RecordId), usize>,
+    violations: Vec<Violation>,
+}
+
+impl Fold {
+    fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {
+        let broker = match e.node {
+            NodeId::Broker(b) => Some(b),
+            _ => None,
+        };
+        match &e.kind {
+            EventKind::PartitionCreated {
+                partition, leader, ..
+            } => {
+                self.leaders.insert(*partition, (*leader, false, index));
+            }
+            EventKind::LeaderElected { state, .. } => match state.leader {
+                Some(l) => {
+                    self.leaders.insert(state.partition, (l, false, index));
+                }
+                None => {
+                    if let Some(entry) = self.leaders.get_mut(&state.partition) {
+                        entry.1 = true;
+                    }
+                }
+            },
+            EventKind::RecordSent { record, partition } => {
+                self.fates.insert(
+                    *record,
+                    RecordFate {
+                        record: *record,
+                        partition: *partition,
+                        sent_at: e.time,
+                        outcome: ProduceOutcome::Pending,
+                        placements: Vec::new(),
+                        copies: 0,
+                    },
+                );
+            }
+            EventKind::RecordAppended {
+                partition,
+                offset,
+                record,
+                ..
+            } => {
+                if let Some(b) = broker {
+                    self.logs
+                        .entry((b, *partition))
+                        .or_default()
+                        .push((*record, index));
+                    if let Some(f) = self.fates.get_mut(record) {
+                        f.placements.push(Placement {
+                            broker: b,
+                            offset: *offset,
+                            at: e.time,
+                        });
+                    }
+                }
+            }
+            EventKind::LogTruncated { partition, to, .. } => {
+                if let Some(b) = broker {
+                    let log = self.logs.entry((b, *partition)).or_default();
+                    let keep = usize::try_from(to.0).unwrap_or(usize::MAX).min(log.len());
+                    for (record, _) in log.drain(keep..) {
+                        self.removed_by.insert((b, *partition, record), index);
+                    }
+                }
+            }
+            EventKind::ProduceAcknowledged { record, offset, .. } => {
+                if let Some(f) = self.fates.get_mut(record) {
+                    f.outcome = ProduceOutcome::Acknowledged {
+                        at: e.time,
+                        offset: *offset,
+                    };
+                    self.ack_event.insert(*record, index);
+                }
+            }
+            EventKind::ProduceFailed { record, error, .. } => {
+                if let Some(f) = self.fates.get_mut(record) {
+                    f.outcome = ProduceOutcome::Failed {
+                        at: e.time,
+                        error: *error,
+                    };
+                }
+            }
+            EventKind::InvariantViolated {
+                invariant,
+                partition,
+                detail,
+            } => {
+                self.violations.push(Violation {
+                    event: index,
+                    invariant: *invariant,
+                    partition: *partition,
+                    detail: detail.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Ledger {
     /// Reads a trace.
     pub fn from_trace(trace: &Trace) -> Ledger {
-        let mut fates: BTreeMap<RecordId, RecordFate> = BTreeMap::new();
-        let mut ack_event: BTreeMap<RecordId, usize> = BTreeMap::new();
-        let mut leaders: BTreeMap<PartitionId, BrokerId> = BTreeMap::new();
-        // (broker, partition) -> the log as the trace built it, with the event of each append.
-        let mut logs: BTreeMap<(BrokerId, PartitionId), Vec<(RecordId, usize)>> = BTreeMap::new();
+        let mut fold = Fold::default();
         for (index, e) in trace.events.iter().enumerate() {
-            match &e.kind {
-                EventKind::PartitionCreated {
-                    partition, leader, ..
-                } => {
-                    leaders.insert(*partition, *leader);
-                }
-                EventKind::RecordSent { record, partition } => {
-                    fates.insert(
-                        *record,
-                        RecordFate {
-                            record: *record,
-                            partition: *partition,
-                            sent_at: e.time,
-                            outcome: ProduceOutcome::Pending,
-                            placements: Vec::new(),
-                            copies: 0,
-                        },
-                    );
-                }
-                EventKind::RecordAppended {
-                    partition,
-                    offset,
-                    record,
-                    ..
-                } => {
-                    if let crate::ids::NodeId::Broker(broker) = e.node {
-                        logs.entry((broker, *partition))
-                            .or_default()
-                            .push((*record, index));
-                        if let Some(f) = fates.get_mut(record) {
-                            f.placements.push(Placement {
-                                broker,
-                                offset: *offset,
-                                at: e.time,
-                            });
-                        }
-                    }
-                }
-                EventKind::ProduceAcknowledged { record, offset, .. } => {
-                    if let Some(f) = fates.get_mut(record) {
-                        f.outcome = ProduceOutcome::Acknowledged {
-                            at: e.time,
-                            offset: *offset,
-                        };
-                        ack_event.insert(*record, index);
-                    }
-                }
-                EventKind::ProduceFailed { record, error, .. } => {
-                    if let Some(f) = fates.get_mut(record) {
-                        f.outcome = ProduceOutcome::Failed {
-                            at: e.time,
-                            error: *error,
-                        };
-                    }
-                }
-                _ => {}
-            }
+            fold.apply(index, e);
         }
         let mut anomalies = Vec::new();
-        for (partition, leader) in &leaders {
-            let log = logs
+        for (partition, (leader, _, _)) in &fold.leaders {
+            let log = fold
+                .logs
                 .get(&(*leader, *partition))
                 .map_or(&[][..], Vec::as_slice);
-            check_partition_log(log, &mut fates, &mut anomalies);
+            check_partition_log(log, &mut fold.fates, &mut anomalies);
         }
-        for fate in fates.values() {
+        for fate in fold.fates.values() {
             if fate.copies == 0 && matches!(fate.outcome, ProduceOutcome::Acknowledged { .. }) {
-                let event = ack_event.get(&fate.record).copied().unwrap_or(0);
+                let event = fold.ack_event.get(&fate.record).copied().unwrap_or(0);
+                let cause = fold
+                    .leaders
+                    .get(&fate.partition)
+                    .map(|(leader, _, elected)| {
+                        fold.removed_by
+                            .get(&(*leader, fate.partition, fate.record))
+                            .copied()
+                            .unwrap_or(*elected)
+                    });
                 anomalies.push(Anomaly {
                     kind: AnomalyKind::LostAcknowledgedWrite,
                     record: fate.record,
                     event,
+                    cause,
                 });
             }
         }
         anomalies.sort_by_key(|a| (a.record, a.kind));
+        let offline_partitions = fold
+            .leaders
+            .iter()
+            .filter(|(_, (_, off, _))| *off)
+            .map(|(p, _)| *p)
+            .collect();
         Ledger {
-            records: fates.into_values().collect(),
+            records: fold.fates.into_values().collect(),
             anomalies,
+            violations: fold.violations,
+            offline_partitions,
         }
     }
 
@@ -288,6 +382,7 @@ fn check_partition_log(
                 kind: AnomalyKind::Duplicate,
                 record,
                 event,
+                cause: None,
             });
         }
         if fate.copies > 1 {
@@ -300,6 +395,7 @@ fn check_partition_log(
                 kind: AnomalyKind::Reorder,
                 record,
                 event,
+                cause: None,
             }),
             _ => highest_seen = Some(record),
         }
@@ -309,8 +405,8 @@ fn check_partition_log(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::{LeaderEpoch, NodeId};
-    use crate::trace::TraceEvent;
+    use crate::ids::LeaderEpoch;
+    use crate::trace::{TraceEvent, TruncationReason};
 
     const P: PartitionId = PartitionId(0);
     const L: BrokerId = BrokerId(0);
@@ -412,6 +508,29 @@ mod tests {
         let ledger = Ledger::from_trace(&trace);
         assert_eq!(ledger.anomaly_kinds(), vec![AnomalyKind::Reorder]);
         assert_eq!(ledger.anomalies[0].record, RecordId(0));
+    }
+
+    #[test]
+    fn a_truncated_acknowledged_record_is_lost_and_blames_the_truncation() {
+        let truncated = at(
+            4,
+            NodeId::Broker(L),
+            EventKind::LogTruncated {
+                partition: P,
+                to: Offset(0),
+                removed: 1,
+                reason: TruncationReason::PowerLoss,
+            },
+        );
+        let trace = Trace {
+            events: vec![created(), sent(0), appended(0, 0), acked(0, 0), truncated],
+        };
+        let ledger = Ledger::from_trace(&trace);
+        assert_eq!(
+            ledger.anomaly_kinds(),
+            vec![AnomalyKind::LostAcknowledgedWrite]
+        );
+        assert_eq!(ledger.anomalies[0].cause, Some(4));
     }
 
     #[test]

@@ -15,8 +15,12 @@
 
 pub mod acks;
 pub mod broker;
+pub mod controller;
+pub mod epoch_cache;
 pub mod errors;
+pub mod fault;
 pub mod ids;
+pub mod invariants;
 pub mod ledger;
 pub mod limits;
 pub mod log;

@@ -24,3 +24,7 @@ pub const MAX_MIN_ISR: u64 = 100;
 pub const MAX_LATENCY_US: u64 = 10_000_000;
 /// Most events one run may handle before it stops and says so in the trace.
 pub const MAX_EVENTS: u64 = 2_000_000;
+/// Most faults in one plan.
+pub const MAX_FAULTS: u64 = 200;
+/// Most responses one `drop_responses` fault may drop.
+pub const MAX_DROPPED_RESPONSES: u64 = 10_000;

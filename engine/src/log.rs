@@ -1,6 +1,9 @@
-//! A replica's log of one partition: dense offsets from 0, each record with its epoch.
+//! A replica's log of one partition: dense offsets from 0, each record with its epoch, and
+//! the recovery point up to which it has been fsynced.
 //!
-//! The log end offset (LEO) is the offset the next record will get (`UnifiedLog.logEndOffset`).
+//! The log end offset (LEO) is the offset the next record will get (`UnifiedLog`). Appends
+//! land in the OS page cache; `flush` (fsync) moves the recovery point. A power loss keeps
+//! only what lies below it (kafka-semantics.md §B.11).
 
 use crate::ids::{LeaderEpoch, Offset, RecordId};
 use crate::message::LogRecord;
@@ -9,12 +12,18 @@ use crate::message::LogRecord;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Log {
     records: Vec<LogRecord>,
+    flushed: Offset,
 }
 
 impl Log {
     /// The offset the next appended record gets.
     pub fn log_end_offset(&self) -> Offset {
         Offset(self.records.len() as u64)
+    }
+
+    /// Records below this offset are on disk (the recovery point).
+    pub fn flushed(&self) -> Offset {
+        self.flushed
     }
 
     /// Appends a record at the log end offset and returns where it landed.
@@ -43,6 +52,35 @@ impl Log {
             .unwrap_or(usize::MAX)
             .min(self.records.len());
         &self.records[start..]
+    }
+
+    /// Every record.
+    pub fn records(&self) -> &[LogRecord] {
+        &self.records
+    }
+
+    /// Removes the records from `to` on; returns how many went.
+    pub fn truncate_to(&mut self, to: Offset) -> u64 {
+        let keep = usize::try_from(to.0)
+            .unwrap_or(usize::MAX)
+            .min(self.records.len());
+        let removed = (self.records.len() - keep) as u64;
+        self.records.truncate(keep);
+        self.flushed = self.flushed.min(to);
+        removed
+    }
+
+    /// fsync: everything appended so far survives a power loss. Returns whether it moved.
+    pub fn flush(&mut self) -> bool {
+        let end = self.log_end_offset();
+        let moved = self.flushed != end;
+        self.flushed = end;
+        moved
+    }
+
+    /// Records appended since the last flush.
+    pub fn unflushed(&self) -> u64 {
+        self.log_end_offset().0 - self.flushed.0
     }
 }
 
@@ -77,5 +115,29 @@ mod tests {
         assert_eq!(log.read_from(Offset(1)).len(), 0);
         assert_eq!(log.read_from(Offset(99)).len(), 0);
         assert_eq!(log.read_from(Offset(0)).len(), 1);
+    }
+
+    #[test]
+    fn truncation_pulls_back_the_recovery_point() {
+        let mut log = Log::default();
+        for r in 0..5 {
+            log.append(RecordId(r), LeaderEpoch(0));
+        }
+        assert!(log.flush());
+        assert_eq!(log.flushed(), Offset(5));
+        assert_eq!(log.truncate_to(Offset(3)), 2);
+        assert_eq!(log.flushed(), Offset(3));
+        assert_eq!(log.truncate_to(Offset(9)), 0);
+    }
+
+    #[test]
+    fn appends_are_unflushed_until_a_flush() {
+        let mut log = Log::default();
+        log.append(RecordId(0), LeaderEpoch(0));
+        log.append(RecordId(1), LeaderEpoch(0));
+        assert_eq!(log.unflushed(), 2);
+        log.flush();
+        assert_eq!(log.unflushed(), 0);
+        assert!(!log.flush(), "nothing new to flush");
     }
 }

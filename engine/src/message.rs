@@ -1,8 +1,11 @@
-//! Messages on the wire: the Produce and Fetch RPCs (followers replicate with Fetch too).
+//! Messages on the wire: Produce, Fetch (followers replicate with it), OffsetsForLeaderEpoch
+//! (KIP-101 truncation), Metadata, and the controller's BrokerHeartbeat / AlterPartition /
+//! partition-change notifications (KRaft brokers learn these from the metadata log; here the
+//! controller sends them, which has the same effect after one network delay).
 
 use crate::acks::Acks;
 use crate::errors::KafkaError;
-use crate::ids::{LeaderEpoch, Offset, PartitionId, RecordId};
+use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, RecordId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -17,6 +20,19 @@ pub struct LogRecord {
     pub leader_epoch: LeaderEpoch,
 }
 
+/// A partition's leadership as the controller decided it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionState {
+    /// The partition.
+    pub partition: PartitionId,
+    /// Its leader, if it has one (-1 in Kafka: offline).
+    pub leader: Option<BrokerId>,
+    /// The current leader epoch.
+    pub leader_epoch: LeaderEpoch,
+    /// The in-sync replicas, in broker order.
+    pub isr: Vec<BrokerId>,
+}
+
 /// A request or response between two nodes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -29,6 +45,8 @@ pub enum Message {
         record: RecordId,
         /// The request's `acks`.
         acks: Acks,
+        /// The producer's `request.timeout.ms`, also the broker's ack timeout.
+        timeout_ms: u64,
     },
     /// The leader's answer to a produce request (never sent for acks=0).
     ProduceResponse {
@@ -46,6 +64,10 @@ pub enum Message {
         partition: PartitionId,
         /// The follower's log end offset.
         fetch_offset: Offset,
+        /// The epoch the follower believes current (KIP-320 fencing).
+        current_leader_epoch: LeaderEpoch,
+        /// Correlates the response with this request.
+        correlation: u64,
     },
     /// The leader's answer: records from the fetch offset, and its high watermark.
     FetchResponse {
@@ -55,7 +77,49 @@ pub enum Message {
         records: Vec<LogRecord>,
         /// The leader's high watermark when it answered.
         high_watermark: Offset,
+        /// Why nothing could be fetched, if so.
+        error: Option<KafkaError>,
+        /// The request's correlation id.
+        correlation: u64,
     },
+    /// A new follower asks where its last leader epoch ends on the leader (KIP-101/279).
+    OffsetsForLeaderEpochRequest {
+        /// Partition.
+        partition: PartitionId,
+        /// The last epoch in the follower's log.
+        leader_epoch: LeaderEpoch,
+        /// The epoch the follower believes current (KIP-320 fencing).
+        current_leader_epoch: LeaderEpoch,
+    },
+    /// The leader's answer: the largest epoch ≤ the one asked, and where it ends.
+    OffsetsForLeaderEpochResponse {
+        /// Partition.
+        partition: PartitionId,
+        /// `(epoch, end offset)`, or the error.
+        result: Result<(LeaderEpoch, Offset), KafkaError>,
+    },
+    /// A client asks a broker who leads each partition.
+    MetadataRequest,
+    /// The broker's metadata cache.
+    MetadataResponse {
+        /// Each partition's leader, as this broker knows it.
+        leaders: Vec<(PartitionId, Option<BrokerId>)>,
+    },
+    /// A broker tells the controller it is alive.
+    BrokerHeartbeat,
+    /// A (re)started broker registers with the controller under a new incarnation.
+    BrokerRegistration,
+    /// A partition's leader asks the controller to change its ISR.
+    AlterPartition {
+        /// Partition.
+        partition: PartitionId,
+        /// The leader's epoch (the controller rejects a stale one).
+        leader_epoch: LeaderEpoch,
+        /// The ISR the leader proposes.
+        isr: Vec<BrokerId>,
+    },
+    /// The controller announces a partition's leader, epoch and ISR.
+    PartitionChange(PartitionState),
 }
 
 impl Message {
@@ -66,6 +130,14 @@ impl Message {
             Message::ProduceResponse { .. } => "ProduceResponse",
             Message::FetchRequest { .. } => "FetchRequest",
             Message::FetchResponse { .. } => "FetchResponse",
+            Message::OffsetsForLeaderEpochRequest { .. } => "OffsetsForLeaderEpoch",
+            Message::OffsetsForLeaderEpochResponse { .. } => "OffsetsForLeaderEpochResponse",
+            Message::MetadataRequest => "MetadataRequest",
+            Message::MetadataResponse { .. } => "MetadataResponse",
+            Message::BrokerHeartbeat => "BrokerHeartbeat",
+            Message::BrokerRegistration => "BrokerRegistration",
+            Message::AlterPartition { .. } => "AlterPartition",
+            Message::PartitionChange(_) => "PartitionChange",
         }
     }
 
@@ -75,47 +147,108 @@ impl Message {
             Message::ProduceRequest { record, .. } | Message::ProduceResponse { record, .. } => {
                 vec![*record]
             }
-            Message::FetchRequest { .. } => Vec::new(),
             Message::FetchResponse { records, .. } => records.iter().map(|r| r.record).collect(),
+            _ => Vec::new(),
         }
+    }
+}
+
+fn list(brokers: &[BrokerId]) -> String {
+    let names: Vec<String> = brokers.iter().map(ToString::to_string).collect();
+    format!("[{}]", names.join(","))
+}
+
+impl fmt::Display for PartitionState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.leader {
+            Some(l) => write!(f, "{} leader={l}", self.partition)?,
+            None => write!(f, "{} leader=none", self.partition)?,
+        }
+        write!(f, " epoch={} isr={}", self.leader_epoch, list(&self.isr))
     }
 }
 
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.name();
         match self {
             Message::ProduceRequest {
                 partition,
                 record,
                 acks,
+                ..
             } => {
-                write!(f, "ProduceRequest {partition} {record} acks={acks}")
+                write!(f, "{name} {partition} {record} acks={acks}")
             }
             Message::ProduceResponse {
                 partition,
                 record,
                 result,
             } => match result {
-                Ok(offset) => write!(f, "ProduceResponse {partition} {record} offset={offset}"),
-                Err(e) => write!(f, "ProduceResponse {partition} {record} error={e}"),
+                Ok(offset) => write!(f, "{name} {partition} {record} offset={offset}"),
+                Err(e) => write!(f, "{name} {partition} {record} error={e}"),
             },
             Message::FetchRequest {
                 partition,
                 fetch_offset,
+                current_leader_epoch,
+                ..
             } => {
-                write!(f, "FetchRequest {partition} fetch_offset={fetch_offset}")
+                write!(
+                    f,
+                    "{name} {partition} fetch_offset={fetch_offset} epoch={current_leader_epoch}"
+                )
             }
             Message::FetchResponse {
                 partition,
                 records,
                 high_watermark,
+                error,
+                ..
+            } => match error {
+                Some(e) => write!(f, "{name} {partition} error={e}"),
+                None => write!(
+                    f,
+                    "{name} {partition} records={} hw={high_watermark}",
+                    records.len()
+                ),
+            },
+            Message::OffsetsForLeaderEpochRequest {
+                partition,
+                leader_epoch,
+                ..
+            } => {
+                write!(f, "{name} {partition} last_epoch={leader_epoch}")
+            }
+            Message::OffsetsForLeaderEpochResponse { partition, result } => match result {
+                Ok((epoch, end)) => write!(f, "{name} {partition} epoch={epoch} end_offset={end}"),
+                Err(e) => write!(f, "{name} {partition} error={e}"),
+            },
+            Message::MetadataRequest | Message::BrokerHeartbeat | Message::BrokerRegistration => {
+                f.write_str(name)
+            }
+            Message::MetadataResponse { leaders } => {
+                write!(f, "{name}")?;
+                for (p, l) in leaders {
+                    match l {
+                        Some(b) => write!(f, " {p}:{b}")?,
+                        None => write!(f, " {p}:none")?,
+                    }
+                }
+                Ok(())
+            }
+            Message::AlterPartition {
+                partition,
+                leader_epoch,
+                isr,
             } => {
                 write!(
                     f,
-                    "FetchResponse {partition} records={} hw={high_watermark}",
-                    records.len()
+                    "{name} {partition} epoch={leader_epoch} isr={}",
+                    list(isr)
                 )
             }
+            Message::PartitionChange(state) => write!(f, "{name} {state}"),
         }
     }
 }

@@ -1,14 +1,16 @@
-//! The network: when a message sent now arrives.
+//! The network: when a message sent now arrives, and whether it arrives at all.
 //!
 //! Each link has a latency drawn per message, uniformly in the scenario's range, from the
 //! network's own random stream. Kafka talks over TCP, so a link delivers in order: a message
-//! never overtakes an earlier one on the same (sender, receiver) connection.
+//! never overtakes an earlier one on the same (sender, receiver) connection. Faults cut links
+//! (one way or both), isolate nodes, or make a broker's next produce responses vanish after
+//! the request was applied.
 
-use crate::ids::{MessageId, NodeId};
+use crate::ids::{BrokerId, MessageId, NodeId};
 use crate::rng::{SimRng, Stream};
 use crate::scenario::NetworkSpec;
 use crate::time::SimTime;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Latency and ordering of every link.
 #[derive(Clone, Debug)]
@@ -18,6 +20,9 @@ pub struct Network {
     latency_us_max: u64,
     last_arrival: BTreeMap<(NodeId, NodeId), SimTime>,
     next_message: u64,
+    cut: BTreeSet<(NodeId, NodeId)>,
+    isolated: BTreeSet<NodeId>,
+    responses_to_drop: BTreeMap<BrokerId, u32>,
 }
 
 impl Network {
@@ -29,6 +34,52 @@ impl Network {
             latency_us_max: spec.latency_us_max,
             last_arrival: BTreeMap::new(),
             next_message: 0,
+            cut: BTreeSet::new(),
+            isolated: BTreeSet::new(),
+            responses_to_drop: BTreeMap::new(),
+        }
+    }
+
+    /// Cuts the direction `from → to`.
+    pub fn cut(&mut self, from: NodeId, to: NodeId) {
+        self.cut.insert((from, to));
+    }
+
+    /// Heals both directions between `a` and `b`.
+    pub fn heal(&mut self, a: NodeId, b: NodeId) {
+        self.cut.remove(&(a, b));
+        self.cut.remove(&(b, a));
+    }
+
+    /// Cuts (or restores) every link of `node`.
+    pub fn set_isolated(&mut self, node: NodeId, isolated: bool) {
+        if isolated {
+            self.isolated.insert(node);
+        } else {
+            self.isolated.remove(&node);
+        }
+    }
+
+    /// Whether a message from `from` to `to` would be lost now.
+    pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.cut.contains(&(from, to))
+            || self.isolated.contains(&from)
+            || self.isolated.contains(&to)
+    }
+
+    /// The next `count` produce responses from `broker` will be lost.
+    pub fn drop_responses(&mut self, broker: BrokerId, count: u32) {
+        *self.responses_to_drop.entry(broker).or_default() += count;
+    }
+
+    /// Whether this produce response from `broker` is one to lose (and counts it).
+    pub fn take_response_drop(&mut self, broker: BrokerId) -> bool {
+        match self.responses_to_drop.get_mut(&broker) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -67,6 +118,27 @@ mod tests {
             assert!(arrival >= last);
             last = arrival;
         }
+    }
+
+    #[test]
+    fn cuts_are_directional_and_heal_both_ways() {
+        let mut net = Network::new(&NetworkSpec::default(), 1);
+        let (a, b) = (NodeId::Producer(0), NodeId::Broker(BrokerId(1)));
+        net.cut(a, b);
+        assert!(net.is_cut(a, b) && !net.is_cut(b, a));
+        net.heal(b, a);
+        assert!(!net.is_cut(a, b));
+        net.set_isolated(b, true);
+        assert!(net.is_cut(a, b) && net.is_cut(b, a));
+    }
+
+    #[test]
+    fn dropped_responses_are_counted_down() {
+        let mut net = Network::new(&NetworkSpec::default(), 1);
+        net.drop_responses(BrokerId(0), 2);
+        assert!(net.take_response_drop(BrokerId(0)));
+        assert!(net.take_response_drop(BrokerId(0)));
+        assert!(!net.take_response_drop(BrokerId(0)));
     }
 
     #[test]

@@ -11,6 +11,41 @@ use crate::trace::EventKind;
 /// A timer a node asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Timer {
+    /// A broker's next `BrokerHeartbeat` is due.
+    Heartbeat,
+    /// The controller's session for a broker ends unless a newer heartbeat came (`seq`).
+    SessionExpiry {
+        /// The broker.
+        broker: BrokerId,
+        /// Which heartbeat this deadline belongs to.
+        seq: u64,
+    },
+    /// A leader's `isr-expiration` task (every `replica.lag.time.max.ms / 2`).
+    IsrExpiration,
+    /// The high watermark checkpoint is written (`replica.high.watermark.checkpoint.interval.ms`).
+    HighWatermarkCheckpoint,
+    /// `log.flush.interval.ms` check.
+    FlushCheck,
+    /// An acks=all produce request's DelayedProduce expires.
+    ProduceTimeout {
+        /// Partition.
+        partition: PartitionId,
+        /// Record waiting.
+        record: RecordId,
+    },
+    /// A follower retries fetching after an error (`replica.fetch.backoff.ms`) or gives up
+    /// on an unanswered fetch.
+    FetchRetry {
+        /// Partition.
+        partition: PartitionId,
+        /// The fetch it concerns (a later fetch makes it stale).
+        correlation: u64,
+    },
+    /// The producer gives up waiting for a response (`request.timeout.ms`).
+    RequestTimeout {
+        /// The record.
+        record: RecordId,
+    },
     /// The application's next `send()` is due.
     ProducerSend {
         /// The record to send.

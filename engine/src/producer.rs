@@ -1,11 +1,17 @@
 //! The producing application and its `KafkaProducer`: sends, and what the callback reports.
 //!
-//! This first model sends one record per produce request to the partition's leader and
-//! reports the response (kafka-semantics.md §A.1, §B.4). acks=0 counts a record as sent once
-//! it is on the wire, offset -1. Batching, retries and idempotence are the producer issue's
-//! work; until then a retriable error is reported to the callback as is.
+//! This model sends one record per produce request to the partition's leader as the
+//! producer's metadata knows it, and reports the answer (kafka-semantics.md §A.1, §B.4):
+//! - acks=0 counts a record as sent once it is on the wire (offset -1), whatever happens;
+//! - no answer within `request.timeout.ms` is a REQUEST_TIMED_OUT (ambiguous: the record
+//!   may have been written);
+//! - after an error the producer refreshes its metadata from a broker.
+//!
+//! Batching, retries and idempotence are the producer issue's work; until then a retriable
+//! error is reported to the callback as is.
 
 use crate::acks::Acks;
+use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::Message;
 use crate::outbox::{Outbox, Timer};
@@ -18,11 +24,17 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 pub struct Producer {
     acks: Acks,
+    request_timeout_ms: u64,
     records: u32,
     interval_ms: u64,
     partitions: u32,
+    brokers: u32,
     /// The leader of each partition, from the producer's metadata.
-    leaders: BTreeMap<PartitionId, BrokerId>,
+    leaders: BTreeMap<PartitionId, Option<BrokerId>>,
+    /// Records sent and not yet answered.
+    in_flight: BTreeMap<RecordId, PartitionId>,
+    /// Which broker the next metadata request goes to (round-robin).
+    next_metadata_broker: u32,
 }
 
 impl Producer {
@@ -30,15 +42,20 @@ impl Producer {
     pub fn new(
         spec: &ProducerSpec,
         acks: Acks,
-        partitions: u32,
-        leaders: BTreeMap<PartitionId, BrokerId>,
+        request_timeout_ms: u64,
+        brokers: u32,
+        leaders: BTreeMap<PartitionId, Option<BrokerId>>,
     ) -> Producer {
         Producer {
             acks,
+            request_timeout_ms,
             records: spec.records,
             interval_ms: spec.interval_ms,
-            partitions,
+            partitions: leaders.len() as u32,
+            brokers,
             leaders,
+            in_flight: BTreeMap::new(),
+            next_metadata_broker: 0,
         }
     }
 
@@ -49,34 +66,65 @@ impl Producer {
         })
     }
 
-    /// The application's send timer fired: `send()` the record and schedule the next one.
+    /// Handles a timer.
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Outbox) {
-        let Timer::ProducerSend { record } = timer else {
-            return;
-        };
+        match timer {
+            Timer::ProducerSend { record } => self.send(now, record, out),
+            Timer::RequestTimeout { record } => {
+                if let Some(partition) = self.in_flight.remove(&record) {
+                    let error = KafkaError::RequestTimedOut;
+                    out.emit(EventKind::ProduceFailed {
+                        record,
+                        partition,
+                        error,
+                    });
+                    self.refresh_metadata(out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The application calls `send()`; the next send is scheduled.
+    fn send(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         // Round-robin, as the default partitioner does for records without a key.
         let partition = PartitionId(record.0 % self.partitions.max(1));
         out.emit(EventKind::RecordSent { record, partition });
-        if let Some(leader) = self.leaders.get(&partition) {
-            let request = Message::ProduceRequest {
-                partition,
-                record,
-                acks: self.acks,
-            };
-            out.send(NodeId::Broker(*leader), request);
-            if self.acks == Acks::None {
-                out.emit(EventKind::ProduceAcknowledged {
+        match self.leaders.get(&partition).copied().flatten() {
+            Some(leader) => {
+                let timeout_ms = self.request_timeout_ms;
+                let request = Message::ProduceRequest {
+                    partition,
+                    record,
+                    acks: self.acks,
+                    timeout_ms,
+                };
+                out.send(NodeId::Broker(leader), request);
+                if self.acks == Acks::None {
+                    out.emit(EventKind::ProduceAcknowledged {
+                        record,
+                        partition,
+                        offset: None,
+                    });
+                } else {
+                    self.in_flight.insert(record, partition);
+                    out.set_timer(now.plus_ms(timeout_ms), Timer::RequestTimeout { record });
+                }
+            }
+            None => {
+                let error = KafkaError::LeaderNotAvailable;
+                out.emit(EventKind::ProduceFailed {
                     record,
                     partition,
-                    offset: None,
+                    error,
                 });
+                self.refresh_metadata(out);
             }
         }
         let next = record.0 + 1;
         if next < self.records {
-            let at = now.plus_ms(self.interval_ms);
             out.set_timer(
-                at,
+                now.plus_ms(self.interval_ms),
                 Timer::ProducerSend {
                     record: RecordId(next),
                 },
@@ -84,27 +132,45 @@ impl Producer {
         }
     }
 
-    /// A produce response arrived: the send callback fires.
+    /// Handles a response.
     pub fn on_message(&mut self, message: Message, out: &mut Outbox) {
-        let Message::ProduceResponse {
-            partition,
-            record,
-            result,
-        } = message
-        else {
-            return;
-        };
-        match result {
-            Ok(offset) => out.emit(EventKind::ProduceAcknowledged {
-                record,
+        match message {
+            Message::ProduceResponse {
                 partition,
-                offset: Some(offset),
-            }),
-            Err(error) => out.emit(EventKind::ProduceFailed {
                 record,
-                partition,
-                error,
-            }),
+                result,
+            } => {
+                if self.in_flight.remove(&record).is_none() {
+                    return; // already timed out: the callback has fired
+                }
+                match result {
+                    Ok(offset) => out.emit(EventKind::ProduceAcknowledged {
+                        record,
+                        partition,
+                        offset: Some(offset),
+                    }),
+                    Err(error) => {
+                        out.emit(EventKind::ProduceFailed {
+                            record,
+                            partition,
+                            error,
+                        });
+                        self.refresh_metadata(out);
+                    }
+                }
+            }
+            Message::MetadataResponse { leaders } => {
+                for (partition, leader) in leaders {
+                    self.leaders.insert(partition, leader);
+                }
+            }
+            _ => {}
         }
+    }
+
+    fn refresh_metadata(&mut self, out: &mut Outbox) {
+        let broker = BrokerId(self.next_metadata_broker % self.brokers.max(1));
+        self.next_metadata_broker = self.next_metadata_broker.wrapping_add(1);
+        out.send(NodeId::Broker(broker), Message::MetadataRequest);
     }
 }

@@ -39,11 +39,33 @@ impl KafkaVersion {
     /// The defaults of this version for the configs the engine models.
     pub fn defaults(self) -> Defaults {
         let modern = self >= KafkaVersion::V3_9;
+        let legacy = self == KafkaVersion::V0_10;
         Defaults {
             acks: if modern { Acks::All } else { Acks::Leader },
             min_insync_replicas: 1,
             replica_fetch_wait_max_ms: 500,
+            // KIP-537 raised it from 10 s to 30 s in 2.5.
+            replica_lag_time_max_ms: if legacy { 10_000 } else { 30_000 },
+            // KIP-106 turned it off by default in 0.11.
+            unclean_leader_election_enable: legacy,
+            log_flush_interval_messages: None,
+            log_flush_interval_ms: None,
+            request_timeout_ms: 30_000,
+            // ZooKeeper session (6 s in 0.10, 18 s from 2.5) vs KRaft broker session (9 s).
+            broker_session_timeout_ms: match self {
+                KafkaVersion::V0_10 => 6_000,
+                KafkaVersion::V2_8 => 18_000,
+                _ => 9_000,
+            },
+            broker_heartbeat_interval_ms: 2_000,
+            replica_fetch_backoff_ms: 1_000,
+            high_watermark_checkpoint_interval_ms: 5_000,
             high_watermark_frozen_below_min_isr: modern,
+            truncation: if legacy {
+                Truncation::HighWatermark
+            } else {
+                Truncation::LeaderEpoch
+            },
         }
     }
 }
@@ -68,8 +90,40 @@ pub struct Defaults {
     pub min_insync_replicas: u32,
     /// Broker `replica.fetch.wait.max.ms`: how long a leader holds an empty follower fetch.
     pub replica_fetch_wait_max_ms: u64,
+    /// `replica.lag.time.max.ms`.
+    pub replica_lag_time_max_ms: u64,
+    /// `unclean.leader.election.enable`.
+    pub unclean_leader_election_enable: bool,
+    /// `log.flush.interval.messages` (unset: Long.MAX, never).
+    pub log_flush_interval_messages: Option<u64>,
+    /// `log.flush.interval.ms` (unset: never on a timer).
+    pub log_flush_interval_ms: Option<u64>,
+    /// Producer `request.timeout.ms`.
+    pub request_timeout_ms: u64,
+    /// `broker.session.timeout.ms` (KRaft), or the ZooKeeper session timeout before it.
+    pub broker_session_timeout_ms: u64,
+    /// `broker.heartbeat.interval.ms`.
+    pub broker_heartbeat_interval_ms: u64,
+    /// `replica.fetch.backoff.ms`.
+    pub replica_fetch_backoff_ms: u64,
+    /// `replica.high.watermark.checkpoint.interval.ms`.
+    pub high_watermark_checkpoint_interval_ms: u64,
     /// 3.7+ (KAFKA-15583): the HW does not advance while the ISR is below min ISR.
     pub high_watermark_frozen_below_min_isr: bool,
+    /// How a replica that becomes a follower finds where its log diverges.
+    pub truncation: Truncation,
+}
+
+/// How a new follower truncates its log before fetching (kafka-semantics.md §B.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Truncation {
+    /// Before 0.11: truncate to the local high watermark, which may be stale (loses
+    /// committed records: the reason KIP-101 replaced it).
+    HighWatermark,
+    /// 0.11+ (KIP-101/279, fenced by KIP-320): ask the leader where this replica's last
+    /// leader epoch ends, and truncate there.
+    LeaderEpoch,
 }
 
 /// A config's value and where it came from, so the app can show what was changed.

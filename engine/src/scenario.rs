@@ -6,9 +6,10 @@
 //! or a file is untrusted: [`Scenario::from_json`] caps its size and validates every field.
 
 use crate::acks::Acks;
+use crate::fault::ScheduledFault;
 use crate::ids::PartitionId;
 use crate::ledger::AnomalyKind;
-use crate::profile::{KafkaVersion, Setting};
+use crate::profile::{KafkaVersion, Setting, Truncation};
 use serde::{Deserialize, Serialize};
 
 /// A complete, replayable experiment.
@@ -37,6 +38,9 @@ pub struct Scenario {
     /// Latency of every link.
     #[serde(default)]
     pub network: NetworkSpec,
+    /// What goes wrong, and when.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<ScheduledFault>,
     /// The outcome the engine must produce (presets carry one; tests check it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expectation>,
@@ -71,6 +75,34 @@ pub struct BrokerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_fetch_wait_max_ms: Option<u64>,
+    /// `replica.lag.time.max.ms`.
+    #[serde(
+        rename = "replica.lag.time.max.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_lag_time_max_ms: Option<u64>,
+    /// `unclean.leader.election.enable`.
+    #[serde(
+        rename = "unclean.leader.election.enable",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unclean_leader_election_enable: Option<bool>,
+    /// `log.flush.interval.messages`.
+    #[serde(
+        rename = "log.flush.interval.messages",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_flush_interval_messages: Option<u64>,
+    /// `log.flush.interval.ms`.
+    #[serde(
+        rename = "log.flush.interval.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_flush_interval_ms: Option<u64>,
 }
 
 /// The topic.
@@ -108,6 +140,13 @@ pub struct ProducerConfigs {
     /// `acks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acks: Option<Acks>,
+    /// `request.timeout.ms`.
+    #[serde(
+        rename = "request.timeout.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_timeout_ms: Option<u64>,
 }
 
 /// One-way latency of every link: uniform in `[latency_us_min, latency_us_max]`.
@@ -149,8 +188,28 @@ pub struct EffectiveConfig {
     pub min_insync_replicas: Setting<u32>,
     /// `replica.fetch.wait.max.ms`.
     pub replica_fetch_wait_max_ms: Setting<u64>,
+    /// `replica.lag.time.max.ms`.
+    pub replica_lag_time_max_ms: Setting<u64>,
+    /// `unclean.leader.election.enable`.
+    pub unclean_leader_election_enable: Setting<bool>,
+    /// `log.flush.interval.messages` (none: never by count).
+    pub log_flush_interval_messages: Setting<Option<u64>>,
+    /// `log.flush.interval.ms` (none: never on a timer).
+    pub log_flush_interval_ms: Setting<Option<u64>>,
+    /// Producer `request.timeout.ms`.
+    pub request_timeout_ms: Setting<u64>,
+    /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
+    pub broker_session_timeout_ms: u64,
+    /// `broker.heartbeat.interval.ms`.
+    pub broker_heartbeat_interval_ms: u64,
+    /// `replica.fetch.backoff.ms`.
+    pub replica_fetch_backoff_ms: u64,
+    /// `replica.high.watermark.checkpoint.interval.ms`.
+    pub high_watermark_checkpoint_interval_ms: u64,
     /// Whether the HW freezes while ISR < min ISR (a rule of the version, not a config).
     pub high_watermark_frozen_below_min_isr: bool,
+    /// How new followers truncate (a rule of the version).
+    pub truncation: Truncation,
 }
 
 impl Scenario {
@@ -165,7 +224,32 @@ impl Scenario {
                 b.replica_fetch_wait_max_ms,
                 d.replica_fetch_wait_max_ms,
             ),
+            replica_lag_time_max_ms: Setting::resolve(
+                b.replica_lag_time_max_ms,
+                d.replica_lag_time_max_ms,
+            ),
+            unclean_leader_election_enable: Setting::resolve(
+                b.unclean_leader_election_enable,
+                d.unclean_leader_election_enable,
+            ),
+            log_flush_interval_messages: Setting::resolve(
+                b.log_flush_interval_messages.map(Some),
+                d.log_flush_interval_messages,
+            ),
+            log_flush_interval_ms: Setting::resolve(
+                b.log_flush_interval_ms.map(Some),
+                d.log_flush_interval_ms,
+            ),
+            request_timeout_ms: Setting::resolve(
+                self.producer.configs.request_timeout_ms,
+                d.request_timeout_ms,
+            ),
+            broker_session_timeout_ms: d.broker_session_timeout_ms,
+            broker_heartbeat_interval_ms: d.broker_heartbeat_interval_ms,
+            replica_fetch_backoff_ms: d.replica_fetch_backoff_ms,
+            high_watermark_checkpoint_interval_ms: d.high_watermark_checkpoint_interval_ms,
             high_watermark_frozen_below_min_isr: d.high_watermark_frozen_below_min_isr,
+            truncation: d.truncation,
         }
     }
 

@@ -2,10 +2,14 @@
 //!
 //! It pops the earliest event, hands it to the node it concerns, and applies what the node
 //! put in its outbox: facts go to the trace, messages go through the network, timers go to
-//! the queue. A run is a pure function of the scenario and the seed.
+//! the queue. Faults from the plan are events too. After every event the invariants are
+//! checked. A run is a pure function of the scenario and the seed.
 
-use crate::broker::{Broker, BrokerRules};
-use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId};
+use crate::broker::{Broker, BrokerRules, Stop};
+use crate::controller::Controller;
+use crate::fault::{Fault, ScheduledFault};
+use crate::ids::{BrokerId, MessageId, NodeId, PartitionId};
+use crate::invariants::InvariantChecker;
 use crate::limits;
 use crate::message::Message;
 use crate::network::Network;
@@ -14,21 +18,28 @@ use crate::producer::Producer;
 use crate::queue::EventQueue;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
-use crate::trace::{EventKind, Trace, TraceEvent};
+use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
 use std::collections::BTreeMap;
 
 /// Something due at a point in simulated time.
 #[derive(Clone, Debug)]
 enum Event {
-    /// A message arrives.
+    /// A message arrives (or is lost, if `doomed` or the link is cut by then).
     Deliver {
         id: MessageId,
         from: NodeId,
         to: NodeId,
         message: Message,
+        doomed: bool,
     },
-    /// A node's timer fires.
-    Timer { node: NodeId, timer: Timer },
+    /// A node's timer fires, if the node is still the incarnation that set it.
+    Timer {
+        node: NodeId,
+        timer: Timer,
+        incarnation: u32,
+    },
+    /// The fault plan's entry `index` strikes.
+    Fault(usize),
 }
 
 /// A running simulation.
@@ -38,7 +49,12 @@ pub struct Sim {
     queue: EventQueue<Event>,
     network: Network,
     brokers: Vec<Broker>,
+    /// Bumped each time a broker stops, so timers of its previous life never fire.
+    incarnations: Vec<u32>,
+    controller: Controller,
     producer: Producer,
+    faults: Vec<ScheduledFault>,
+    invariants: InvariantChecker,
     trace: Trace,
     events_handled: u64,
     outbox: Outbox,
@@ -49,17 +65,27 @@ impl Sim {
     pub fn new(scenario: &Scenario, seed: u64) -> Sim {
         let config = scenario.effective_config();
         let rules = BrokerRules::from(&config);
+        let controller = Controller::new(scenario);
         let brokers = (0..scenario.cluster.brokers)
-            .map(|b| Broker::new(BrokerId(b), rules))
+            .map(BrokerId)
+            .map(|b| {
+                let hosted: BTreeMap<PartitionId, Vec<BrokerId>> = scenario
+                    .partitions()
+                    .map(|p| (p, scenario.replicas_of(p)))
+                    .filter(|(_, replicas)| replicas.contains(&b))
+                    .collect();
+                Broker::new(b, rules, hosted)
+            })
             .collect();
-        let leaders: BTreeMap<_, _> = scenario
-            .partitions()
-            .map(|p| (p, scenario.replicas_of(p)[0]))
+        let leaders = controller
+            .states()
+            .map(|s| (s.partition, s.leader))
             .collect();
         let producer = Producer::new(
             &scenario.producer,
             config.acks.value,
-            scenario.topic.partitions,
+            config.request_timeout_ms.value,
+            scenario.cluster.brokers,
             leaders,
         );
         let mut sim = Sim {
@@ -67,13 +93,17 @@ impl Sim {
             end: SimTime::from_ms(scenario.duration_ms),
             queue: EventQueue::default(),
             network: Network::new(&scenario.network, seed),
+            incarnations: vec![0; scenario.cluster.brokers as usize],
             brokers,
+            controller,
             producer,
+            faults: scenario.faults.clone(),
+            invariants: InvariantChecker::default(),
             trace: Trace::default(),
             events_handled: 0,
             outbox: Outbox::default(),
         };
-        sim.create_partitions(scenario);
+        sim.create_cluster();
         if let Some(timer) = sim.producer.first_timer() {
             let at = SimTime::from_ms(scenario.producer.start_ms);
             sim.queue.push(
@@ -81,39 +111,42 @@ impl Sim {
                 Event::Timer {
                     node: NodeId::Producer(0),
                     timer,
+                    incarnation: 0,
                 },
             );
+        }
+        for (index, scheduled) in scenario.faults.iter().enumerate() {
+            sim.queue
+                .push(SimTime::from_ms(scheduled.at_ms), Event::Fault(index));
         }
         sim
     }
 
-    /// The controller creates the topic: each partition's replicas, led by the first one.
-    fn create_partitions(&mut self, scenario: &Scenario) {
-        for partition in scenario.partitions() {
-            let replicas = scenario.replicas_of(partition);
-            let leader = replicas[0];
-            let leader_epoch = LeaderEpoch(0);
-            self.record(
-                NodeId::Controller,
-                EventKind::PartitionCreated {
-                    partition,
-                    replicas: replicas.clone(),
-                    leader,
-                    leader_epoch,
-                },
-            );
-            for broker in &replicas {
-                let mut out = std::mem::take(&mut self.outbox);
-                self.brokers[broker.0 as usize].create_replica(
-                    partition,
-                    &replicas,
-                    leader,
-                    leader_epoch,
-                    &mut out,
-                );
-                self.apply(NodeId::Broker(*broker), &mut out);
-                self.outbox = out;
-            }
+    /// The controller creates the topic and every broker takes its role and starts its tasks.
+    fn create_cluster(&mut self) {
+        let states: Vec<_> = self.controller.states().cloned().collect();
+        for state in &states {
+            let replicas = self.controller.replicas(state.partition).to_vec();
+            let leader = state.leader.expect("a new partition has a leader");
+            let created = EventKind::PartitionCreated {
+                partition: state.partition,
+                replicas,
+                leader,
+                leader_epoch: state.leader_epoch,
+            };
+            self.record(NodeId::Controller, created);
+        }
+        self.with_node(NodeId::Controller, |sim, out| {
+            sim.controller.start(SimTime::ZERO, out)
+        });
+        for b in 0..self.brokers.len() {
+            self.with_node(NodeId::Broker(BrokerId(b as u32)), |sim, out| {
+                sim.brokers[b].start(SimTime::ZERO, out);
+                for state in &states {
+                    let message = Message::PartitionChange(state.clone());
+                    sim.brokers[b].on_message(SimTime::ZERO, NodeId::Controller, message, out);
+                }
+            });
         }
     }
 
@@ -134,40 +167,161 @@ impl Sim {
         (self.trace, self.events_handled)
     }
 
-    /// Handles exactly one event.
+    /// Handles exactly one event, then checks the invariants it could have broken.
     fn step(&mut self) {
         let Some((time, event)) = self.queue.pop() else {
             return;
         };
         self.now = time;
         self.events_handled += 1;
-        let mut out = std::mem::take(&mut self.outbox);
-        let node = match event {
+        let first_fact = self.trace.events.len();
+        let touched = match event {
             Event::Deliver {
                 id,
                 from,
                 to,
                 message,
+                doomed,
+            } => self.deliver(id, from, to, message, doomed),
+            Event::Timer {
+                node,
+                timer,
+                incarnation,
             } => {
-                self.record(to, EventKind::MessageDelivered { message: id, from });
-                match to {
-                    NodeId::Broker(b) => {
-                        self.brokers[b.0 as usize].on_message(time, from, message, &mut out)
-                    }
-                    NodeId::Producer(_) => self.producer.on_message(message, &mut out),
-                    NodeId::Controller => {}
+                if self.is_current(node, incarnation) {
+                    self.with_node(node, |sim, out| match node {
+                        NodeId::Broker(b) => sim.brokers[b.0 as usize].on_timer(time, timer, out),
+                        NodeId::Producer(_) => sim.producer.on_timer(time, timer, out),
+                        NodeId::Controller => sim.controller.on_timer(timer, out),
+                    });
                 }
-                to
+                Some(node)
             }
-            Event::Timer { node, timer } => {
-                match node {
-                    NodeId::Broker(b) => self.brokers[b.0 as usize].on_timer(timer, &mut out),
-                    NodeId::Producer(_) => self.producer.on_timer(time, timer, &mut out),
-                    NodeId::Controller => {}
-                }
-                node
-            }
+            Event::Fault(index) => self.apply_fault(index),
         };
+        if let Some(node) = touched {
+            let facts: Vec<EventKind> = self.trace.events[first_fact..]
+                .iter()
+                .map(|e| e.kind.clone())
+                .collect();
+            let found = self
+                .invariants
+                .check(&facts, node, &self.brokers, &self.controller);
+            for violation in found {
+                self.record(node, violation);
+            }
+        }
+    }
+
+    fn deliver(
+        &mut self,
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        message: Message,
+        doomed: bool,
+    ) -> Option<NodeId> {
+        let reason = if doomed {
+            Some(DropReason::ResponseLost)
+        } else if self.network.is_cut(from, to) {
+            Some(DropReason::LinkCut)
+        } else if !self.is_running(to) {
+            Some(DropReason::ReceiverDown)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.record(
+                to,
+                EventKind::MessageDropped {
+                    message: id,
+                    from,
+                    reason,
+                },
+            );
+            return None;
+        }
+        self.record(to, EventKind::MessageDelivered { message: id, from });
+        let now = self.now;
+        self.with_node(to, |sim, out| match to {
+            NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, message, out),
+            NodeId::Producer(_) => sim.producer.on_message(message, out),
+            NodeId::Controller => sim.controller.on_message(now, from, message, out),
+        });
+        Some(to)
+    }
+
+    fn apply_fault(&mut self, index: usize) -> Option<NodeId> {
+        let fault = self.faults[index].fault.clone();
+        let node = match &fault {
+            Fault::CrashBroker { broker }
+            | Fault::PowerLoss { broker }
+            | Fault::DiskLoss { broker }
+            | Fault::RestartBroker { broker }
+            | Fault::DropResponses { broker, .. } => NodeId::Broker(*broker),
+            Fault::CutLink { from, .. } | Fault::HealLink { from, .. } => *from,
+            Fault::Isolate { node } | Fault::Reconnect { node } => *node,
+        };
+        self.record(
+            node,
+            EventKind::FaultApplied {
+                fault: fault.clone(),
+            },
+        );
+        let now = self.now;
+        match fault {
+            Fault::CrashBroker { broker } => self.stop_broker(broker, Stop::Crash),
+            Fault::PowerLoss { broker } => self.stop_broker(broker, Stop::PowerLoss),
+            Fault::DiskLoss { broker } => self.stop_broker(broker, Stop::DiskLoss),
+            Fault::RestartBroker { broker } => {
+                self.with_node(NodeId::Broker(broker), |sim, out| {
+                    sim.brokers[broker.0 as usize].restart(now, out)
+                });
+            }
+            Fault::CutLink { from, to, one_way } => {
+                self.network.cut(from, to);
+                if !one_way {
+                    self.network.cut(to, from);
+                }
+            }
+            Fault::HealLink { from, to } => self.network.heal(from, to),
+            Fault::Isolate { node } => self.network.set_isolated(node, true),
+            Fault::Reconnect { node } => self.network.set_isolated(node, false),
+            Fault::DropResponses { broker, count } => self.network.drop_responses(broker, count),
+        }
+        Some(node)
+    }
+
+    fn stop_broker(&mut self, broker: BrokerId, how: Stop) {
+        let b = broker.0 as usize;
+        self.incarnations[b] = self.incarnations[b].wrapping_add(1);
+        self.with_node(NodeId::Broker(broker), |sim, out| {
+            sim.brokers[b].stop(how, out)
+        });
+    }
+
+    fn is_running(&self, node: NodeId) -> bool {
+        match node {
+            NodeId::Broker(b) => self.brokers[b.0 as usize].is_running(),
+            _ => true,
+        }
+    }
+
+    fn incarnation(&self, node: NodeId) -> u32 {
+        match node {
+            NodeId::Broker(b) => self.incarnations[b.0 as usize],
+            _ => 0,
+        }
+    }
+
+    fn is_current(&self, node: NodeId, incarnation: u32) -> bool {
+        self.is_running(node) && self.incarnation(node) == incarnation
+    }
+
+    /// Runs `f` with a fresh outbox for `node`, then carries out its commands.
+    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut Sim, &mut Outbox)) {
+        let mut out = std::mem::take(&mut self.outbox);
+        f(self, &mut out);
         self.apply(node, &mut out);
         self.outbox = out;
     }
@@ -179,6 +333,12 @@ impl Sim {
                 Command::Emit(kind) => self.record(node, kind),
                 Command::Send { to, message } => {
                     let (id, deliver_at) = self.network.route(self.now, node, to);
+                    let doomed = match (node, &message) {
+                        (NodeId::Broker(b), Message::ProduceResponse { .. }) => {
+                            self.network.take_response_drop(b)
+                        }
+                        _ => false,
+                    };
                     self.record(
                         node,
                         EventKind::MessageSent {
@@ -195,11 +355,20 @@ impl Sim {
                             from: node,
                             to,
                             message,
+                            doomed,
                         },
                     );
                 }
                 Command::SetTimer { at, timer } => {
-                    self.queue.push(at, Event::Timer { node, timer })
+                    let incarnation = self.incarnation(node);
+                    self.queue.push(
+                        at,
+                        Event::Timer {
+                            node,
+                            timer,
+                            incarnation,
+                        },
+                    );
                 }
             }
         }

@@ -6,10 +6,11 @@
 //! seed, same trace" can be checked across native and wasm runs.
 
 use crate::errors::KafkaError;
+use crate::fault::Fault;
 use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
-use crate::message::Message;
+use crate::message::{Message, PartitionState};
 use crate::time::SimTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::{self, Write as _};
 
@@ -106,6 +107,163 @@ pub enum EventKind {
         /// Events handled.
         events: u64,
     },
+    /// A message was lost instead of delivered.
+    MessageDropped {
+        /// The message's number.
+        message: MessageId,
+        /// Its sender.
+        from: NodeId,
+        /// Why it was lost.
+        reason: DropReason,
+    },
+    /// A fault from the plan struck.
+    FaultApplied {
+        /// Which.
+        fault: Fault,
+    },
+    /// A broker process stopped (crash, power loss or disk loss).
+    BrokerStopped,
+    /// A broker process started again, with the log its disk kept.
+    BrokerStarted,
+    /// The controller stopped hearing from a broker for the session timeout and fenced it.
+    BrokerFenced {
+        /// Which broker.
+        broker: BrokerId,
+    },
+    /// The controller heard from a fenced broker again and unfenced it.
+    BrokerUnfenced {
+        /// Which broker.
+        broker: BrokerId,
+    },
+    /// The controller chose a partition's leader (or found none).
+    LeaderElected {
+        /// The new state.
+        state: PartitionState,
+        /// Whether a replica outside the ISR was chosen (`unclean.leader.election.enable`).
+        unclean: bool,
+    },
+    /// The controller changed a partition's ISR without changing its leader.
+    IsrChanged {
+        /// The new state.
+        state: PartitionState,
+    },
+    /// A broker's replica took the leader role.
+    BecameLeader {
+        /// Partition.
+        partition: PartitionId,
+        /// Its epoch.
+        leader_epoch: LeaderEpoch,
+    },
+    /// A broker's replica became a follower of `leader`.
+    BecameFollower {
+        /// Partition.
+        partition: PartitionId,
+        /// Whom it follows.
+        leader: BrokerId,
+        /// The leader's epoch.
+        leader_epoch: LeaderEpoch,
+    },
+    /// A replica's log lost its records from offset `to` on.
+    LogTruncated {
+        /// Partition.
+        partition: PartitionId,
+        /// The new log end offset.
+        to: Offset,
+        /// How many records went.
+        removed: u64,
+        /// Why.
+        reason: TruncationReason,
+    },
+    /// A replica fsynced its log up to `offset` (records below it survive a power loss).
+    LogFlushed {
+        /// Partition.
+        partition: PartitionId,
+        /// The new recovery point.
+        offset: Offset,
+    },
+    /// A protocol invariant does not hold after this event.
+    InvariantViolated {
+        /// The invariant's name (TLA+ names where the spec has one).
+        invariant: Invariant,
+        /// Partition concerned.
+        partition: PartitionId,
+        /// What was seen.
+        detail: String,
+    },
+}
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// The link between sender and receiver was cut.
+    LinkCut,
+    /// The receiver was not running.
+    ReceiverDown,
+    /// A `drop_responses` fault took it.
+    ResponseLost,
+}
+
+/// Why a log was truncated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TruncationReason {
+    /// Power loss: records not yet fsynced were lost.
+    PowerLoss,
+    /// Disk loss: the whole log was lost.
+    DiskLoss,
+    /// Becoming a follower: truncated to the leader's end offset for its last epoch.
+    LeaderEpoch,
+    /// Becoming a follower before 0.11: truncated to its own (maybe stale) high watermark.
+    HighWatermark,
+}
+
+/// The invariants checked after every event (kafka-semantics.md §D).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Invariant {
+    /// Every replica that could be elected holds every record below a leader's HW.
+    StrongIsr,
+    /// The controller's leader is in the ISR, or there is no leader.
+    LeaderInIsr,
+    /// A replica's high watermark never exceeds its log end offset.
+    HighWatermarkWithinLog,
+    /// A leader's high watermark never decreases while it stays leader.
+    MonotonicHighWatermark,
+    /// Leader epochs strictly increase.
+    LeaderEpochIncreases,
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DropReason::LinkCut => "link cut",
+            DropReason::ReceiverDown => "receiver down",
+            DropReason::ResponseLost => "response lost",
+        })
+    }
+}
+
+impl fmt::Display for TruncationReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TruncationReason::PowerLoss => "power loss: unflushed records gone",
+            TruncationReason::DiskLoss => "disk loss",
+            TruncationReason::LeaderEpoch => "to the leader's epoch end offset",
+            TruncationReason::HighWatermark => "to its own high watermark (pre-0.11)",
+        })
+    }
+}
+
+impl fmt::Display for Invariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Invariant::StrongIsr => "StrongIsr",
+            Invariant::LeaderInIsr => "LeaderInIsr",
+            Invariant::HighWatermarkWithinLog => "HighWatermarkWithinLog",
+            Invariant::MonotonicHighWatermark => "MonotonicHighWatermark",
+            Invariant::LeaderEpochIncreases => "LeaderEpochIncreases",
+        })
+    }
 }
 
 impl EventKind {
@@ -121,6 +279,19 @@ impl EventKind {
             EventKind::ProduceAcknowledged { .. } => "ProduceAcknowledged",
             EventKind::ProduceFailed { .. } => "ProduceFailed",
             EventKind::EventLimitReached { .. } => "EventLimitReached",
+            EventKind::MessageDropped { .. } => "MessageDropped",
+            EventKind::FaultApplied { .. } => "FaultApplied",
+            EventKind::BrokerStopped => "BrokerStopped",
+            EventKind::BrokerStarted => "BrokerStarted",
+            EventKind::BrokerFenced { .. } => "BrokerFenced",
+            EventKind::BrokerUnfenced { .. } => "BrokerUnfenced",
+            EventKind::LeaderElected { .. } => "LeaderElected",
+            EventKind::IsrChanged { .. } => "IsrChanged",
+            EventKind::BecameLeader { .. } => "BecameLeader",
+            EventKind::BecameFollower { .. } => "BecameFollower",
+            EventKind::LogTruncated { .. } => "LogTruncated",
+            EventKind::LogFlushed { .. } => "LogFlushed",
+            EventKind::InvariantViolated { .. } => "InvariantViolated",
         }
     }
 }
@@ -185,6 +356,51 @@ impl fmt::Display for EventKind {
                 write!(f, "{record} {partition} {error} ({})", error.exception())
             }
             EventKind::EventLimitReached { events } => write!(f, "after {events} events"),
+            EventKind::MessageDropped {
+                message,
+                from,
+                reason,
+            } => {
+                write!(f, "{message} from={from} ({reason})")
+            }
+            EventKind::FaultApplied { fault } => write!(f, "{fault}"),
+            EventKind::BrokerStopped | EventKind::BrokerStarted => Ok(()),
+            EventKind::BrokerFenced { broker } | EventKind::BrokerUnfenced { broker } => {
+                write!(f, "{broker}")
+            }
+            EventKind::LeaderElected { state, unclean } => {
+                write!(f, "{state}{}", if *unclean { " UNCLEAN" } else { "" })
+            }
+            EventKind::IsrChanged { state } => write!(f, "{state}"),
+            EventKind::BecameLeader {
+                partition,
+                leader_epoch,
+            } => {
+                write!(f, "{partition} epoch={leader_epoch}")
+            }
+            EventKind::BecameFollower {
+                partition,
+                leader,
+                leader_epoch,
+            } => {
+                write!(f, "{partition} of {leader} epoch={leader_epoch}")
+            }
+            EventKind::LogTruncated {
+                partition,
+                to,
+                removed,
+                reason,
+            } => {
+                write!(f, "{partition} to={to} removed={removed} ({reason})")
+            }
+            EventKind::LogFlushed { partition, offset } => write!(f, "{partition} upto={offset}"),
+            EventKind::InvariantViolated {
+                invariant,
+                partition,
+                detail,
+            } => {
+                write!(f, "{invariant} {partition}: {detail}")
+            }
         }
     }
 }

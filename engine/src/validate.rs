@@ -175,6 +175,68 @@ impl Scenario {
                 limits::MAX_INTERVAL_MS,
             );
         }
+        if let Some(v) = c.replica_lag_time_max_ms {
+            range(
+                "cluster.configs.replica.lag.time.max.ms",
+                v,
+                1,
+                limits::MAX_DURATION_MS,
+            );
+        }
+        if let Some(v) = c.log_flush_interval_messages {
+            range(
+                "cluster.configs.log.flush.interval.messages",
+                v,
+                1,
+                u64::MAX,
+            );
+        }
+        if let Some(v) = c.log_flush_interval_ms {
+            range(
+                "cluster.configs.log.flush.interval.ms",
+                v,
+                1,
+                limits::MAX_DURATION_MS,
+            );
+        }
+        if let Some(v) = self.producer.configs.request_timeout_ms {
+            range(
+                "producer.configs.request.timeout.ms",
+                v,
+                1,
+                limits::MAX_DURATION_MS,
+            );
+        }
+        range(
+            "faults.length",
+            self.faults.len() as u64,
+            0,
+            limits::MAX_FAULTS,
+        );
+        for (i, scheduled) in self.faults.iter().enumerate() {
+            let path = format!("faults[{i}]");
+            range(
+                &format!("{path}.at_ms"),
+                scheduled.at_ms,
+                0,
+                self.duration_ms,
+            );
+            for b in scheduled.fault.brokers() {
+                let max = u64::from(self.cluster.brokers).saturating_sub(1);
+                range(&format!("{path}.broker"), b.0.into(), 0, max);
+            }
+            for p in scheduled.fault.producers() {
+                range(&format!("{path}.producer"), p.into(), 0, 0);
+            }
+            if let crate::fault::Fault::DropResponses { count, .. } = scheduled.fault {
+                range(
+                    &format!("{path}.count"),
+                    count.into(),
+                    1,
+                    limits::MAX_DROPPED_RESPONSES,
+                );
+            }
+        }
         let net = &self.network;
         range(
             "network.latency_us_min",
@@ -269,6 +331,35 @@ mod tests {
             .collect();
         assert!(paths.contains(&"cluster.brokers".to_string()), "{paths:?}");
         assert!(paths.contains(&"producer.records".to_string()), "{paths:?}");
+    }
+
+    #[test]
+    fn faults_read_flat_and_name_their_broker() {
+        let text = GOOD.replace(
+            "\"producer\":",
+            "\"faults\": [{\"at_ms\": 50, \"type\": \"crash_broker\", \"broker\": 0}], \"producer\":",
+        );
+        let s = Scenario::from_json(&text).unwrap();
+        assert_eq!(s.faults[0].at_ms, 50);
+        let bad = text.replace("\"broker\": 0", "\"broker\": 7");
+        let err = Scenario::from_json(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("faults[0].broker: 7 is out of range; allowed 0..=2"),
+            "{err}"
+        );
+        let late = text.replace("\"at_ms\": 50", "\"at_ms\": 5000");
+        let err = Scenario::from_json(&late).unwrap_err().to_string();
+        assert!(err.contains("faults[0].at_ms"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_fault_type_is_named() {
+        let text = GOOD.replace(
+            "\"producer\":",
+            "\"faults\": [{\"at_ms\": 5, \"type\": \"explode\", \"broker\": 0}], \"producer\":",
+        );
+        let err = Scenario::from_json(&text).unwrap_err().to_string();
+        assert!(err.contains("explode"), "{err}");
     }
 
     #[test]

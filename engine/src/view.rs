@@ -3,11 +3,11 @@
 //! The app never simulates: it asks for the view at the play position and draws it. Folding
 //! is pure and cheap, so scrubbing backwards costs the same as playing forwards.
 
-use crate::ids::{BrokerId, MessageId, NodeId, Offset, PartitionId, RecordId};
-use crate::message::LogRecord;
+use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
+use crate::message::{LogRecord, PartitionState};
 use crate::time::SimTime;
 use crate::trace::{EventKind, Trace};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The whole cluster at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -18,6 +18,10 @@ pub struct ClusterView {
     pub applied: usize,
     /// Every broker, in id order.
     pub brokers: Vec<BrokerView>,
+    /// Each partition's leader, epoch and ISR as the controller last decided.
+    pub partitions: Vec<PartitionState>,
+    /// Invariant violations so far.
+    pub violations: usize,
     /// Messages on the wire at that moment.
     pub in_flight: Vec<InFlight>,
     /// Records the application has sent.
@@ -33,6 +37,10 @@ pub struct ClusterView {
 pub struct BrokerView {
     /// Its id.
     pub id: BrokerId,
+    /// Whether its process is running.
+    pub running: bool,
+    /// Whether the controller has fenced it.
+    pub fenced: bool,
     /// Its replicas, by partition.
     pub replicas: Vec<ReplicaView>,
 }
@@ -42,12 +50,16 @@ pub struct BrokerView {
 pub struct ReplicaView {
     /// The partition.
     pub partition: PartitionId,
-    /// Whether this replica leads the partition.
+    /// Whether this replica believes it leads the partition.
     pub is_leader: bool,
+    /// The leader epoch it works under.
+    pub leader_epoch: LeaderEpoch,
     /// The log.
     pub log: Vec<LogRecord>,
     /// Its high watermark.
     pub high_watermark: Offset,
+    /// Records below this offset are on disk; the rest only in the page cache.
+    pub flushed: Offset,
 }
 
 impl ReplicaView {
@@ -74,13 +86,26 @@ pub struct InFlight {
     pub name: &'static str,
     /// Records it carries.
     pub records: Vec<RecordId>,
+    /// Whether it will be lost instead of delivered.
+    pub lost: bool,
 }
 
 impl ClusterView {
     /// The cluster of `brokers` brokers after every event at or before `time`.
     pub fn at(trace: &Trace, brokers: u32, time: SimTime) -> ClusterView {
         let applied = trace.events_until(time);
+        let lost: BTreeSet<MessageId> = trace
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::MessageDropped { message, .. } => Some(message),
+                _ => None,
+            })
+            .collect();
         let mut replicas: BTreeMap<(BrokerId, PartitionId), ReplicaView> = BTreeMap::new();
+        let mut partitions: BTreeMap<PartitionId, PartitionState> = BTreeMap::new();
+        let mut stopped: BTreeSet<BrokerId> = BTreeSet::new();
+        let mut fenced: BTreeSet<BrokerId> = BTreeSet::new();
         let mut view = ClusterView {
             time,
             applied,
@@ -96,19 +121,35 @@ impl ClusterView {
                     partition,
                     replicas: set,
                     leader,
-                    ..
+                    leader_epoch,
                 } => {
+                    let mut isr = set.clone();
+                    isr.sort();
+                    partitions.insert(
+                        *partition,
+                        PartitionState {
+                            partition: *partition,
+                            leader: Some(*leader),
+                            leader_epoch: *leader_epoch,
+                            isr,
+                        },
+                    );
                     for b in set {
                         replicas.insert(
                             (*b, *partition),
                             ReplicaView {
                                 partition: *partition,
-                                is_leader: b == leader,
+                                is_leader: false,
+                                leader_epoch: *leader_epoch,
                                 log: Vec::new(),
                                 high_watermark: Offset(0),
+                                flushed: Offset(0),
                             },
                         );
                     }
+                }
+                EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
+                    partitions.insert(state.partition, state.clone());
                 }
                 EventKind::RecordAppended {
                     partition,
@@ -124,6 +165,18 @@ impl ClusterView {
                         });
                     }
                 }
+                EventKind::LogTruncated { partition, to, .. } => {
+                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.log.truncate(usize::try_from(to.0).unwrap_or(usize::MAX));
+                        r.flushed = r.flushed.min(*to);
+                        r.high_watermark = r.high_watermark.min(*to);
+                    }
+                }
+                EventKind::LogFlushed { partition, offset } => {
+                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.flushed = *offset;
+                    }
+                }
                 EventKind::HighWatermarkUpdated {
                     partition,
                     high_watermark,
@@ -131,6 +184,46 @@ impl ClusterView {
                     if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
                         r.high_watermark = *high_watermark;
                     }
+                }
+                EventKind::BecameLeader {
+                    partition,
+                    leader_epoch,
+                } => {
+                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.is_leader = true;
+                        r.leader_epoch = *leader_epoch;
+                    }
+                }
+                EventKind::BecameFollower {
+                    partition,
+                    leader_epoch,
+                    ..
+                } => {
+                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.is_leader = false;
+                        r.leader_epoch = *leader_epoch;
+                    }
+                }
+                EventKind::BrokerStopped => {
+                    if let Some(b) = broker {
+                        stopped.insert(b);
+                        for ((_, _), r) in
+                            replicas.range_mut((b, PartitionId(0))..=(b, PartitionId(u32::MAX)))
+                        {
+                            r.is_leader = false;
+                        }
+                    }
+                }
+                EventKind::BrokerStarted => {
+                    if let Some(b) = broker {
+                        stopped.remove(&b);
+                    }
+                }
+                EventKind::BrokerFenced { broker } => {
+                    fenced.insert(*broker);
+                }
+                EventKind::BrokerUnfenced { broker } => {
+                    fenced.remove(broker);
                 }
                 EventKind::MessageSent {
                     message,
@@ -146,18 +239,23 @@ impl ClusterView {
                         deliver_at: *deliver_at,
                         name: body.name(),
                         records: body.records(),
+                        lost: lost.contains(message),
                     });
                 }
                 EventKind::RecordSent { .. } => view.sent += 1,
                 EventKind::ProduceAcknowledged { .. } => view.acknowledged += 1,
                 EventKind::ProduceFailed { .. } => view.failed += 1,
+                EventKind::InvariantViolated { .. } => view.violations += 1,
                 _ => {}
             }
         }
+        view.partitions = partitions.into_values().collect();
         view.brokers = (0..brokers)
             .map(BrokerId)
             .map(|id| BrokerView {
                 id,
+                running: !stopped.contains(&id),
+                fenced: fenced.contains(&id),
                 replicas: replicas
                     .range((id, PartitionId(0))..=(id, PartitionId(u32::MAX)))
                     .map(|(_, r)| r.clone())

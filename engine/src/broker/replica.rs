@@ -1,0 +1,158 @@
+//! A broker's replica of one partition: its log, epoch cache, high watermark, and role.
+
+use crate::epoch_cache::EpochCache;
+use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
+use crate::log::Log;
+use crate::outbox::Outbox;
+use crate::time::SimTime;
+use crate::trace::{EventKind, TruncationReason};
+use std::collections::BTreeMap;
+
+/// One replica.
+#[derive(Clone, Debug, Default)]
+pub struct Replica {
+    pub(super) log: Log,
+    pub(super) epochs: EpochCache,
+    pub(super) high_watermark: Offset,
+    /// The HW as last written to the checkpoint file (what a restart recovers).
+    pub(super) hw_checkpoint: Offset,
+    pub(super) leader_epoch: LeaderEpoch,
+    pub(super) role: Role,
+}
+
+/// What this replica believes it is.
+#[derive(Clone, Debug, Default)]
+pub enum Role {
+    /// No role: just started, or the partition has no leader.
+    #[default]
+    Idle,
+    /// Leads the partition.
+    Leader(LeaderState),
+    /// Follows `leader`.
+    Follower(FollowerState),
+}
+
+/// What only the leader tracks (`Partition` / `Replica` state in Kafka).
+#[derive(Clone, Debug, Default)]
+pub struct LeaderState {
+    /// The ISR the controller committed, in broker order.
+    pub(super) isr: Vec<BrokerId>,
+    /// An AlterPartition in flight: the proposed ISR and when it was sent.
+    pub(super) pending_isr: Option<(Vec<BrokerId>, SimTime)>,
+    /// Each follower's progress, learned from its fetches.
+    pub(super) followers: BTreeMap<BrokerId, FollowerProgress>,
+    /// acks=all requests waiting for the HW to pass their record.
+    pub(super) pending_acks: Vec<PendingAck>,
+    /// Empty follower fetches being held (the fetch purgatory).
+    pub(super) parked_fetches: BTreeMap<BrokerId, ParkedFetch>,
+    pub(super) next_park_id: u64,
+}
+
+/// The leader's view of one follower (`Replica.scala`'s `ReplicaState`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FollowerProgress {
+    pub(super) log_end_offset: Offset,
+    pub(super) last_caught_up: SimTime,
+    pub(super) last_fetch: SimTime,
+    pub(super) last_fetch_leader_leo: Offset,
+}
+
+/// An acks=all request waiting in DelayedProduce.
+#[derive(Clone, Copy, Debug)]
+pub struct PendingAck {
+    pub(super) producer: NodeId,
+    pub(super) record: RecordId,
+    pub(super) offset: Offset,
+}
+
+/// A follower fetch held until data arrives or `replica.fetch.wait.max.ms` passes.
+#[derive(Clone, Copy, Debug)]
+pub struct ParkedFetch {
+    pub(super) id: u64,
+    pub(super) fetch_offset: Offset,
+    pub(super) correlation: u64,
+}
+
+/// A follower's progress.
+#[derive(Clone, Copy, Debug)]
+pub struct FollowerState {
+    pub(super) leader: BrokerId,
+    pub(super) phase: Phase,
+}
+
+/// Where a follower is in its loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Waiting for the leader's OffsetsForLeaderEpoch answer.
+    Truncating {
+        /// Correlation of the request.
+        correlation: u64,
+    },
+    /// A fetch is outstanding.
+    Fetching {
+        /// Correlation of the request.
+        correlation: u64,
+    },
+    /// Waiting `replica.fetch.backoff.ms` after an error, then it repeats `retry`.
+    Backoff {
+        /// Correlation of the timer.
+        correlation: u64,
+        /// Whether to redo the truncation step (else fetch).
+        truncate: bool,
+    },
+}
+
+impl Phase {
+    /// The correlation id this phase waits on.
+    pub fn correlation(self) -> u64 {
+        match self {
+            Phase::Truncating { correlation }
+            | Phase::Fetching { correlation }
+            | Phase::Backoff { correlation, .. } => correlation,
+        }
+    }
+}
+
+impl Replica {
+    /// Truncates the log (and the epoch cache and HW with it), saying so in the trace.
+    pub(super) fn truncate(
+        &mut self,
+        partition: PartitionId,
+        to: Offset,
+        reason: TruncationReason,
+        out: &mut Outbox,
+    ) {
+        let removed = self.log.truncate_to(to);
+        let end = self.log.log_end_offset();
+        self.epochs.truncate_from_end(end);
+        self.high_watermark = self.high_watermark.min(end);
+        if removed > 0 {
+            out.emit(EventKind::LogTruncated {
+                partition,
+                to: end,
+                removed,
+                reason,
+            });
+        }
+    }
+
+    /// Whether this replica believes it leads.
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader(_))
+    }
+
+    /// The log.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// The high watermark.
+    pub fn high_watermark(&self) -> Offset {
+        self.high_watermark
+    }
+
+    /// The leader epoch this replica works under.
+    pub fn leader_epoch(&self) -> LeaderEpoch {
+        self.leader_epoch
+    }
+}

@@ -1,0 +1,263 @@
+//! The controller: broker liveness, fencing, ISR changes and leader election.
+//!
+//! Rules (kafka-semantics.md §B.3, §B.5; `PartitionChangeBuilder`, KRaft docs):
+//! - A broker is alive while it heartbeats; after `broker.session.timeout.ms` without one
+//!   it is fenced: removed from every ISR it is in (but the ISR never empties: the last
+//!   member stays) and stripped of its leaderships.
+//! - A leader is elected from the ISR in assignment order, among live brokers; with
+//!   `unclean.leader.election.enable`, any live replica may be chosen as a last resort and the
+//!   ISR is forced to just it ("This can result in data loss!"); otherwise the partition
+//!   has no leader until an ISR member returns.
+//! - Every leader change bumps the leader epoch, which fences the old leader.
+//! - A leader's AlterPartition changes the ISR if its epoch is current.
+//!
+//! This model has one controller that never fails; ELR (KIP-966) is not modelled yet.
+
+use crate::ids::{BrokerId, LeaderEpoch, NodeId, PartitionId};
+use crate::message::{Message, PartitionState};
+use crate::outbox::{Outbox, Timer};
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+use crate::trace::EventKind;
+use std::collections::BTreeMap;
+
+/// The controller's record of one partition.
+#[derive(Clone, Debug)]
+struct PartitionRecord {
+    replicas: Vec<BrokerId>,
+    state: PartitionState,
+}
+
+/// The (KRaft) controller.
+#[derive(Clone, Debug)]
+pub struct Controller {
+    session_timeout_ms: u64,
+    unclean: bool,
+    partitions: BTreeMap<PartitionId, PartitionRecord>,
+    /// Per broker: unfenced?, and the sequence number of its latest heartbeat.
+    brokers: BTreeMap<BrokerId, (bool, u64)>,
+}
+
+impl Controller {
+    /// A controller that created the scenario's topic: every replica in the ISR, the first
+    /// one leading at epoch 0, every broker registered.
+    pub fn new(scenario: &Scenario) -> Controller {
+        let config = scenario.effective_config();
+        let partitions = scenario
+            .partitions()
+            .map(|p| {
+                let replicas = scenario.replicas_of(p);
+                let mut isr = replicas.clone();
+                isr.sort();
+                let state = PartitionState {
+                    partition: p,
+                    leader: replicas.first().copied(),
+                    leader_epoch: LeaderEpoch(0),
+                    isr,
+                };
+                (p, PartitionRecord { replicas, state })
+            })
+            .collect();
+        let brokers = (0..scenario.cluster.brokers)
+            .map(|b| (BrokerId(b), (true, 0)))
+            .collect();
+        Controller {
+            session_timeout_ms: config.broker_session_timeout_ms,
+            unclean: config.unclean_leader_election_enable.value,
+            partitions,
+            brokers,
+        }
+    }
+
+    /// Each partition's state, in partition order.
+    pub fn states(&self) -> impl Iterator<Item = &PartitionState> {
+        self.partitions.values().map(|r| &r.state)
+    }
+
+    /// One partition's state.
+    pub fn state(&self, partition: PartitionId) -> Option<&PartitionState> {
+        self.partitions.get(&partition).map(|r| &r.state)
+    }
+
+    /// The replicas of a partition, in assignment order.
+    pub fn replicas(&self, partition: PartitionId) -> &[BrokerId] {
+        self.partitions
+            .get(&partition)
+            .map_or(&[], |r| r.replicas.as_slice())
+    }
+
+    /// Starts the session clock of every broker (call once, at time zero).
+    pub fn start(&mut self, now: SimTime, out: &mut Outbox) {
+        let brokers: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        for b in brokers {
+            self.arm_session(now, b, out);
+        }
+    }
+
+    fn arm_session(&mut self, now: SimTime, broker: BrokerId, out: &mut Outbox) {
+        let entry = self.brokers.entry(broker).or_insert((false, 0));
+        entry.1 += 1;
+        let timer = Timer::SessionExpiry {
+            broker,
+            seq: entry.1,
+        };
+        out.set_timer(now.plus_ms(self.session_timeout_ms), timer);
+    }
+
+    /// Handles a message.
+    pub fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Outbox) {
+        let NodeId::Broker(broker) = from else { return };
+        match message {
+            Message::BrokerHeartbeat => self.on_heartbeat(now, broker, out),
+            Message::BrokerRegistration => {
+                // A new incarnation: whatever the old one held is void (KRaft fences it).
+                if self.is_live(broker) {
+                    self.fence(broker, out);
+                }
+                self.on_heartbeat(now, broker, out);
+            }
+            Message::AlterPartition {
+                partition,
+                leader_epoch,
+                isr,
+            } => self.on_alter_partition(broker, partition, leader_epoch, isr, out),
+            _ => {}
+        }
+    }
+
+    /// Handles a timer.
+    pub fn on_timer(&mut self, timer: Timer, out: &mut Outbox) {
+        if let Timer::SessionExpiry { broker, seq } = timer {
+            let live = self.brokers.get(&broker).copied();
+            if live == Some((true, seq)) {
+                self.fence(broker, out);
+            }
+        }
+    }
+
+    fn is_live(&self, broker: BrokerId) -> bool {
+        self.brokers.get(&broker).is_some_and(|(live, _)| *live)
+    }
+
+    fn on_heartbeat(&mut self, now: SimTime, broker: BrokerId, out: &mut Outbox) {
+        self.arm_session(now, broker, out);
+        if self.is_live(broker) {
+            return;
+        }
+        // A fenced broker is back: unfence it, tell it every partition's state, and give
+        // leaderless partitions a chance to elect it.
+        self.brokers.entry(broker).or_default().0 = true;
+        out.emit(EventKind::BrokerUnfenced { broker });
+        let partitions: Vec<PartitionId> = self.partitions.keys().copied().collect();
+        for p in partitions {
+            if self.partitions[&p].state.leader.is_none() {
+                self.elect(p, out);
+            }
+            let state = self.partitions[&p].state.clone();
+            out.send(NodeId::Broker(broker), Message::PartitionChange(state));
+        }
+    }
+
+    fn fence(&mut self, broker: BrokerId, out: &mut Outbox) {
+        self.brokers.entry(broker).or_default().0 = false;
+        out.emit(EventKind::BrokerFenced { broker });
+        let partitions: Vec<PartitionId> = self.partitions.keys().copied().collect();
+        for p in partitions {
+            let record = self.partitions.get_mut(&p).expect("key from the map");
+            let was_leader = record.state.leader == Some(broker);
+            let in_isr = record.state.isr.contains(&broker);
+            if in_isr && record.state.isr.len() > 1 {
+                record.state.isr.retain(|b| *b != broker);
+            }
+            if was_leader {
+                self.elect(p, out);
+            } else if in_isr {
+                let state = self.partitions[&p].state.clone();
+                out.emit(EventKind::IsrChanged {
+                    state: state.clone(),
+                });
+                self.broadcast(state, out);
+            }
+        }
+    }
+
+    /// Chooses a leader for `partition` (or none), bumping the epoch when it changes.
+    fn elect(&mut self, partition: PartitionId, out: &mut Outbox) {
+        let live: Vec<BrokerId> = self
+            .brokers
+            .iter()
+            .filter(|(_, (l, _))| *l)
+            .map(|(b, _)| *b)
+            .collect();
+        let unclean_allowed = self.unclean;
+        let record = self
+            .partitions
+            .get_mut(&partition)
+            .expect("known partition");
+        let clean = record
+            .replicas
+            .iter()
+            .find(|b| record.state.isr.contains(b) && live.contains(b))
+            .copied();
+        let (leader, unclean) = match clean {
+            Some(b) => (Some(b), false),
+            None if unclean_allowed => (
+                record.replicas.iter().find(|b| live.contains(b)).copied(),
+                true,
+            ),
+            None => (None, false),
+        };
+        if leader == record.state.leader && leader.is_some() {
+            return;
+        }
+        if unclean && let Some(l) = leader {
+            record.state.isr = vec![l];
+        }
+        record.state.leader = leader;
+        record.state.leader_epoch = LeaderEpoch(record.state.leader_epoch.0 + 1);
+        let state = record.state.clone();
+        out.emit(EventKind::LeaderElected {
+            state: state.clone(),
+            unclean: unclean && leader.is_some(),
+        });
+        self.broadcast(state, out);
+    }
+
+    fn on_alter_partition(
+        &mut self,
+        from: BrokerId,
+        partition: PartitionId,
+        leader_epoch: LeaderEpoch,
+        mut isr: Vec<BrokerId>,
+        out: &mut Outbox,
+    ) {
+        let Some(record) = self.partitions.get_mut(&partition) else {
+            return;
+        };
+        let current =
+            record.state.leader == Some(from) && record.state.leader_epoch == leader_epoch;
+        isr.sort();
+        isr.dedup();
+        let valid =
+            current && isr.contains(&from) && isr.iter().all(|b| record.replicas.contains(b));
+        if !valid {
+            // Stale or malformed: tell the sender the truth so it stops waiting.
+            let state = record.state.clone();
+            out.send(NodeId::Broker(from), Message::PartitionChange(state));
+            return;
+        }
+        record.state.isr = isr;
+        let state = record.state.clone();
+        out.emit(EventKind::IsrChanged {
+            state: state.clone(),
+        });
+        self.broadcast(state, out);
+    }
+
+    /// Tells every broker (KRaft brokers would read it from the metadata log).
+    fn broadcast(&self, state: PartitionState, out: &mut Outbox) {
+        for b in self.brokers.keys() {
+            out.send(NodeId::Broker(*b), Message::PartitionChange(state.clone()));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Faults as data: what goes wrong, to whom, and when.
+//!
+//! Each fault is a value in the scenario's fault plan, applied by the simulator at its time,
+//! so it can be serialised, removed, shifted and replayed. The broker faults follow
+//! kafka-semantics.md §B.11: a process crash keeps the OS page cache (nothing appended is
+//! lost locally); a power loss drops every record not yet fsynced; a disk loss drops the log.
+
+use crate::ids::{BrokerId, NodeId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One thing that goes wrong (or is repaired).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// The broker's JVM dies; the machine stays up, so its page cache survives.
+    CrashBroker {
+        /// Which broker.
+        broker: BrokerId,
+    },
+    /// The broker's machine loses power: records not yet flushed to disk are gone.
+    PowerLoss {
+        /// Which broker.
+        broker: BrokerId,
+    },
+    /// The broker's disk is destroyed: its whole log is gone.
+    DiskLoss {
+        /// Which broker.
+        broker: BrokerId,
+    },
+    /// A stopped broker starts again, recovers its log and rejoins the cluster.
+    RestartBroker {
+        /// Which broker.
+        broker: BrokerId,
+    },
+    /// Messages from `from` to `to` (and back, unless `one_way`) are lost until healed.
+    CutLink {
+        /// One end.
+        from: NodeId,
+        /// The other end.
+        to: NodeId,
+        /// Cut only the direction from `from` to `to`.
+        #[serde(default)]
+        one_way: bool,
+    },
+    /// Repairs a cut link (both directions).
+    HealLink {
+        /// One end.
+        from: NodeId,
+        /// The other end.
+        to: NodeId,
+    },
+    /// Cuts every link of a node.
+    Isolate {
+        /// Which node.
+        node: NodeId,
+    },
+    /// Repairs every link of a node.
+    Reconnect {
+        /// Which node.
+        node: NodeId,
+    },
+    /// The next `count` produce responses `broker` sends are lost on the way back: the
+    /// request was applied, the producer never hears so.
+    DropResponses {
+        /// Which broker.
+        broker: BrokerId,
+        /// How many responses.
+        count: u32,
+    },
+}
+
+impl Fault {
+    /// Every broker the fault names.
+    pub fn brokers(&self) -> Vec<BrokerId> {
+        let of = |n: &NodeId| match n {
+            NodeId::Broker(b) => Some(*b),
+            _ => None,
+        };
+        match self {
+            Fault::CrashBroker { broker }
+            | Fault::PowerLoss { broker }
+            | Fault::DiskLoss { broker }
+            | Fault::RestartBroker { broker }
+            | Fault::DropResponses { broker, .. } => vec![*broker],
+            Fault::CutLink { from, to, .. } | Fault::HealLink { from, to } => {
+                [of(from), of(to)].into_iter().flatten().collect()
+            }
+            Fault::Isolate { node } | Fault::Reconnect { node } => of(node).into_iter().collect(),
+        }
+    }
+
+    /// Every producer the fault names.
+    pub fn producers(&self) -> Vec<u32> {
+        let nodes: Vec<&NodeId> = match self {
+            Fault::CutLink { from, to, .. } | Fault::HealLink { from, to } => vec![from, to],
+            Fault::Isolate { node } | Fault::Reconnect { node } => vec![node],
+            _ => Vec::new(),
+        };
+        nodes
+            .into_iter()
+            .filter_map(|n| match n {
+                NodeId::Producer(p) => Some(*p),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::CrashBroker { broker } => write!(f, "process crash of {broker}"),
+            Fault::PowerLoss { broker } => write!(f, "power loss on {broker}"),
+            Fault::DiskLoss { broker } => write!(f, "disk loss on {broker}"),
+            Fault::RestartBroker { broker } => write!(f, "restart of {broker}"),
+            Fault::CutLink {
+                from,
+                to,
+                one_way: false,
+            } => write!(f, "link {from}–{to} cut"),
+            Fault::CutLink {
+                from,
+                to,
+                one_way: true,
+            } => write!(f, "link {from}→{to} cut"),
+            Fault::HealLink { from, to } => write!(f, "link {from}–{to} healed"),
+            Fault::Isolate { node } => write!(f, "{node} isolated"),
+            Fault::Reconnect { node } => write!(f, "{node} reconnected"),
+            Fault::DropResponses { broker, count } => {
+                write!(f, "next {count} produce response(s) from {broker} lost")
+            }
+        }
+    }
+}
+
+/// A fault and the moment it strikes: `{"at_ms": 120, "type": "crash_broker", "broker": "B0"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledFault {
+    /// When, in milliseconds from the start.
+    pub at_ms: u64,
+    /// What.
+    #[serde(flatten)]
+    pub fault: Fault,
+}

@@ -1,0 +1,204 @@
+//! Protocol invariants, checked after every event (kafka-semantics.md §D; names from the
+//! Kafka TLA+ specification, `KafkaReplication.tla`, where it has one).
+//!
+//! A violation is a trace fact, never a panic: under the pre-0.11 truncation rule or a power
+//! loss real Kafka breaks them, and the app must be able to show it. Each invariant is
+//! reported once per partition (its first violation), so a broken run stays readable.
+//!
+//! StrongIsr is checked incrementally: each (leader, epoch, ISR member) pair remembers how
+//! far below the leader's HW it has been verified; a truncation, leader or ISR change on the
+//! partition starts the check over.
+
+use crate::broker::Broker;
+use crate::controller::Controller;
+use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId};
+use crate::trace::{EventKind, Invariant};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Remembers what has been checked and reported.
+#[derive(Debug, Default)]
+pub struct InvariantChecker {
+    reported: BTreeSet<(Invariant, PartitionId)>,
+    /// Per (leader broker, partition): the epoch and HW last seen.
+    leader_hw: BTreeMap<(BrokerId, PartitionId), (LeaderEpoch, Offset)>,
+    /// Per partition: the controller's last (epoch, leader).
+    elections: BTreeMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
+    /// Per (leader, partition, epoch, member): offsets below this are verified equal.
+    verified: BTreeMap<(BrokerId, PartitionId, LeaderEpoch, BrokerId), Offset>,
+}
+
+impl InvariantChecker {
+    /// Checks the invariants the event just handled could have broken: `touched` is the
+    /// node that handled it (only its state changed), `step` the facts it produced.
+    pub fn check(
+        &mut self,
+        step: &[EventKind],
+        touched: NodeId,
+        brokers: &[Broker],
+        controller: &Controller,
+    ) -> Vec<EventKind> {
+        let mut found = Vec::new();
+        for fact in step {
+            if let Some(p) = resets_strong_isr(fact) {
+                self.verified
+                    .retain(|(_, partition, _, _), _| *partition != p);
+            }
+        }
+        match touched {
+            NodeId::Controller => {
+                self.check_controller(controller, &mut found);
+                for broker in brokers {
+                    for p in broker.replicas().keys() {
+                        self.check_replica(broker, *p, brokers, controller, &mut found);
+                    }
+                }
+            }
+            NodeId::Broker(b) => {
+                let Some(broker) = brokers.iter().find(|x| x.id() == b) else {
+                    return found;
+                };
+                for p in broker.replicas().keys() {
+                    // This replica, and every replica that leads the partition (a member's
+                    // log changing can break the leader's StrongIsr).
+                    for other in brokers {
+                        let leads = other.replicas().get(p).is_some_and(|r| r.is_leader());
+                        if other.id() == b || leads {
+                            self.check_replica(other, *p, brokers, controller, &mut found);
+                        }
+                    }
+                }
+            }
+            NodeId::Producer(_) => {}
+        }
+        found.retain(|v| match v {
+            EventKind::InvariantViolated {
+                invariant,
+                partition,
+                ..
+            } => self.reported.insert((*invariant, *partition)),
+            _ => false,
+        });
+        found
+    }
+
+    fn check_controller(&mut self, controller: &Controller, found: &mut Vec<EventKind>) {
+        for state in controller.states() {
+            let p = state.partition;
+            if let Some(l) = state.leader
+                && !state.isr.contains(&l)
+            {
+                found.push(violation(
+                    Invariant::LeaderInIsr,
+                    p,
+                    format!("leader {l} is not in the ISR"),
+                ));
+            }
+            let now = (state.leader_epoch, state.leader);
+            if let Some((epoch, leader)) = self.elections.insert(p, now)
+                && (state.leader_epoch < epoch
+                    || (state.leader != leader && state.leader_epoch <= epoch))
+            {
+                let detail = format!("epoch went from {epoch} to {}", state.leader_epoch);
+                found.push(violation(Invariant::LeaderEpochIncreases, p, detail));
+            }
+        }
+    }
+
+    fn check_replica(
+        &mut self,
+        broker: &Broker,
+        p: PartitionId,
+        all: &[Broker],
+        controller: &Controller,
+        found: &mut Vec<EventKind>,
+    ) {
+        let b = broker.id();
+        if !broker.is_running() {
+            return;
+        }
+        let Some(replica) = broker.replicas().get(&p) else {
+            return;
+        };
+        let p = &p;
+        {
+            let hw = replica.high_watermark();
+            let leo = replica.log().log_end_offset();
+            if hw > leo {
+                let detail = format!("{b} has hw={hw} above its log end offset {leo}");
+                found.push(violation(Invariant::HighWatermarkWithinLog, *p, detail));
+            }
+            if !replica.is_leader() {
+                self.leader_hw.remove(&(b, *p));
+                return;
+            }
+            let epoch = replica.leader_epoch();
+            if let Some((e, last)) = self.leader_hw.insert((b, *p), (epoch, hw))
+                && e == epoch
+                && hw < last
+            {
+                let detail = format!("leader {b} moved its hw back from {last} to {hw}");
+                found.push(violation(Invariant::MonotonicHighWatermark, *p, detail));
+            }
+            let Some(state) = controller.state(*p) else {
+                return;
+            };
+            for member in state.isr.iter().filter(|m| **m != b) {
+                let Some(other) = all.iter().find(|x| x.id() == *member) else {
+                    continue;
+                };
+                let Some(theirs) = other.replicas().get(p) else {
+                    continue;
+                };
+                let key = (b, *p, epoch, *member);
+                let from = self.verified.get(&key).copied().unwrap_or(Offset(0));
+                if from >= hw {
+                    continue;
+                }
+                match first_difference(replica.log().records(), theirs.log().records(), from, hw) {
+                    None => {
+                        self.verified.insert(key, hw);
+                    }
+                    Some(at) => {
+                        let detail = format!(
+                            "ISR member {member} differs from leader {b} at offset {at}, below the leader's hw={hw}"
+                        );
+                        found.push(violation(Invariant::StrongIsr, *p, detail));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first offset in `from..to` where the two logs differ (or one has no record).
+fn first_difference(
+    leader: &[crate::message::LogRecord],
+    member: &[crate::message::LogRecord],
+    from: Offset,
+    to: Offset,
+) -> Option<Offset> {
+    (from.0..to.0).map(Offset).find(|o| {
+        let i = o.0 as usize;
+        leader.get(i) != member.get(i)
+    })
+}
+
+fn resets_strong_isr(fact: &EventKind) -> Option<PartitionId> {
+    match fact {
+        EventKind::LogTruncated { partition, .. }
+        | EventKind::BecameLeader { partition, .. }
+        | EventKind::BecameFollower { partition, .. } => Some(*partition),
+        EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
+            Some(state.partition)
+        }
+        _ => None,
+    }
+}
+
+fn violation(invariant: Invariant, partition: PartitionId, detail: String) -> EventKind {
+    EventKind::InvariantViolated {
+        invariant,
+        partition,
+        detail,
+    }
+}
