@@ -22,6 +22,17 @@ presets!(
     "replication-acks-all",
     "acks-1-answers-before-replication",
     "min-isr-above-replication-factor",
+    "acks-0-leader-crash",
+    "acks-1-leader-dies-before-followers-copy",
+    "acks-all-same-fault-is-safe",
+    "min-isr-2-survives-one-crash",
+    "isr-shrinks-to-leader-clean-election",
+    "isr-shrinks-to-leader-unclean-election",
+    "power-loss-all-replicas",
+    "process-crash-all-replicas",
+    "power-loss-with-flush-every-message",
+    "legacy-hw-truncation-loses-committed",
+    "epoch-truncation-keeps-committed",
     "workshop-cluster",
 );
 

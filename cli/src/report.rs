@@ -25,6 +25,9 @@ pub fn text(scenario: &Scenario, run: &Run) -> String {
         origin(c.replica_fetch_wait_max_ms.explicit),
     );
     let ledger = &run.ledger;
+    for f in &scenario.faults {
+        let _ = writeln!(out, "fault at {}ms: {}", f.at_ms, f.fault);
+    }
     let _ = writeln!(
         out,
         "records: {} sent, {} acknowledged, {} failed\n",
@@ -70,7 +73,38 @@ pub fn text(scenario: &Scenario, run: &Run) -> String {
     } else {
         let _ = writeln!(out, "\nanomalies:");
         for a in &ledger.anomalies {
-            let _ = writeln!(out, "  {} {} (trace event #{})", a.kind, a.record, a.event);
+            let _ = write!(out, "  {} {} (trace event #{})", a.kind, a.record, a.event);
+            if let Some(c) = a
+                .cause
+                .and_then(|i| run.trace.events.get(i).map(|e| (i, e)))
+            {
+                let _ = write!(
+                    out,
+                    ", caused by #{} at {}: {} {} {}",
+                    c.0,
+                    c.1.time,
+                    c.1.node,
+                    c.1.kind.name(),
+                    c.1.kind
+                );
+            }
+            let _ = writeln!(out);
+        }
+    }
+    for p in &ledger.offline_partitions {
+        let _ = writeln!(
+            out,
+            "offline: {p} has no leader at the end (its records are unavailable, not lost)"
+        );
+    }
+    if !ledger.violations.is_empty() {
+        let _ = writeln!(out, "invariant violations:");
+        for v in &ledger.violations {
+            let _ = writeln!(
+                out,
+                "  {} {} (trace event #{}): {}",
+                v.invariant, v.partition, v.event, v.detail
+            );
         }
     }
     let _ = writeln!(

@@ -89,3 +89,20 @@ fn a_missing_file_is_a_clear_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot read"), "{stderr}");
 }
+
+#[test]
+fn a_lost_write_names_its_cause_and_exits_one() {
+    let (code, stdout, _) = delivery_lab(&["run", &preset("legacy-hw-truncation-loses-committed")]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("lost acknowledged write"), "{stdout}");
+    assert!(stdout.contains("caused by"), "{stdout}");
+    assert!(stdout.contains("LogTruncated"), "{stdout}");
+    assert!(stdout.contains("verdict: at-most-once"), "{stdout}");
+}
+
+#[test]
+fn an_offline_partition_is_reported_as_unavailable() {
+    let (code, stdout, _) = delivery_lab(&["run", &preset("isr-shrinks-to-leader-clean-election")]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("offline: p0 has no leader"), "{stdout}");
+}

@@ -20,9 +20,20 @@ macro_rules! preset {
 }
 
 const PRESETS: &[(&str, &str, &str)] = &[
-    preset!("replication-acks-all"),
+    preset!("acks-0-leader-crash"),
     preset!("acks-1-answers-before-replication"),
+    preset!("acks-1-leader-dies-before-followers-copy"),
+    preset!("acks-all-same-fault-is-safe"),
+    preset!("epoch-truncation-keeps-committed"),
+    preset!("isr-shrinks-to-leader-clean-election"),
+    preset!("isr-shrinks-to-leader-unclean-election"),
+    preset!("legacy-hw-truncation-loses-committed"),
+    preset!("min-isr-2-survives-one-crash"),
     preset!("min-isr-above-replication-factor"),
+    preset!("power-loss-all-replicas"),
+    preset!("power-loss-with-flush-every-message"),
+    preset!("process-crash-all-replicas"),
+    preset!("replication-acks-all"),
     preset!("workshop-cluster"),
 ];
 
