@@ -9,6 +9,7 @@ use crate::components::trace_list::TraceList;
 use crate::components::verdict::Verdict;
 use crate::hooks::use_animation_frame;
 use crate::store::{Action, LabState};
+use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::ClusterView;
 use gloo::events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
@@ -48,6 +49,12 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |i| state.dispatch(Action::SelectPreset(i)))
     };
+    let faults: Vec<(SimTime, String)> = state
+        .scenario
+        .faults
+        .iter()
+        .map(|f| (SimTime::from_ms(f.at_ms), f.fault.to_string()))
+        .collect();
     html! {
         <div class="app">
             <header class="masthead">
@@ -68,12 +75,12 @@ pub fn app() -> Html {
                     <Topology view={Rc::clone(&view)} />
                     <Legend />
                 </div>
-                <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} />
+                <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} on_seek={on_seek.clone()} />
             </main>
             <Playback position={state.position} end={state.end()} playing={state.playing} speed={state.speed}
                 on_toggle={dispatch(Action::TogglePlay)} on_step_forward={dispatch(Action::StepForward)}
                 on_step_back={dispatch(Action::StepBack)} on_rewind={dispatch(Action::Rewind)}
-                on_end={dispatch(Action::End)} {on_seek} {on_speed} />
+                on_end={dispatch(Action::End)} {on_seek} {on_speed} faults={faults} />
             <TraceList run={state.run.clone()} applied={view.applied} />
         </div>
     }

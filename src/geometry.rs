@@ -56,6 +56,8 @@ impl Rect {
 pub struct Layout {
     /// The producing application.
     pub producer: Rect,
+    /// The controller.
+    pub controller: Rect,
     /// Brokers, by id.
     pub brokers: Vec<Rect>,
 }
@@ -77,9 +79,15 @@ pub fn layout(brokers: usize) -> Layout {
     Layout {
         producer: Rect {
             x: 24.0,
-            y: VIEW_H / 2.0 - 60.0,
+            y: VIEW_H / 2.0 - 150.0,
             w: 150.0,
             h: 120.0,
+        },
+        controller: Rect {
+            x: 24.0,
+            y: VIEW_H / 2.0 + 60.0,
+            w: 150.0,
+            h: 64.0,
         },
         brokers: boxes,
     }

@@ -18,10 +18,22 @@ pub const SPEEDS: &[(u64, &str)] = &[
     (100, "0.1×"),
     (250, "0.25×"),
     (1_000, "1×"),
+    (2_500, "2.5×"),
+    (5_000, "5×"),
 ];
 
-/// The default index into [`SPEEDS`]: slow enough to follow one message.
+/// The default index into [`SPEEDS`] for a short run: slow enough to follow one message.
 pub const DEFAULT_SPEED: usize = 2;
+
+/// A speed that plays a run of `duration_ms` in about half a minute (a short run keeps the
+/// slow default, so single messages can be followed).
+pub fn speed_for(duration_ms: u64) -> usize {
+    let wanted = duration_ms.saturating_mul(1_000) / 30_000;
+    let fitting = SPEEDS
+        .iter()
+        .position(|(us_per_ms, _)| *us_per_ms >= wanted);
+    fitting.unwrap_or(SPEEDS.len() - 1).max(DEFAULT_SPEED)
+}
 
 /// Everything the page shows.
 #[derive(Clone, Debug)]
@@ -90,6 +102,7 @@ impl LabState {
     /// The first screen: the first preset, paused at the start.
     pub fn initial() -> LabState {
         let (scenario, run) = load(0).expect("the first preset is valid (checked by a test)");
+        let speed = speed_for(scenario.duration_ms);
         LabState {
             preset: 0,
             scenario,
@@ -97,7 +110,7 @@ impl LabState {
             error: None,
             position: SimTime::ZERO,
             playing: false,
-            speed: DEFAULT_SPEED,
+            speed,
         }
     }
 
@@ -133,6 +146,7 @@ impl Reducible for LabState {
                     next.error = None;
                     next.position = SimTime::ZERO;
                     next.playing = false;
+                    next.speed = speed_for(next.scenario.duration_ms);
                 }
                 Err(e) => next.error = Some(e),
             },
@@ -203,6 +217,17 @@ mod tests {
         let done = reduce(moved, Action::Tick(u64::MAX / 2_000));
         assert_eq!(done.position, done.end());
         assert!(!done.playing);
+    }
+
+    #[test]
+    fn long_runs_play_faster_by_default() {
+        assert_eq!(speed_for(400), DEFAULT_SPEED);
+        let long = speed_for(65_000);
+        assert!(long > DEFAULT_SPEED);
+        assert!(
+            65_000 * 1_000 / SPEEDS[long].0 <= 30_000,
+            "plays in about half a minute"
+        );
     }
 
     #[test]

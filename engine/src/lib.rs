@@ -18,6 +18,7 @@ pub mod broker;
 pub mod controller;
 pub mod epoch_cache;
 pub mod errors;
+pub mod explain;
 pub mod fault;
 pub mod ids;
 pub mod invariants;

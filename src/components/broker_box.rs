@@ -1,7 +1,10 @@
 //! One broker on the cluster drawing: its replicas, each a row of log cells with the high
-//! watermark and log end offset marked, and a badge on the replica that leads.
+//! watermark and log end offset marked, a badge on the replica that leads, its ISR
+//! membership, and which records are on disk (fsynced) rather than only in the page cache.
 
 use crate::geometry::{LOG_LABEL_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells};
+use delivery_lab_engine::ids::BrokerId;
+use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
 use yew::prelude::*;
 
@@ -10,6 +13,8 @@ use yew::prelude::*;
 pub struct BrokerBoxProps {
     /// The broker at the play position.
     pub broker: BrokerView,
+    /// Each partition's state as the controller decided it.
+    pub partitions: Vec<PartitionState>,
     /// Where to draw it.
     pub rect: Rect,
 }
@@ -17,34 +22,64 @@ pub struct BrokerBoxProps {
 /// A broker and its replicas.
 #[function_component(BrokerBox)]
 pub fn broker_box(props: &BrokerBoxProps) -> Html {
-    let BrokerBoxProps { broker, rect } = props;
+    let BrokerBoxProps {
+        broker,
+        partitions,
+        rect,
+    } = props;
     let metrics = row_metrics(rect.h, broker.replicas.len());
     let fit = cells_that_fit(rect.w, metrics.cell_w);
-    let label = format!("Broker {}", broker.id.0);
+    let status = match (broker.running, broker.fenced) {
+        (false, _) => "stopped",
+        (true, true) => "fenced",
+        (true, false) => "",
+    };
     let aria = format!(
-        "Broker {}: {} replica{}",
+        "Broker {}{}: {} replica{}",
         broker.id.0,
+        if status.is_empty() {
+            String::new()
+        } else {
+            format!(" ({status})")
+        },
         broker.replicas.len(),
         if broker.replicas.len() == 1 { "" } else { "s" }
     );
     html! {
-        <g class="broker" role="img" aria-label={aria}>
+        <g class={classes!("broker", (!broker.running).then_some("stopped"))} role="img" aria-label={aria}>
             <rect class="broker-box" x={rect.x.to_string()} y={rect.y.to_string()}
                   width={rect.w.to_string()} height={rect.h.to_string()} rx="8" />
-            <text class="broker-name" x={(rect.x + 10.0).to_string()} y={(rect.y + 18.0).to_string()}>{label}</text>
+            <text class="broker-name" x={(rect.x + 10.0).to_string()} y={(rect.y + 18.0).to_string()}>
+                { format!("Broker {}", broker.id.0) }
+            </text>
+            if !status.is_empty() {
+                <text class={classes!("broker-status", status)} x={(rect.x + 96.0).to_string()} y={(rect.y + 18.0).to_string()}>
+                    { if status == "stopped" { "✕ stopped" } else { "⚠ fenced by the controller" } }
+                </text>
+            }
             { for broker.replicas.iter().enumerate().map(|(i, r)| {
                 let y = rect.y + 26.0 + i as f64 * metrics.row_h;
-                replica_row(r, rect.x + 10.0, y, metrics, fit)
+                let state = partitions.iter().find(|s| s.partition == r.partition);
+                replica_row(r, broker.id, state, rect.x + 10.0, y, metrics, fit)
             }) }
         </g>
     }
 }
 
-fn replica_row(replica: &ReplicaView, x: f64, y: f64, metrics: RowMetrics, fit: usize) -> Html {
+fn replica_row(
+    replica: &ReplicaView,
+    me: BrokerId,
+    state: Option<&PartitionState>,
+    x: f64,
+    y: f64,
+    metrics: RowMetrics,
+    fit: usize,
+) -> Html {
     let RowMetrics { cell_h, cell_w, .. } = metrics;
     let cells = visible_cells(replica.log.len(), fit);
     let first = cells.start;
     let hw = replica.high_watermark.0 as usize;
+    let flushed = replica.flushed.0 as usize;
     let cell_x = |offset: usize| x + LOG_LABEL_W + (offset - first) as f64 * cell_w;
     let font = format!("font-size: {:.0}px", (cell_h * 0.42).clamp(10.0, 15.0));
     let hw_x = if hw >= first {
@@ -54,16 +89,22 @@ fn replica_row(replica: &ReplicaView, x: f64, y: f64, metrics: RowMetrics, fit: 
     };
     let leo = replica.log.len();
     let text_y = (y + cell_h / 2.0 + 4.0).to_string();
+    let in_isr = state.is_some_and(|s| s.isr.contains(&me));
+    let true_leader = state.and_then(|s| s.leader) == Some(me);
+    let (badge, badge_class) = match (replica.is_leader, true_leader) {
+        (true, true) => ("leader", "leader-badge"),
+        (true, false) => ("old leader", "leader-badge stale"),
+        _ => ("", ""),
+    };
+    let isr_text = if in_isr { "in ISR" } else { "out of ISR" };
     html! {
-        <g class={classes!("replica", replica.is_leader.then_some("leader"))}>
-            <text class="partition-label" x={x.to_string()} y={text_y.clone()}>
-                { format!("{}", replica.partition) }
-            </text>
-            if replica.is_leader {
-                <rect class="leader-badge" x={(x + 30.0).to_string()} y={(y + cell_h / 2.0 - 8.0).to_string()} width="58" height="16" rx="8" />
-                <text class="leader-badge-text" x={(x + 59.0).to_string()} y={(y + cell_h / 2.0 + 4.0).to_string()}>{"leader"}</text>
+        <g class={classes!("replica", replica.is_leader.then_some("leader"), (!in_isr).then_some("out-of-isr"))}>
+            <text class="partition-label" x={x.to_string()} y={text_y.clone()}>{ replica.partition.to_string() }</text>
+            if badge.is_empty() {
+                <text class="follower-label" x={(x + 26.0).to_string()} y={text_y.clone()}>{ isr_text }</text>
             } else {
-                <text class="follower-label" x={(x + 34.0).to_string()} y={text_y.clone()}>{"follower"}</text>
+                <rect class={badge_class} x={(x + 24.0).to_string()} y={(y + cell_h / 2.0 - 8.0).to_string()} width="70" height="16" rx="8" />
+                <text class="leader-badge-text" x={(x + 59.0).to_string()} y={(y + cell_h / 2.0 + 4.0).to_string()}>{ badge }</text>
             }
             if first > 0 {
                 <text class="log-elided" x={(x + LOG_LABEL_W - 14.0).to_string()} y={text_y.clone()}>{"…"}</text>
@@ -71,16 +112,21 @@ fn replica_row(replica: &ReplicaView, x: f64, y: f64, metrics: RowMetrics, fit: 
             { for replica.log[cells].iter().map(|entry| {
                 let offset = entry.offset.0 as usize;
                 let committed = offset < hw;
+                let on_disk = offset < flushed;
                 let cx = cell_x(offset);
                 let title = format!(
-                    "offset {}: record {} (leader epoch {}){}",
-                    offset, entry.record.0, entry.leader_epoch.0,
-                    if committed { ", below the high watermark" } else { ", not yet committed" }
+                    "offset {offset}: record r{} (leader epoch {}){}{}",
+                    entry.record.0, entry.leader_epoch.0,
+                    if committed { ", committed (below the high watermark)" } else { ", not yet committed" },
+                    if on_disk { ", on disk" } else { ", in the page cache only" },
                 );
                 html! {
                     <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" })}>
                         <title>{title}</title>
                         <rect x={(cx + 1.0).to_string()} y={y.to_string()} width={(cell_w - 3.0).to_string()} height={cell_h.to_string()} rx="3" />
+                        if on_disk {
+                            <rect class="on-disk" x={(cx + 3.0).to_string()} y={(y + cell_h - 4.0).to_string()} width={(cell_w - 7.0).to_string()} height="2.5" />
+                        }
                         <text x={(cx + cell_w / 2.0 - 0.5).to_string()} y={text_y.clone()} style={font.clone()}>{ format!("r{}", entry.record.0) }</text>
                     </g>
                 }
@@ -89,8 +135,23 @@ fn replica_row(replica: &ReplicaView, x: f64, y: f64, metrics: RowMetrics, fit: 
                 <line class="hw-marker" x1={hx.to_string()} x2={hx.to_string()} y1={(y - 3.0).to_string()} y2={(y + cell_h + 3.0).to_string()} />
             }
             <text class="offsets-label" x={(cell_x(leo.max(first)) + 6.0).to_string()} y={text_y}>
-                { format!("HW {} · LEO {}", hw, leo) }
+                { offsets_label(hw, leo, replica, state, true_leader) }
             </text>
         </g>
     }
+}
+
+fn offsets_label(
+    hw: usize,
+    leo: usize,
+    replica: &ReplicaView,
+    state: Option<&PartitionState>,
+    leads: bool,
+) -> String {
+    let mut text = format!("HW {hw} · LEO {leo} · e{}", replica.leader_epoch.0);
+    if leads && let Some(s) = state {
+        let isr: Vec<String> = s.isr.iter().map(ToString::to_string).collect();
+        text.push_str(&format!(" · ISR {}", isr.join(",")));
+    }
+    text
 }

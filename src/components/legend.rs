@@ -16,9 +16,12 @@ pub fn legend() -> Html {
             { message("dot produce-response", "ProduceResponse") }
             { message("dot fetch-request", "FetchRequest") }
             { message("dot fetch-response", "FetchResponse") }
+            { message("dot control", "controller") }
+            { message("dot lost", "will be lost") }
             <li><span class="swatch committed" aria-hidden="true"></span>{"committed (below HW)"}</li>
             <li><span class="swatch uncommitted" aria-hidden="true"></span>{"not yet committed"}</li>
             <li><span class="swatch hw" aria-hidden="true"></span>{"high watermark"}</li>
+            <li><span class="swatch committed disk" aria-hidden="true"></span>{"on disk (fsynced)"}</li>
         </ul>
     }
 }

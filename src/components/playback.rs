@@ -32,6 +32,8 @@ pub struct PlaybackProps {
     pub on_seek: Callback<SimTime>,
     /// Choose a speed.
     pub on_speed: Callback<usize>,
+    /// The fault plan: when each fault strikes, and what it is.
+    pub faults: Vec<(SimTime, String)>,
 }
 
 /// The transport bar.
@@ -70,9 +72,24 @@ pub fn playback(props: &PlaybackProps) -> Html {
             { button(play_label, play_title, &props.on_toggle) }
             { button(Icon::StepForward, "Step forward one event (→)", &props.on_step_forward) }
             { button(Icon::End, "To the end (End)", &props.on_end) }
-            <input class="scrubber" type="range" min="0" max={props.end.as_us().to_string()}
-                   step="100" value={props.position.as_us().to_string()} aria-label="Play position"
-                   aria-valuetext={props.position.to_string()} {oninput} />
+            <div class="timeline">
+                <input class="scrubber" type="range" min="0" max={props.end.as_us().to_string()}
+                       step="100" value={props.position.as_us().to_string()} aria-label="Play position"
+                       aria-valuetext={props.position.to_string()} {oninput} />
+                <div class="fault-markers">
+                    { for props.faults.iter().map(|(at, what)| {
+                        let left = 100.0 * at.as_us() as f64 / props.end.as_us().max(1) as f64;
+                        let on_seek = props.on_seek.clone();
+                        let at = *at;
+                        let label = format!("{what} at {at}: jump there");
+                        html! {
+                            <button type="button" class="fault-marker" style={format!("left: {left:.2}%")}
+                                    title={label.clone()} aria-label={label}
+                                    onclick={Callback::from(move |_| on_seek.emit(at))}>{"⚡"}</button>
+                        }
+                    }) }
+                </div>
+            </div>
             <output class="clock" aria-live="off">{ format!("{} / {}", props.position, props.end) }</output>
             <label class="speed">
                 {"Speed "}

@@ -30,8 +30,7 @@ pub fn topology(props: &TopologyProps) -> Html {
     html! {
         <svg class="topology" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img" aria-label={summary}
              preserveAspectRatio="xMidYMid meet">
-            { for geometry.brokers.iter().map(|b| {
-                let (a, z) = (p.right_mid(), b.left_mid());
+            { for geometry.brokers.iter().flat_map(|b| [(p.right_mid(), b.left_mid()), (geometry.controller.right_mid(), b.left_mid())]).map(|(a, z)| {
                 html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()} x2={z.x.to_string()} y2={z.y.to_string()} /> }
             }) }
             <g class="producer" role="img" aria-label={format!("Producer: {} sent, {} acknowledged, {} failed", view.sent, view.acknowledged, view.failed)}>
@@ -41,8 +40,9 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 74.0).to_string()}>{ format!("acked {}", view.acknowledged) }</text>
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 96.0).to_string()}>{ format!("failed {}", view.failed) }</text>
             </g>
+            { controller_box(&geometry, view) }
             { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
-                <BrokerBox broker={b.clone()} rect={*rect} />
+                <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} />
             }) }
             <g class="messages">
                 { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view)) }
@@ -51,15 +51,48 @@ pub fn topology(props: &TopologyProps) -> Html {
     }
 }
 
+/// The controller, with each partition's leader and epoch (offline partitions stand out).
+fn controller_box(geometry: &Layout, view: &ClusterView) -> Html {
+    let c = geometry.controller;
+    let offline: Vec<String> = view
+        .partitions
+        .iter()
+        .filter(|s| s.leader.is_none())
+        .map(|s| s.partition.to_string())
+        .collect();
+    let summary = if offline.is_empty() {
+        let leaders: Vec<String> = view
+            .partitions
+            .iter()
+            .take(3)
+            .filter_map(|s| s.leader.map(|l| format!("{}→{l}", s.partition)))
+            .collect();
+        leaders.join(" ")
+    } else {
+        format!("offline: {}", offline.join(","))
+    };
+    html! {
+        <g class={classes!("controller", (!offline.is_empty()).then_some("has-offline"))} role="img"
+           aria-label={format!("Controller: {summary}")}>
+            <rect class="controller-box" x={c.x.to_string()} y={c.y.to_string()} width={c.w.to_string()} height={c.h.to_string()} rx="10" />
+            <text class="node-name" x={(c.x + 12.0).to_string()} y={(c.y + 24.0).to_string()}>{"Controller"}</text>
+            <text class="node-stat controller-summary" x={(c.x + 12.0).to_string()} y={(c.y + 48.0).to_string()}>{summary}</text>
+        </g>
+    }
+}
+
 fn anchor(geometry: &Layout, node: NodeId) -> Option<Point> {
     match node {
         NodeId::Producer(_) => Some(geometry.producer.right_mid()),
         NodeId::Broker(b) => geometry.brokers.get(b.0 as usize).map(|r| r.left_mid()),
-        NodeId::Controller => None,
+        NodeId::Controller => Some(geometry.controller.right_mid()),
     }
 }
 
 fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Html> {
+    if m.name == "BrokerHeartbeat" {
+        return None; // every two seconds from every broker: noise, not news
+    }
     let (from, to) = (anchor(geometry, m.from)?, anchor(geometry, m.to)?);
     let between_brokers = matches!((m.from, m.to), (NodeId::Broker(_), NodeId::Broker(_)));
     let t = progress(m.sent_at, m.deliver_at, view.time);
@@ -67,8 +100,9 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Ht
     let kind = match m.name {
         "ProduceRequest" => "produce-request",
         "ProduceResponse" => "produce-response",
-        "FetchRequest" => "fetch-request",
-        _ => "fetch-response",
+        "FetchRequest" | "OffsetsForLeaderEpoch" => "fetch-request",
+        "FetchResponse" | "OffsetsForLeaderEpochResponse" => "fetch-response",
+        _ => "control",
     };
     let records: Vec<String> = m.records.iter().map(|r| format!("r{}", r.0)).collect();
     let label = if records.is_empty() {

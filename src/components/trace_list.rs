@@ -37,7 +37,8 @@ pub fn trace_list(props: &TraceListProps) -> Html {
                     let index = start + i;
                     let state = if index + 1 == props.applied { "current" } else if index < props.applied { "past" } else { "future" };
                     html! {
-                        <li class={classes!("trace-event", state)}>
+                        <li class={classes!("trace-event", state, e.kind.is_inference().then_some("inference"))}
+                            title={format!("{}{}", e.kind.explanation(), if e.kind.is_inference() { " (model inference)" } else { "" })}>
                             <span class="t">{ e.time.to_string() }</span>
                             <span class="node">{ e.node.to_string() }</span>
                             <span class="name">{ e.kind.name() }</span>

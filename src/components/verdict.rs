@@ -1,6 +1,7 @@
 //! The verdict panel: counts at the play position, the run's anomalies and delivery
 //! guarantee, the configs in force (set or default), and what the model simplifies.
 
+use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::ClusterView;
 use delivery_lab_engine::{Run, Scenario};
 use std::rc::Rc;
@@ -15,11 +16,15 @@ pub struct VerdictProps {
     pub run: Rc<Run>,
     /// The cluster at the play position.
     pub view: Rc<ClusterView>,
+    /// Move the play position (to an anomaly's cause).
+    pub on_seek: Callback<SimTime>,
 }
 
 impl PartialEq for VerdictProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.run, &other.run) && self.view == other.view
+        Rc::ptr_eq(&self.run, &other.run)
+            && self.view == other.view
+            && self.on_seek == other.on_seek
     }
 }
 
@@ -30,6 +35,13 @@ fn anomaly_summary(kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
     chars
         .next()
         .map_or(text.clone(), |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// How many anomalies or violations to list before summarising.
+const MAX_LISTED: usize = 6;
+
+fn flush(value: Option<u64>) -> String {
+    value.map_or_else(|| "never (Long.MAX)".to_string(), |n| n.to_string())
 }
 
 /// Counts, verdict and configs.
@@ -67,22 +79,64 @@ pub fn verdict(props: &VerdictProps) -> Html {
             </p>
             if !safe {
                 <ul class="anomalies">
-                    { for ledger.anomalies.iter().map(|a| html! { <li>{ format!("{} — r{}", a.kind, a.record.0) }</li> }) }
+                    { for ledger.anomalies.iter().take(MAX_LISTED).map(|a| {
+                        let trace = &props.run.trace.events;
+                        let at = a.cause.or(Some(a.event)).and_then(|i| trace.get(i)).map(|e| e.time);
+                        let cause = a.cause.and_then(|i| trace.get(i)).map(|e| format!("{} on {}", e.kind.name(), e.node));
+                        let on_seek = props.on_seek.clone();
+                        html! {
+                            <li>
+                                { format!("{} — r{}", a.kind, a.record.0) }
+                                if let Some(cause) = cause { <span class="cause">{ format!(" · {cause}") }</span> }
+                                if let Some(at) = at {
+                                    <button type="button" class="jump" aria-label={format!("Show the cause of the {} of r{}", a.kind, a.record.0)}
+                                            onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
+                                }
+                            </li>
+                        }
+                    }) }
+                    if ledger.anomalies.len() > MAX_LISTED {
+                        <li>{ format!("… and {} more", ledger.anomalies.len() - MAX_LISTED) }</li>
+                    }
+                </ul>
+            }
+            { for ledger.offline_partitions.iter().map(|p| html! {
+                <p class="offline">{ format!("{p} has no leader at the end: its records are unavailable, not lost.") }</p>
+            }) }
+            if !ledger.violations.is_empty() {
+                <h2>{"Invariants broken"}</h2>
+                <ul class="violations">
+                    { for ledger.violations.iter().take(MAX_LISTED).map(|v| {
+                        let at = props.run.trace.events.get(v.event).map(|e| e.time);
+                        let on_seek = props.on_seek.clone();
+                        html! {
+                            <li title={v.detail.clone()}>
+                                <code>{ v.invariant.to_string() }</code>{ format!(" {}", v.partition) }
+                                if let Some(at) = at {
+                                    <button type="button" class="jump" onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
+                                }
+                            </li>
+                        }
+                    }) }
                 </ul>
             }
             <h2>{ format!("Configs (Kafka {})", props.scenario.kafka_version) }</h2>
             <ul class="configs">
                 { setting("acks", c.acks.value.to_string(), c.acks.explicit) }
                 { setting("min.insync.replicas", c.min_insync_replicas.value.to_string(), c.min_insync_replicas.explicit) }
-                { setting("replica.fetch.wait.max.ms", c.replica_fetch_wait_max_ms.value.to_string(), c.replica_fetch_wait_max_ms.explicit) }
+                { setting("unclean.leader.election.enable", c.unclean_leader_election_enable.value.to_string(), c.unclean_leader_election_enable.explicit) }
+                { setting("replica.lag.time.max.ms", c.replica_lag_time_max_ms.value.to_string(), c.replica_lag_time_max_ms.explicit) }
+                { setting("log.flush.interval.messages", flush(c.log_flush_interval_messages.value), c.log_flush_interval_messages.explicit) }
+                { setting("request.timeout.ms", c.request_timeout_ms.value.to_string(), c.request_timeout_ms.explicit) }
             </ul>
             <details class="model-notes">
                 <summary>{"What this model simplifies"}</summary>
                 <ul>
-                    <li>{"No faults yet: brokers, links and the producer never fail in this version."}</li>
-                    <li>{"One record per produce request: no batching, no retries, no idempotence."}</li>
+                    <li>{"One record per produce request: no batching, no retries, no idempotence yet; a retriable error reaches the callback as is."}</li>
                     <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
-                    <li>{"The ISR is every replica and never shrinks; there is no controller failover."}</li>
+                    <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
+                    <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
+                    <li>{"No eligible leader replicas (KIP-966) yet; no consumers yet."}</li>
                 </ul>
             </details>
         </aside>

@@ -1,0 +1,100 @@
+//! One plain sentence per kind of trace event, for the app's trace and timelines.
+//!
+//! Where the model follows an inference rather than a rule read in Kafka's source or docs
+//! (kafka-semantics.md marks those `[inf]`), the sentence says so.
+
+use crate::trace::EventKind;
+
+impl EventKind {
+    /// What this kind of event means, in Kafka's terms.
+    pub fn explanation(&self) -> &'static str {
+        match self {
+            EventKind::PartitionCreated { .. } => {
+                "The controller created the partition: the first replica leads, all replicas are in sync."
+            }
+            EventKind::RecordSent { .. } => {
+                "The application called send(); the partitioner chose the partition."
+            }
+            EventKind::MessageSent { .. } => "A request or response left this node.",
+            EventKind::MessageDelivered { .. } => "A message arrived.",
+            EventKind::MessageDropped { .. } => {
+                "A message was lost: the link was cut, the receiver was down, or a fault dropped the response."
+            }
+            EventKind::RecordAppended { .. } => {
+                "The replica appended the record to its log, in the OS page cache (not yet on disk)."
+            }
+            EventKind::HighWatermarkUpdated { .. } => {
+                "The high watermark moved: records below it are committed and visible to consumers."
+            }
+            EventKind::ProduceAcknowledged { .. } => {
+                "The send callback reported success (offset -1 for acks=0, which never waits)."
+            }
+            EventKind::ProduceFailed { .. } => {
+                "The send callback reported an error. A timeout is ambiguous: the record may have been written."
+            }
+            EventKind::EventLimitReached { .. } => {
+                "The run reached its event limit and stopped early."
+            }
+            EventKind::FaultApplied { .. } => "A fault from the plan struck.",
+            EventKind::BrokerStopped => {
+                "The broker process stopped. After a process crash the page cache survives; after a power loss only fsynced records do."
+            }
+            EventKind::BrokerStarted => {
+                "The broker started again, recovered its log, took its HW from the checkpoint and registered with the controller."
+            }
+            EventKind::BrokerFenced { .. } => {
+                "No heartbeat within the session timeout: the controller fenced the broker, removed it from ISRs and moved its leaderships."
+            }
+            EventKind::BrokerUnfenced { .. } => {
+                "The controller heard from the broker again and unfenced it."
+            }
+            EventKind::LeaderElected { .. } => {
+                "The controller chose a leader from the ISR in assignment order (unclean: any live replica; none: the partition is offline) and bumped the epoch."
+            }
+            EventKind::IsrChanged { .. } => "The controller changed the in-sync replica set.",
+            EventKind::BecameLeader { .. } => "The replica took the leader role for the new epoch.",
+            EventKind::BecameFollower { .. } => {
+                "The replica became a follower and will truncate its log before fetching."
+            }
+            EventKind::LogTruncated { .. } => {
+                "Records were removed from the end of this replica's log."
+            }
+            EventKind::LogFlushed { .. } => {
+                "The replica fsynced its log: these records now survive a power loss."
+            }
+            EventKind::InvariantViolated { .. } => {
+                "A replication invariant does not hold: committed data may be missing from a replica that could be elected."
+            }
+        }
+    }
+
+    /// Whether the model's behaviour here rests on an inference, not on a documented rule.
+    pub fn is_inference(&self) -> bool {
+        matches!(
+            self,
+            EventKind::LogTruncated {
+                reason: crate::trace::TruncationReason::PowerLoss,
+                ..
+            }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ids::{Offset, PartitionId};
+    use crate::trace::{EventKind, TruncationReason};
+
+    #[test]
+    fn power_loss_recovery_is_marked_as_an_inference() {
+        let e = EventKind::LogTruncated {
+            partition: PartitionId(0),
+            to: Offset(0),
+            removed: 1,
+            reason: TruncationReason::PowerLoss,
+        };
+        assert!(e.is_inference());
+        assert!(!EventKind::BrokerStopped.is_inference());
+        assert!(e.explanation().contains("removed"));
+    }
+}

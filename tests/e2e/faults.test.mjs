@@ -1,0 +1,54 @@
+// Fault presets in the browser: the verdict, the cause of a loss, the stopped broker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('acks=1 leader crash: the verdict names the lost write and jumps to its cause', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await page.getByLabel('Scenario').selectOption({ label: 'acks=1: the leader acknowledges, then dies before the followers copy' });
+  assert.equal(await page.locator('.fault-marker').count(), 3, 'one marker per fault');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
+  assert.match(await page.getByTestId('delivery').textContent(), /at-most-once/);
+  await page.locator('.anomalies .jump').first().click();
+  const clock = await page.locator('output.clock').textContent();
+  assert.match(clock, /^9\.\d+ms|^\d{4,5}\.\d{3}ms/, `jumped to the election: ${clock}`);
+  assert.match(await page.locator('.trace').textContent(), /LeaderElected/);
+  assert.match(await page.locator('svg.topology').textContent(), /stopped/);
+  await screenshot(page, 'acks1-leader-crash');
+  assert.deepEqual(errors, []);
+});
+
+test('clean election: the partition is reported offline, not lost', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await page.getByLabel('Scenario').selectOption({ label: 'ISR shrinks to the leader, the leader dies: clean election waits' });
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.match(await page.locator('.offline').textContent(), /p0 has no leader/);
+  assert.match(await page.locator('.controller-summary').textContent(), /offline: p0/);
+  await screenshot(page, 'clean-election-offline');
+  assert.deepEqual(errors, []);
+});
+
+test('pre-0.11 truncation shows the lost committed record; leader epochs keep it', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await page.getByLabel('Scenario').selectOption({ label: 'Kafka 0.10: truncating to the high watermark loses a committed record' });
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
+  assert.match(await page.locator('.anomalies').textContent(), /LogTruncated/);
+  await page.getByLabel('Scenario').selectOption({ label: 'Kafka 4.0: leader epochs keep the committed record' });
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.deepEqual(errors, []);
+});
