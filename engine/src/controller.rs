@@ -105,9 +105,9 @@ impl Controller {
     }
 
     /// Handles a message.
-    pub fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Outbox) {
+    pub fn on_message(&mut self, now: SimTime, from: NodeId, message: &Message, out: &mut Outbox) {
         let NodeId::Broker(broker) = from else { return };
-        match message {
+        match *message {
             Message::BrokerHeartbeat => self.on_heartbeat(now, broker, out),
             Message::BrokerRegistration => {
                 // A new incarnation: whatever the old one held is void (KRaft fences it).
@@ -119,8 +119,8 @@ impl Controller {
             Message::AlterPartition {
                 partition,
                 leader_epoch,
-                isr,
-            } => self.on_alter_partition(broker, partition, leader_epoch, isr, out),
+                ref isr,
+            } => self.on_alter_partition(broker, partition, leader_epoch, isr.clone(), out),
             _ => {}
         }
     }

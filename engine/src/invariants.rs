@@ -12,7 +12,7 @@
 use crate::broker::Broker;
 use crate::controller::Controller;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId};
-use crate::trace::{EventKind, Invariant};
+use crate::trace::{EventKind, Invariant, TraceEvent};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Remembers what has been checked and reported.
@@ -28,47 +28,52 @@ pub struct InvariantChecker {
 }
 
 impl InvariantChecker {
-    /// Checks the invariants the event just handled could have broken: `touched` is the
-    /// node that handled it (only its state changed), `step` the facts it produced.
+    /// Checks the invariants the event just handled could have broken. `step` holds the
+    /// facts it produced; only the partitions they name can have changed (appends, HW
+    /// moves, truncations, role and ISR changes, a broker stopping or starting).
     pub fn check(
         &mut self,
-        step: &[EventKind],
-        touched: NodeId,
+        step: &[TraceEvent],
         brokers: &[Broker],
         controller: &Controller,
     ) -> Vec<EventKind> {
-        let mut found = Vec::new();
+        let mut partitions: Vec<PartitionId> = Vec::new();
+        let mut controller_changed = false;
         for fact in step {
-            if let Some(p) = resets_strong_isr(fact) {
+            if let Some(p) = resets_strong_isr(&fact.kind) {
                 self.verified
                     .retain(|(_, partition, _, _), _| *partition != p);
             }
+            match &fact.kind {
+                EventKind::RecordAppended { partition, .. }
+                | EventKind::HighWatermarkUpdated { partition, .. }
+                | EventKind::LogTruncated { partition, .. }
+                | EventKind::BecameLeader { partition, .. }
+                | EventKind::BecameFollower { partition, .. } => partitions.push(*partition),
+                EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
+                    controller_changed = true;
+                    partitions.push(state.partition);
+                }
+                EventKind::BrokerStarted | EventKind::BrokerStopped => {
+                    if let NodeId::Broker(b) = fact.node
+                        && let Some(broker) = brokers.get(b.0 as usize)
+                    {
+                        partitions.extend(broker.replicas().keys());
+                    }
+                }
+                _ => {}
+            }
         }
-        match touched {
-            NodeId::Controller => {
-                self.check_controller(controller, &mut found);
-                for broker in brokers {
-                    for p in broker.replicas().keys() {
-                        self.check_replica(broker, *p, brokers, controller, &mut found);
-                    }
-                }
+        let mut found = Vec::new();
+        if controller_changed {
+            self.check_controller(controller, &mut found);
+        }
+        partitions.sort();
+        partitions.dedup();
+        for p in partitions {
+            for broker in brokers.iter().filter(|b| b.replicas().contains_key(&p)) {
+                self.check_replica(broker, p, brokers, controller, &mut found);
             }
-            NodeId::Broker(b) => {
-                let Some(broker) = brokers.iter().find(|x| x.id() == b) else {
-                    return found;
-                };
-                for p in broker.replicas().keys() {
-                    // This replica, and every replica that leads the partition (a member's
-                    // log changing can break the leader's StrongIsr).
-                    for other in brokers {
-                        let leads = other.replicas().get(p).is_some_and(|r| r.is_leader());
-                        if other.id() == b || leads {
-                            self.check_replica(other, *p, brokers, controller, &mut found);
-                        }
-                    }
-                }
-            }
-            NodeId::Producer(_) => {}
         }
         found.retain(|v| match v {
             EventKind::InvariantViolated {
@@ -143,7 +148,7 @@ impl InvariantChecker {
                 return;
             };
             for member in state.isr.iter().filter(|m| **m != b) {
-                let Some(other) = all.iter().find(|x| x.id() == *member) else {
+                let Some(other) = all.get(member.0 as usize) else {
                     continue;
                 };
                 let Some(theirs) = other.replicas().get(p) else {

@@ -133,8 +133,8 @@ impl Producer {
     }
 
     /// Handles a response.
-    pub fn on_message(&mut self, message: Message, out: &mut Outbox) {
-        match message {
+    pub fn on_message(&mut self, message: &Message, out: &mut Outbox) {
+        match *message {
             Message::ProduceResponse {
                 partition,
                 record,
@@ -159,8 +159,8 @@ impl Producer {
                     }
                 }
             }
-            Message::MetadataResponse { leaders } => {
-                for (partition, leader) in leaders {
+            Message::MetadataResponse { ref leaders } => {
+                for &(partition, leader) in leaders {
                     self.leaders.insert(partition, leader);
                 }
             }

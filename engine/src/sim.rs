@@ -20,6 +20,7 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Something due at a point in simulated time.
 #[derive(Clone, Debug)]
@@ -29,7 +30,7 @@ enum Event {
         id: MessageId,
         from: NodeId,
         to: NodeId,
-        message: Message,
+        message: Rc<Message>,
         doomed: bool,
     },
     /// A node's timer fires, if the node is still the incarnation that set it.
@@ -144,7 +145,7 @@ impl Sim {
                 sim.brokers[b].start(SimTime::ZERO, out);
                 for state in &states {
                     let message = Message::PartitionChange(state.clone());
-                    sim.brokers[b].on_message(SimTime::ZERO, NodeId::Controller, message, out);
+                    sim.brokers[b].on_message(SimTime::ZERO, NodeId::Controller, &message, out);
                 }
             });
         }
@@ -200,13 +201,8 @@ impl Sim {
             Event::Fault(index) => self.apply_fault(index),
         };
         if let Some(node) = touched {
-            let facts: Vec<EventKind> = self.trace.events[first_fact..]
-                .iter()
-                .map(|e| e.kind.clone())
-                .collect();
-            let found = self
-                .invariants
-                .check(&facts, node, &self.brokers, &self.controller);
+            let step = &self.trace.events[first_fact..];
+            let found = self.invariants.check(step, &self.brokers, &self.controller);
             for violation in found {
                 self.record(node, violation);
             }
@@ -218,7 +214,7 @@ impl Sim {
         id: MessageId,
         from: NodeId,
         to: NodeId,
-        message: Message,
+        message: Rc<Message>,
         doomed: bool,
     ) -> Option<NodeId> {
         let reason = if doomed {
@@ -244,9 +240,9 @@ impl Sim {
         self.record(to, EventKind::MessageDelivered { message: id, from });
         let now = self.now;
         self.with_node(to, |sim, out| match to {
-            NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, message, out),
-            NodeId::Producer(_) => sim.producer.on_message(message, out),
-            NodeId::Controller => sim.controller.on_message(now, from, message, out),
+            NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),
+            NodeId::Producer(_) => sim.producer.on_message(&message, out),
+            NodeId::Controller => sim.controller.on_message(now, from, &message, out),
         });
         Some(to)
     }
@@ -332,8 +328,9 @@ impl Sim {
             match command {
                 Command::Emit(kind) => self.record(node, kind),
                 Command::Send { to, message } => {
+                    let message = Rc::new(message);
                     let (id, deliver_at) = self.network.route(self.now, node, to);
-                    let doomed = match (node, &message) {
+                    let doomed = match (node, message.as_ref()) {
                         (NodeId::Broker(b), Message::ProduceResponse { .. }) => {
                             self.network.take_response_drop(b)
                         }
@@ -345,7 +342,7 @@ impl Sim {
                             message: id,
                             to,
                             deliver_at,
-                            body: message.clone(),
+                            body: Rc::clone(&message),
                         },
                     );
                     self.queue.push(

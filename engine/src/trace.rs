@@ -13,6 +13,7 @@ use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::{self, Write as _};
+use std::rc::Rc;
 
 /// One fact, when it happened and on which node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -55,8 +56,8 @@ pub enum EventKind {
         to: NodeId,
         /// Arrival time.
         deliver_at: SimTime,
-        /// The message itself.
-        body: Message,
+        /// The message itself (shared with the simulator's queue, not copied).
+        body: Rc<Message>,
     },
     /// A message from `from` arrived at `node`.
     MessageDelivered {

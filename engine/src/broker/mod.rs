@@ -179,8 +179,8 @@ impl Broker {
     }
 
     /// Handles a message from another node.
-    pub fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Outbox) {
-        match message {
+    pub fn on_message(&mut self, now: SimTime, from: NodeId, message: &Message, out: &mut Outbox) {
+        match *message {
             Message::ProduceRequest {
                 partition,
                 record,
@@ -207,7 +207,7 @@ impl Broker {
             }
             Message::FetchResponse {
                 partition,
-                records,
+                ref records,
                 high_watermark,
                 error,
                 correlation,
@@ -242,7 +242,9 @@ impl Broker {
                     .collect();
                 out.send(from, Message::MetadataResponse { leaders });
             }
-            Message::PartitionChange(state) => self.on_partition_change(now, state, out),
+            Message::PartitionChange(ref state) => {
+                self.on_partition_change(now, state.clone(), out)
+            }
             Message::ProduceResponse { .. }
             | Message::MetadataResponse { .. }
             | Message::BrokerHeartbeat
