@@ -214,7 +214,7 @@ impl Broker {
             } => self.on_fetch_response(
                 now,
                 partition,
-                &records,
+                records,
                 high_watermark,
                 error,
                 correlation,
