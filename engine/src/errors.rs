@@ -17,6 +17,9 @@ pub enum KafkaError {
     NotEnoughReplicasAfterAppend,
     /// `NOT_LEADER_OR_FOLLOWER` (6): the broker does not lead this partition.
     NotLeaderOrFollower,
+    /// `MESSAGE_TOO_LARGE` (10): the batch exceeds the broker's `message.max.bytes`.
+    /// Not retriable; nothing was written.
+    MessageTooLarge,
     /// `LEADER_NOT_AVAILABLE` (5): the partition has no leader right now.
     LeaderNotAvailable,
     /// `REQUEST_TIMED_OUT` (7): no answer within `request.timeout.ms` (the broker's
@@ -38,6 +41,7 @@ impl KafkaError {
             KafkaError::NotEnoughReplicas => "NotEnoughReplicasException",
             KafkaError::NotEnoughReplicasAfterAppend => "NotEnoughReplicasAfterAppendException",
             KafkaError::NotLeaderOrFollower => "NotLeaderOrFollowerException",
+            KafkaError::MessageTooLarge => "RecordTooLargeException",
             KafkaError::LeaderNotAvailable => "LeaderNotAvailableException",
             KafkaError::RequestTimedOut => "TimeoutException",
             KafkaError::FencedLeaderEpoch => "FencedLeaderEpochException",
@@ -48,6 +52,7 @@ impl KafkaError {
     /// Whether the class extends `RetriableException`.
     pub fn is_retriable(self) -> bool {
         match self {
+            KafkaError::MessageTooLarge => false,
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
@@ -65,6 +70,7 @@ impl fmt::Display for KafkaError {
             KafkaError::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
             KafkaError::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
             KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            KafkaError::MessageTooLarge => "MESSAGE_TOO_LARGE",
             KafkaError::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
             KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",
             KafkaError::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",

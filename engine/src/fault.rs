@@ -43,7 +43,17 @@ pub enum Fault {
         #[serde(default)]
         one_way: bool,
     },
-    /// Repairs a cut link (both directions).
+    /// Adds `latency_us` to every message between `from` and `to`, both ways (a congested or
+    /// long link), until healed.
+    SlowLink {
+        /// One end.
+        from: NodeId,
+        /// The other end.
+        to: NodeId,
+        /// Extra one-way latency, in microseconds.
+        latency_us: u64,
+    },
+    /// Repairs a cut or slow link (both directions).
     HealLink {
         /// One end.
         from: NodeId,
@@ -83,9 +93,9 @@ impl Fault {
             | Fault::DiskLoss { broker }
             | Fault::RestartBroker { broker }
             | Fault::DropResponses { broker, .. } => vec![*broker],
-            Fault::CutLink { from, to, .. } | Fault::HealLink { from, to } => {
-                [of(from), of(to)].into_iter().flatten().collect()
-            }
+            Fault::CutLink { from, to, .. }
+            | Fault::SlowLink { from, to, .. }
+            | Fault::HealLink { from, to } => [of(from), of(to)].into_iter().flatten().collect(),
             Fault::Isolate { node } | Fault::Reconnect { node } => of(node).into_iter().collect(),
         }
     }
@@ -93,7 +103,9 @@ impl Fault {
     /// Every producer the fault names.
     pub fn producers(&self) -> Vec<u32> {
         let nodes: Vec<&NodeId> = match self {
-            Fault::CutLink { from, to, .. } | Fault::HealLink { from, to } => vec![from, to],
+            Fault::CutLink { from, to, .. }
+            | Fault::SlowLink { from, to, .. }
+            | Fault::HealLink { from, to } => vec![from, to],
             Fault::Isolate { node } | Fault::Reconnect { node } => vec![node],
             _ => Vec::new(),
         };
@@ -124,6 +136,18 @@ impl fmt::Display for Fault {
                 to,
                 one_way: true,
             } => write!(f, "link {from}→{to} cut"),
+            Fault::SlowLink {
+                from,
+                to,
+                latency_us,
+            } => {
+                write!(
+                    f,
+                    "link {from}–{to} slowed by {}.{:03}ms",
+                    latency_us / 1_000,
+                    latency_us % 1_000
+                )
+            }
             Fault::HealLink { from, to } => write!(f, "link {from}–{to} healed"),
             Fault::Isolate { node } => write!(f, "{node} isolated"),
             Fault::Reconnect { node } => write!(f, "{node} reconnected"),

@@ -20,10 +20,12 @@ pub const MAX_DURATION_MS: u64 = 600_000;
 pub const MAX_INTERVAL_MS: u64 = 60_000;
 /// Largest `min.insync.replicas` accepted (Kafka accepts more than the replica count).
 pub const MAX_MIN_ISR: u64 = 100;
-/// Largest one-way latency: ten seconds.
-pub const MAX_LATENCY_US: u64 = 10_000_000;
+/// Largest one-way latency (a stalled link): one minute.
+pub const MAX_LATENCY_US: u64 = 60_000_000;
 /// Most events one run may handle before it stops and says so in the trace.
 pub const MAX_EVENTS: u64 = 2_000_000;
+/// Largest record value, in bytes (10 MiB).
+pub const MAX_RECORD_BYTES: u64 = 10 * 1024 * 1024;
 /// Most faults in one plan.
 pub const MAX_FAULTS: u64 = 200;
 /// Most responses one `drop_responses` fault may drop.

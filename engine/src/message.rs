@@ -33,21 +33,31 @@ pub struct PartitionState {
     pub isr: Vec<BrokerId>,
 }
 
+/// Bytes a record batch adds around its records: the 61-byte `RecordBatch` header plus a
+/// record header of about 8 bytes (one uncompressed record per batch in this model).
+pub const BATCH_OVERHEAD_BYTES: u32 = 69;
+
+/// A produce request for one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProduceRequest {
+    /// Target partition.
+    pub partition: PartitionId,
+    /// The record.
+    pub record: RecordId,
+    /// The request's `acks`.
+    pub acks: Acks,
+    /// The producer's `request.timeout.ms`, also the broker's ack timeout.
+    pub timeout_ms: u64,
+    /// Size of the record batch on the wire, header included.
+    pub batch_bytes: u32,
+}
+
 /// A request or response between two nodes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Message {
     /// Produce: the producer asks the leader to append a record.
-    ProduceRequest {
-        /// Target partition.
-        partition: PartitionId,
-        /// The record.
-        record: RecordId,
-        /// The request's `acks`.
-        acks: Acks,
-        /// The producer's `request.timeout.ms`, also the broker's ack timeout.
-        timeout_ms: u64,
-    },
+    ProduceRequest(ProduceRequest),
     /// The leader's answer to a produce request (never sent for acks=0).
     ProduceResponse {
         /// Partition of the request.
@@ -126,7 +136,7 @@ impl Message {
     /// The RPC's name, as Kafka's protocol names it.
     pub fn name(&self) -> &'static str {
         match self {
-            Message::ProduceRequest { .. } => "ProduceRequest",
+            Message::ProduceRequest(_) => "ProduceRequest",
             Message::ProduceResponse { .. } => "ProduceResponse",
             Message::FetchRequest { .. } => "FetchRequest",
             Message::FetchResponse { .. } => "FetchResponse",
@@ -144,9 +154,8 @@ impl Message {
     /// The records this message carries, for the per-record timelines.
     pub fn records(&self) -> Vec<RecordId> {
         match self {
-            Message::ProduceRequest { record, .. } | Message::ProduceResponse { record, .. } => {
-                vec![*record]
-            }
+            Message::ProduceRequest(ProduceRequest { record, .. })
+            | Message::ProduceResponse { record, .. } => vec![*record],
             Message::FetchResponse { records, .. } => records.iter().map(|r| r.record).collect(),
             _ => Vec::new(),
         }
@@ -172,13 +181,12 @@ impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = self.name();
         match self {
-            Message::ProduceRequest {
-                partition,
-                record,
-                acks,
-                ..
-            } => {
-                write!(f, "{name} {partition} {record} acks={acks}")
+            Message::ProduceRequest(r) => {
+                write!(
+                    f,
+                    "{name} {} {} acks={} bytes={}",
+                    r.partition, r.record, r.acks, r.batch_bytes
+                )
             }
             Message::ProduceResponse {
                 partition,

@@ -21,6 +21,7 @@ pub struct Network {
     last_arrival: BTreeMap<(NodeId, NodeId), SimTime>,
     next_message: u64,
     cut: BTreeSet<(NodeId, NodeId)>,
+    extra_latency_us: BTreeMap<(NodeId, NodeId), u64>,
     isolated: BTreeSet<NodeId>,
     responses_to_drop: BTreeMap<BrokerId, u32>,
 }
@@ -35,6 +36,7 @@ impl Network {
             last_arrival: BTreeMap::new(),
             next_message: 0,
             cut: BTreeSet::new(),
+            extra_latency_us: BTreeMap::new(),
             isolated: BTreeSet::new(),
             responses_to_drop: BTreeMap::new(),
         }
@@ -45,10 +47,18 @@ impl Network {
         self.cut.insert((from, to));
     }
 
-    /// Heals both directions between `a` and `b`.
+    /// Heals both directions between `a` and `b`: no cut, no extra latency.
     pub fn heal(&mut self, a: NodeId, b: NodeId) {
-        self.cut.remove(&(a, b));
-        self.cut.remove(&(b, a));
+        for link in [(a, b), (b, a)] {
+            self.cut.remove(&link);
+            self.extra_latency_us.remove(&link);
+        }
+    }
+
+    /// Adds latency to both directions between `a` and `b`.
+    pub fn slow(&mut self, a: NodeId, b: NodeId, latency_us: u64) {
+        self.extra_latency_us.insert((a, b), latency_us);
+        self.extra_latency_us.insert((b, a), latency_us);
     }
 
     /// Cuts (or restores) every link of `node`.
@@ -87,7 +97,15 @@ impl Network {
     pub fn route(&mut self, now: SimTime, from: NodeId, to: NodeId) -> (MessageId, SimTime) {
         let id = MessageId(self.next_message);
         self.next_message += 1;
-        let latency = self.rng.between(self.latency_us_min, self.latency_us_max);
+        let extra = if self.extra_latency_us.is_empty() {
+            0
+        } else {
+            self.extra_latency_us.get(&(from, to)).copied().unwrap_or(0)
+        };
+        let latency = self
+            .rng
+            .between(self.latency_us_min, self.latency_us_max)
+            .saturating_add(extra);
         let earliest = self
             .last_arrival
             .get(&(from, to))
@@ -130,6 +148,20 @@ mod tests {
         assert!(!net.is_cut(a, b));
         net.set_isolated(b, true);
         assert!(net.is_cut(a, b) && net.is_cut(b, a));
+    }
+
+    #[test]
+    fn a_slow_link_adds_latency_until_healed() {
+        let spec = NetworkSpec {
+            latency_us_min: 100,
+            latency_us_max: 100,
+        };
+        let mut net = Network::new(&spec, 1);
+        let (a, b) = (NodeId::Producer(0), NodeId::Broker(BrokerId(1)));
+        net.slow(a, b, 5_000);
+        assert_eq!(net.route(SimTime::ZERO, b, a).1, SimTime(5_100));
+        net.heal(a, b);
+        assert_eq!(net.route(SimTime(10_000), a, b).1, SimTime(10_100));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use crate::acks::Acks;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
-use crate::message::Message;
+use crate::message::{BATCH_OVERHEAD_BYTES, Message, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::scenario::ProducerSpec;
 use crate::time::SimTime;
@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 pub struct Producer {
     acks: Acks,
     request_timeout_ms: u64,
+    batch_bytes: u32,
     records: u32,
     interval_ms: u64,
     partitions: u32,
@@ -49,6 +50,7 @@ impl Producer {
         Producer {
             acks,
             request_timeout_ms,
+            batch_bytes: spec.record_bytes.saturating_add(BATCH_OVERHEAD_BYTES),
             records: spec.records,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
@@ -93,12 +95,13 @@ impl Producer {
         match self.leaders.get(&partition).copied().flatten() {
             Some(leader) => {
                 let timeout_ms = self.request_timeout_ms;
-                let request = Message::ProduceRequest {
+                let request = Message::ProduceRequest(ProduceRequest {
                     partition,
                     record,
                     acks: self.acks,
                     timeout_ms,
-                };
+                    batch_bytes: self.batch_bytes,
+                });
                 out.send(NodeId::Broker(leader), request);
                 if self.acks == Acks::None {
                     out.emit(EventKind::ProduceAcknowledged {

@@ -51,6 +51,7 @@ impl KafkaVersion {
             log_flush_interval_messages: None,
             log_flush_interval_ms: None,
             request_timeout_ms: 30_000,
+            message_max_bytes: 1_048_588,
             // ZooKeeper session (6 s in 0.10, 18 s from 2.5) vs KRaft broker session (9 s).
             broker_session_timeout_ms: match self {
                 KafkaVersion::V0_10 => 6_000,
@@ -100,6 +101,8 @@ pub struct Defaults {
     pub log_flush_interval_ms: Option<u64>,
     /// Producer `request.timeout.ms`.
     pub request_timeout_ms: u64,
+    /// Broker `message.max.bytes` (1 MiB + 12 bytes of log overhead).
+    pub message_max_bytes: u32,
     /// `broker.session.timeout.ms` (KRaft), or the ZooKeeper session timeout before it.
     pub broker_session_timeout_ms: u64,
     /// `broker.heartbeat.interval.ms`.

@@ -103,6 +103,13 @@ pub struct BrokerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub log_flush_interval_ms: Option<u64>,
+    /// `message.max.bytes`.
+    #[serde(
+        rename = "message.max.bytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_max_bytes: Option<u32>,
 }
 
 /// The topic.
@@ -128,9 +135,16 @@ pub struct ProducerSpec {
     pub start_ms: u64,
     /// Gap between two sends, in milliseconds.
     pub interval_ms: u64,
+    /// Size of each record's value, in bytes.
+    #[serde(default = "default_record_bytes")]
+    pub record_bytes: u32,
     /// Producer configs, by Kafka name.
     #[serde(default)]
     pub configs: ProducerConfigs,
+}
+
+fn default_record_bytes() -> u32 {
+    100
 }
 
 /// Producer configs the engine models.
@@ -198,6 +212,8 @@ pub struct EffectiveConfig {
     pub log_flush_interval_ms: Setting<Option<u64>>,
     /// Producer `request.timeout.ms`.
     pub request_timeout_ms: Setting<u64>,
+    /// Broker `message.max.bytes`.
+    pub message_max_bytes: Setting<u32>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
     pub broker_session_timeout_ms: u64,
     /// `broker.heartbeat.interval.ms`.
@@ -244,6 +260,7 @@ impl Scenario {
                 self.producer.configs.request_timeout_ms,
                 d.request_timeout_ms,
             ),
+            message_max_bytes: Setting::resolve(b.message_max_bytes, d.message_max_bytes),
             broker_session_timeout_ms: d.broker_session_timeout_ms,
             broker_heartbeat_interval_ms: d.broker_heartbeat_interval_ms,
             replica_fetch_backoff_ms: d.replica_fetch_backoff_ms,

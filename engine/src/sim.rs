@@ -255,7 +255,9 @@ impl Sim {
             | Fault::DiskLoss { broker }
             | Fault::RestartBroker { broker }
             | Fault::DropResponses { broker, .. } => NodeId::Broker(*broker),
-            Fault::CutLink { from, .. } | Fault::HealLink { from, .. } => *from,
+            Fault::CutLink { from, .. }
+            | Fault::SlowLink { from, .. }
+            | Fault::HealLink { from, .. } => *from,
             Fault::Isolate { node } | Fault::Reconnect { node } => *node,
         };
         self.record(
@@ -280,6 +282,11 @@ impl Sim {
                     self.network.cut(to, from);
                 }
             }
+            Fault::SlowLink {
+                from,
+                to,
+                latency_us,
+            } => self.network.slow(from, to, latency_us),
             Fault::HealLink { from, to } => self.network.heal(from, to),
             Fault::Isolate { node } => self.network.set_isolated(node, true),
             Fault::Reconnect { node } => self.network.set_isolated(node, false),

@@ -208,6 +208,20 @@ impl Scenario {
             );
         }
         range(
+            "producer.record_bytes",
+            self.producer.record_bytes.into(),
+            0,
+            limits::MAX_RECORD_BYTES,
+        );
+        if let Some(v) = c.message_max_bytes {
+            range(
+                "cluster.configs.message.max.bytes",
+                v.into(),
+                1,
+                u64::from(u32::MAX),
+            );
+        }
+        range(
             "faults.length",
             self.faults.len() as u64,
             0,
@@ -227,6 +241,14 @@ impl Scenario {
             }
             for p in scheduled.fault.producers() {
                 range(&format!("{path}.producer"), p.into(), 0, 0);
+            }
+            if let crate::fault::Fault::SlowLink { latency_us, .. } = scheduled.fault {
+                range(
+                    &format!("{path}.latency_us"),
+                    latency_us,
+                    0,
+                    limits::MAX_LATENCY_US,
+                );
             }
             if let crate::fault::Fault::DropResponses { count, .. } = scheduled.fault {
                 range(

@@ -209,3 +209,37 @@ fn crash_only_presets_break_no_invariant() {
         );
     }
 }
+
+#[test]
+fn a_batch_over_message_max_bytes_is_refused_and_never_written() {
+    let (_, run) = preset("record-too-large-for-broker");
+    assert!(
+        errors(&run)
+            .iter()
+            .all(|e| *e == KafkaError::MessageTooLarge)
+    );
+    assert_eq!(errors(&run).len(), 4);
+    assert!(run.ledger.records.iter().all(|r| r.placements.is_empty()));
+    assert!(!KafkaError::MessageTooLarge.is_retriable());
+}
+
+#[test]
+fn a_slow_follower_leaves_the_isr_and_rejoins_after_catching_up() {
+    let (_, run) = preset("slow-follower-leaves-and-rejoins-isr");
+    let isrs: Vec<usize> = run
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::IsrChanged { state } => Some(state.isr.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(isrs, vec![2, 3], "shrinks, then expands");
+    assert_eq!(
+        run.ledger.acknowledged(),
+        50,
+        "the waiting writes complete once it is out"
+    );
+    assert!(run.ledger.violations.is_empty());
+}

@@ -1,7 +1,8 @@
 //! Property tests over random seeds and fault plans.
 //!
 //! In the current profile with RF 3, acks=all, min.insync.replicas=2 and clean elections,
-//! faults limited to process crashes, restarts, link cuts, dropped responses and isolation
+//! faults limited to process crashes, restarts, link cuts, slow links, dropped responses and
+//! isolation
 //! never lose an acknowledged write nor break an invariant. (Power and disk loss are left
 //! out on purpose: with them real Kafka can lose acknowledged writes.) And every run is
 //! deterministic.

@@ -33,7 +33,9 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("power-loss-all-replicas"),
     preset!("power-loss-with-flush-every-message"),
     preset!("process-crash-all-replicas"),
+    preset!("record-too-large-for-broker"),
     preset!("replication-acks-all"),
+    preset!("slow-follower-leaves-and-rejoins-isr"),
     preset!("workshop-cluster"),
 ];
 

@@ -18,7 +18,7 @@ use super::{ALTER_PARTITION_RETRY_MS, Broker};
 use crate::acks::Acks;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
-use crate::message::{Message, PartitionState};
+use crate::message::{Message, PartitionState, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
@@ -101,47 +101,36 @@ impl Broker {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// `ReplicaManager.appendRecordsToLeader`: validate, append, and answer or wait.
     pub(super) fn on_produce(
         &mut self,
         now: SimTime,
         producer: NodeId,
-        partition: PartitionId,
-        record: RecordId,
-        acks: Acks,
-        timeout_ms: u64,
+        request: ProduceRequest,
         out: &mut Outbox,
     ) {
+        let ProduceRequest {
+            partition,
+            record,
+            acks,
+            timeout_ms,
+            batch_bytes,
+        } = request;
+        let refuse =
+            |out: &mut Outbox, error| respond(out, producer, partition, record, acks, Err(error));
         let min_isr = self.rules.min_insync_replicas;
+        let max_bytes = self.rules.message_max_bytes;
         let Some(replica) = self.replicas.get_mut(&partition) else {
-            return respond(
-                out,
-                producer,
-                partition,
-                record,
-                acks,
-                Err(KafkaError::NotLeaderOrFollower),
-            );
+            return refuse(out, KafkaError::NotLeaderOrFollower);
         };
         let Role::Leader(state) = &mut replica.role else {
-            return respond(
-                out,
-                producer,
-                partition,
-                record,
-                acks,
-                Err(KafkaError::NotLeaderOrFollower),
-            );
+            return refuse(out, KafkaError::NotLeaderOrFollower);
         };
+        if batch_bytes > max_bytes {
+            return refuse(out, KafkaError::MessageTooLarge);
+        }
         if acks == Acks::All && state.isr.len() < min_isr {
-            return respond(
-                out,
-                producer,
-                partition,
-                record,
-                acks,
-                Err(KafkaError::NotEnoughReplicas),
-            );
+            return refuse(out, KafkaError::NotEnoughReplicas);
         }
         let entry = replica.log.append(record, replica.leader_epoch);
         out.emit(EventKind::RecordAppended {

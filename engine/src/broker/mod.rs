@@ -33,6 +33,7 @@ const ALTER_PARTITION_RETRY_MS: u64 = 5_000;
 #[derive(Clone, Copy, Debug)]
 pub struct BrokerRules {
     min_insync_replicas: usize,
+    message_max_bytes: u32,
     replica_fetch_wait_max_ms: u64,
     replica_lag_time_max_ms: u64,
     replica_fetch_backoff_ms: u64,
@@ -48,6 +49,7 @@ impl From<&EffectiveConfig> for BrokerRules {
     fn from(c: &EffectiveConfig) -> Self {
         BrokerRules {
             min_insync_replicas: c.min_insync_replicas.value as usize,
+            message_max_bytes: c.message_max_bytes.value,
             replica_fetch_wait_max_ms: c.replica_fetch_wait_max_ms.value,
             replica_lag_time_max_ms: c.replica_lag_time_max_ms.value,
             replica_fetch_backoff_ms: c.replica_fetch_backoff_ms,
@@ -181,12 +183,7 @@ impl Broker {
     /// Handles a message from another node.
     pub fn on_message(&mut self, now: SimTime, from: NodeId, message: &Message, out: &mut Outbox) {
         match *message {
-            Message::ProduceRequest {
-                partition,
-                record,
-                acks,
-                timeout_ms,
-            } => self.on_produce(now, from, partition, record, acks, timeout_ms, out),
+            Message::ProduceRequest(request) => self.on_produce(now, from, request, out),
             Message::FetchRequest {
                 partition,
                 fetch_offset,
