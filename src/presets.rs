@@ -30,6 +30,8 @@ presets!(
     "slow-follower-leaves-and-rejoins-isr",
     "isr-shrinks-to-leader-clean-election",
     "isr-shrinks-to-leader-unclean-election",
+    "below-min-isr-leader-dies-without-elr",
+    "below-min-isr-leader-dies-with-elr",
     "power-loss-all-replicas",
     "process-crash-all-replicas",
     "power-loss-with-flush-every-message",

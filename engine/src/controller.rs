@@ -33,6 +33,9 @@ struct PartitionRecord {
 pub struct Controller {
     session_timeout_ms: u64,
     unclean: bool,
+    /// KIP-966 eligible leader replicas, and the min ISR that drives them.
+    elr_enabled: bool,
+    min_isr: usize,
     partitions: BTreeMap<PartitionId, PartitionRecord>,
     /// Per broker: unfenced?, and the sequence number of its latest heartbeat.
     brokers: BTreeMap<BrokerId, (bool, u64)>,
@@ -54,6 +57,7 @@ impl Controller {
                     leader: replicas.first().copied(),
                     leader_epoch: LeaderEpoch(0),
                     isr,
+                    elr: Vec::new(),
                 };
                 (p, PartitionRecord { replicas, state })
             })
@@ -64,6 +68,8 @@ impl Controller {
         Controller {
             session_timeout_ms: config.broker_session_timeout_ms,
             unclean: config.unclean_leader_election_enable.value,
+            elr_enabled: config.eligible_leader_replicas_version.value >= 1,
+            min_isr: config.min_insync_replicas.value as usize,
             partitions,
             brokers,
         }
@@ -114,6 +120,9 @@ impl Controller {
                 if self.is_live(broker) {
                     self.fence(broker, out);
                 }
+                // Every stop in this model is unclean, and a replica back from an unclean
+                // shutdown may miss committed records: it leaves the ELR (KIP-966).
+                self.drop_from_elr(broker, out);
                 self.on_heartbeat(now, broker, out);
             }
             Message::AlterPartition {
@@ -166,8 +175,16 @@ impl Controller {
             let record = self.partitions.get_mut(&p).expect("key from the map");
             let was_leader = record.state.leader == Some(broker);
             let in_isr = record.state.isr.contains(&broker);
-            if in_isr && record.state.isr.len() > 1 {
-                record.state.isr.retain(|b| *b != broker);
+            // Without ELR the last ISR member stays; with it the ISR may empty.
+            if in_isr && (record.state.isr.len() > 1 || self.elr_enabled) {
+                let isr = record
+                    .state
+                    .isr
+                    .iter()
+                    .copied()
+                    .filter(|b| *b != broker)
+                    .collect();
+                set_isr(&mut record.state, isr, self.elr_enabled, self.min_isr);
             }
             if was_leader {
                 self.elect(p, out);
@@ -199,7 +216,15 @@ impl Controller {
             .iter()
             .find(|b| record.state.isr.contains(b) && live.contains(b))
             .copied();
-        let (leader, unclean) = match clean {
+        let from_elr = || {
+            let state = &record.state;
+            let candidate = record
+                .replicas
+                .iter()
+                .find(|b| state.elr.contains(b) && live.contains(b));
+            candidate.copied().filter(|_| state.isr.is_empty())
+        };
+        let (leader, unclean) = match clean.or_else(from_elr) {
             Some(b) => (Some(b), false),
             None if unclean_allowed => (
                 record.replicas.iter().find(|b| live.contains(b)).copied(),
@@ -210,8 +235,13 @@ impl Controller {
         if leader == record.state.leader && leader.is_some() {
             return;
         }
-        if unclean && let Some(l) = leader {
+        if let Some(l) = leader
+            && (unclean || !record.state.isr.contains(&l))
+        {
+            // Unclean: the ISR is forced to the new leader. From the ELR: the leader moves
+            // into the (empty) ISR.
             record.state.isr = vec![l];
+            record.state.elr.retain(|b| *b != l);
         }
         record.state.leader = leader;
         record.state.leader_epoch = LeaderEpoch(record.state.leader_epoch.0 + 1);
@@ -246,12 +276,29 @@ impl Controller {
             out.send(NodeId::Broker(from), Message::PartitionChange(state));
             return;
         }
-        record.state.isr = isr;
+        set_isr(&mut record.state, isr, self.elr_enabled, self.min_isr);
         let state = record.state.clone();
         out.emit(EventKind::IsrChanged {
             state: state.clone(),
         });
         self.broadcast(state, out);
+    }
+
+    /// Removes a broker from every ELR (it came back from an unclean shutdown).
+    fn drop_from_elr(&mut self, broker: BrokerId, out: &mut Outbox) {
+        let mut changed = Vec::new();
+        for record in self.partitions.values_mut() {
+            if record.state.elr.contains(&broker) {
+                record.state.elr.retain(|b| *b != broker);
+                changed.push(record.state.clone());
+            }
+        }
+        for state in changed {
+            out.emit(EventKind::IsrChanged {
+                state: state.clone(),
+            });
+            self.broadcast(state, out);
+        }
     }
 
     /// Tells every broker (KRaft brokers would read it from the metadata log).
@@ -260,4 +307,21 @@ impl Controller {
             out.send(NodeId::Broker(*b), Message::PartitionChange(state.clone()));
         }
     }
+}
+
+/// Sets a new ISR. With ELR on, replicas leaving an ISR that is now below min ISR become
+/// eligible leader replicas; an ISR back at min ISR clears the ELR (`maybePopulateTargetElr`).
+fn set_isr(state: &mut PartitionState, isr: Vec<BrokerId>, elr_enabled: bool, min_isr: usize) {
+    if elr_enabled {
+        if isr.len() < min_isr {
+            let left = state.isr.iter().copied().filter(|b| !isr.contains(b));
+            state.elr.extend(left);
+            state.elr.sort();
+            state.elr.dedup();
+            state.elr.retain(|b| !isr.contains(b));
+        } else {
+            state.elr.clear();
+        }
+    }
+    state.isr = isr;
 }

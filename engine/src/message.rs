@@ -31,6 +31,10 @@ pub struct PartitionState {
     pub leader_epoch: LeaderEpoch,
     /// The in-sync replicas, in broker order.
     pub isr: Vec<BrokerId>,
+    /// Eligible leader replicas (KIP-966): left the ISR while it was below min ISR, so
+    /// they hold every committed record and may lead if the ISR empties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elr: Vec<BrokerId>,
 }
 
 /// Bytes a record batch adds around its records: the 61-byte `RecordBatch` header plus a
@@ -173,7 +177,11 @@ impl fmt::Display for PartitionState {
             Some(l) => write!(f, "{} leader={l}", self.partition)?,
             None => write!(f, "{} leader=none", self.partition)?,
         }
-        write!(f, " epoch={} isr={}", self.leader_epoch, list(&self.isr))
+        write!(f, " epoch={} isr={}", self.leader_epoch, list(&self.isr))?;
+        if !self.elr.is_empty() {
+            write!(f, " elr={}", list(&self.elr))?;
+        }
+        Ok(())
     }
 }
 

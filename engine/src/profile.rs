@@ -51,6 +51,8 @@ impl KafkaVersion {
             log_flush_interval_messages: None,
             log_flush_interval_ms: None,
             request_timeout_ms: 30_000,
+            // KIP-966: opt-in in 4.0, on by default for new clusters from 4.1.
+            eligible_leader_replicas_version: 0,
             message_max_bytes: 1_048_588,
             // ZooKeeper session (6 s in 0.10, 18 s from 2.5) vs KRaft broker session (9 s).
             broker_session_timeout_ms: match self {
@@ -101,6 +103,8 @@ pub struct Defaults {
     pub log_flush_interval_ms: Option<u64>,
     /// Producer `request.timeout.ms`.
     pub request_timeout_ms: u64,
+    /// Feature level `eligible.leader.replicas.version` (1 turns ELR on).
+    pub eligible_leader_replicas_version: u8,
     /// Broker `message.max.bytes` (1 MiB + 12 bytes of log overhead).
     pub message_max_bytes: u32,
     /// `broker.session.timeout.ms` (KRaft), or the ZooKeeper session timeout before it.

@@ -110,6 +110,13 @@ pub struct BrokerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_max_bytes: Option<u32>,
+    /// Feature level `eligible.leader.replicas.version` (KIP-966): 1 turns ELR on.
+    #[serde(
+        rename = "eligible.leader.replicas.version",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub eligible_leader_replicas_version: Option<u8>,
 }
 
 /// The topic.
@@ -214,6 +221,8 @@ pub struct EffectiveConfig {
     pub request_timeout_ms: Setting<u64>,
     /// Broker `message.max.bytes`.
     pub message_max_bytes: Setting<u32>,
+    /// Feature `eligible.leader.replicas.version`.
+    pub eligible_leader_replicas_version: Setting<u8>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
     pub broker_session_timeout_ms: u64,
     /// `broker.heartbeat.interval.ms`.
@@ -261,6 +270,10 @@ impl Scenario {
                 d.request_timeout_ms,
             ),
             message_max_bytes: Setting::resolve(b.message_max_bytes, d.message_max_bytes),
+            eligible_leader_replicas_version: Setting::resolve(
+                b.eligible_leader_replicas_version,
+                d.eligible_leader_replicas_version,
+            ),
             broker_session_timeout_ms: d.broker_session_timeout_ms,
             broker_heartbeat_interval_ms: d.broker_heartbeat_interval_ms,
             replica_fetch_backoff_ms: d.replica_fetch_backoff_ms,

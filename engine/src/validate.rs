@@ -221,6 +221,14 @@ impl Scenario {
                 u64::from(u32::MAX),
             );
         }
+        if let Some(v) = c.eligible_leader_replicas_version {
+            range(
+                "cluster.configs.eligible.leader.replicas.version",
+                v.into(),
+                0,
+                1,
+            );
+        }
         range(
             "faults.length",
             self.faults.len() as u64,

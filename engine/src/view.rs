@@ -132,6 +132,7 @@ impl ClusterView {
                             leader: Some(*leader),
                             leader_epoch: *leader_epoch,
                             isr,
+                            elr: Vec::new(),
                         },
                     );
                     for b in set {

@@ -243,3 +243,28 @@ fn a_slow_follower_leaves_the_isr_and_rejoins_after_catching_up() {
     );
     assert!(run.ledger.violations.is_empty());
 }
+
+#[test]
+fn eligible_leader_replicas_restore_availability_without_loss() {
+    let (_, without) = preset("below-min-isr-leader-dies-without-elr");
+    assert!(without.ledger.anomalies.is_empty());
+    assert_eq!(
+        without.ledger.offline_partitions.len(),
+        1,
+        "no ELR: offline"
+    );
+    let (_, with) = preset("below-min-isr-leader-dies-with-elr");
+    assert!(with.ledger.anomalies.is_empty());
+    assert!(
+        with.ledger.offline_partitions.is_empty(),
+        "ELR: a leader again"
+    );
+    let from_elr = with.trace.events.iter().any(|e| {
+        matches!(&e.kind, EventKind::LeaderElected { state, unclean: false } if state.leader.is_some() && !state.elr.is_empty())
+    });
+    assert!(from_elr, "elected from the ELR, cleanly");
+    assert!(
+        with.ledger.acknowledged() > without.ledger.acknowledged(),
+        "writes resume"
+    );
+}

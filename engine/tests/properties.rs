@@ -1,6 +1,7 @@
 //! Property tests over random seeds and fault plans.
 //!
-//! In the current profile with RF 3, acks=all, min.insync.replicas=2 and clean elections,
+//! In the current profile with RF 3, acks=all, min.insync.replicas=2 and clean elections
+//! (with or without eligible leader replicas),
 //! faults limited to process crashes, restarts, link cuts, slow links, dropped responses and
 //! isolation
 //! never lose an acknowledged write nor break an invariant. (Power and disk loss are left
@@ -62,9 +63,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn no_acknowledged_write_is_lost_and_no_invariant_breaks(seed in any::<u64>(), faults in plan()) {
+    fn no_acknowledged_write_is_lost_and_no_invariant_breaks(seed in any::<u64>(), faults in plan(), elr in any::<bool>()) {
         let mut scenario = Scenario::from_json(BASE).unwrap();
         scenario.faults = faults;
+        scenario.cluster.configs.eligible_leader_replicas_version = Some(u8::from(elr));
         let result = run_with_seed(&scenario, seed).unwrap();
         let lost = result.ledger.count(AnomalyKind::LostAcknowledgedWrite);
         prop_assert_eq!(lost, 0, "lost acknowledged writes:\n{:#?}", result.ledger.anomalies);

@@ -24,6 +24,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("acks-1-answers-before-replication"),
     preset!("acks-1-leader-dies-before-followers-copy"),
     preset!("acks-all-same-fault-is-safe"),
+    preset!("below-min-isr-leader-dies-with-elr"),
+    preset!("below-min-isr-leader-dies-without-elr"),
     preset!("epoch-truncation-keeps-committed"),
     preset!("isr-shrinks-to-leader-clean-election"),
     preset!("isr-shrinks-to-leader-unclean-election"),

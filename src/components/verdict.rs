@@ -127,6 +127,8 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 { setting("unclean.leader.election.enable", c.unclean_leader_election_enable.value.to_string(), c.unclean_leader_election_enable.explicit) }
                 { setting("replica.lag.time.max.ms", c.replica_lag_time_max_ms.value.to_string(), c.replica_lag_time_max_ms.explicit) }
                 { setting("log.flush.interval.messages", flush(c.log_flush_interval_messages.value), c.log_flush_interval_messages.explicit) }
+                { setting("eligible.leader.replicas.version", c.eligible_leader_replicas_version.value.to_string(), c.eligible_leader_replicas_version.explicit) }
+                { setting("message.max.bytes", c.message_max_bytes.value.to_string(), c.message_max_bytes.explicit) }
                 { setting("request.timeout.ms", c.request_timeout_ms.value.to_string(), c.request_timeout_ms.explicit) }
             </ul>
             <details class="model-notes">
@@ -136,7 +138,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
                     <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
-                    <li>{"No eligible leader replicas (KIP-966) yet; no consumers yet."}</li>
+                    <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet); no consumers yet."}</li>
                 </ul>
             </details>
         </aside>
