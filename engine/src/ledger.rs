@@ -156,14 +156,45 @@ pub struct Ledger {
     pub offline_partitions: Vec<PartitionId>,
 }
 
+/// Record id → `T`, stored densely (record ids are `0..records`).
+struct ByRecord<T>(Vec<Option<T>>);
+
+impl<T> Default for ByRecord<T> {
+    fn default() -> Self {
+        ByRecord(Vec::new())
+    }
+}
+
+impl<T> ByRecord<T> {
+    fn insert(&mut self, r: RecordId, value: T) {
+        let i = r.0 as usize;
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i] = Some(value);
+    }
+    fn get(&self, r: &RecordId) -> Option<&T> {
+        self.0.get(r.0 as usize)?.as_ref()
+    }
+    fn get_mut(&mut self, r: &RecordId) -> Option<&mut T> {
+        self.0.get_mut(r.0 as usize)?.as_mut()
+    }
+    fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().flatten()
+    }
+    fn into_values(self) -> impl Iterator<Item = T> {
+        self.0.into_iter().flatten()
+    }
+}
+
 /// One replica's log as the trace built it: each record with the event that appended it.
 type TracedLog = Vec<(RecordId, usize)>;
 
 /// What the fold over the trace collects.
 #[derive(Default)]
 struct Fold {
-    fates: BTreeMap<RecordId, RecordFate>,
-    ack_event: BTreeMap<RecordId, usize>,
+    fates: ByRecord<RecordFate>,
+    ack_event: ByRecord<usize>,
     /// Per partition: the last leader, whether it is offline, and the event that elected it.
     leaders: BTreeMap<PartitionId, (BrokerId, bool, usize)>,
     logs: BTreeMap<(BrokerId, PartitionId), TracedLog>,
@@ -368,7 +399,7 @@ impl Ledger {
 /// Counts copies and finds duplicates and reorders in one partition's final log.
 fn check_partition_log(
     log: &[(RecordId, usize)],
-    fates: &mut BTreeMap<RecordId, RecordFate>,
+    fates: &mut ByRecord<RecordFate>,
     anomalies: &mut Vec<Anomaly>,
 ) {
     let mut highest_seen: Option<RecordId> = None;

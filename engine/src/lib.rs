@@ -28,6 +28,7 @@ pub mod log;
 pub mod message;
 pub mod network;
 pub mod outbox;
+pub mod partition_map;
 pub mod producer;
 pub mod profile;
 pub mod queue;

@@ -8,6 +8,8 @@ pub const MAX_SCENARIO_BYTES: usize = 256 * 1024;
 pub const MAX_NAME_BYTES: u64 = 200;
 /// Longest description, in bytes.
 pub const MAX_TEXT_BYTES: u64 = 4_000;
+/// Most producers (the network reserves a slot for each).
+pub const MAX_PRODUCERS: u64 = 8;
 /// Most brokers in a cluster.
 pub const MAX_BROKERS: u64 = 9;
 /// Most partitions of the topic.

@@ -7,10 +7,37 @@
 //! the request was applied.
 
 use crate::ids::{BrokerId, MessageId, NodeId};
+use crate::limits;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::NetworkSpec;
 use crate::time::SimTime;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+/// Node slots: the controller, the producers, then the brokers.
+const SLOTS: usize = 1 + limits::MAX_PRODUCERS as usize + limits::MAX_BROKERS as usize;
+
+/// A node's slot in the link table (dense, so a send costs an index, not a map lookup).
+fn slot(node: NodeId) -> usize {
+    let i = match node {
+        NodeId::Controller => 0,
+        NodeId::Producer(p) => 1 + p as usize,
+        NodeId::Broker(b) => 1 + limits::MAX_PRODUCERS as usize + b.0 as usize,
+    };
+    // Validation caps producers and brokers, so this only guards against our own bugs.
+    assert!(i < SLOTS, "node {node} outside the link table");
+    i
+}
+
+/// One direction of one link.
+#[derive(Clone, Copy, Debug, Default)]
+struct Link {
+    /// When the latest message on this connection arrives (TCP keeps order).
+    last_arrival: SimTime,
+    /// Added latency from a `slow_link` fault.
+    extra_latency_us: u64,
+    /// Cut by a fault.
+    cut: bool,
+}
 
 /// Latency and ordering of every link.
 #[derive(Clone, Debug)]
@@ -18,11 +45,9 @@ pub struct Network {
     rng: SimRng,
     latency_us_min: u64,
     latency_us_max: u64,
-    last_arrival: BTreeMap<(NodeId, NodeId), SimTime>,
+    links: Vec<Link>,
+    isolated: [bool; SLOTS],
     next_message: u64,
-    cut: BTreeSet<(NodeId, NodeId)>,
-    extra_latency_us: BTreeMap<(NodeId, NodeId), u64>,
-    isolated: BTreeSet<NodeId>,
     responses_to_drop: BTreeMap<BrokerId, u32>,
 }
 
@@ -33,48 +58,46 @@ impl Network {
             rng: SimRng::new(seed, Stream::Network),
             latency_us_min: spec.latency_us_min,
             latency_us_max: spec.latency_us_max,
-            last_arrival: BTreeMap::new(),
+            links: vec![Link::default(); SLOTS * SLOTS],
+            isolated: [false; SLOTS],
             next_message: 0,
-            cut: BTreeSet::new(),
-            extra_latency_us: BTreeMap::new(),
-            isolated: BTreeSet::new(),
             responses_to_drop: BTreeMap::new(),
         }
     }
 
+    fn link(&mut self, from: NodeId, to: NodeId) -> &mut Link {
+        &mut self.links[slot(from) * SLOTS + slot(to)]
+    }
+
     /// Cuts the direction `from → to`.
     pub fn cut(&mut self, from: NodeId, to: NodeId) {
-        self.cut.insert((from, to));
+        self.link(from, to).cut = true;
     }
 
     /// Heals both directions between `a` and `b`: no cut, no extra latency.
     pub fn heal(&mut self, a: NodeId, b: NodeId) {
-        for link in [(a, b), (b, a)] {
-            self.cut.remove(&link);
-            self.extra_latency_us.remove(&link);
+        for (from, to) in [(a, b), (b, a)] {
+            let link = self.link(from, to);
+            link.cut = false;
+            link.extra_latency_us = 0;
         }
     }
 
     /// Adds latency to both directions between `a` and `b`.
     pub fn slow(&mut self, a: NodeId, b: NodeId, latency_us: u64) {
-        self.extra_latency_us.insert((a, b), latency_us);
-        self.extra_latency_us.insert((b, a), latency_us);
+        self.link(a, b).extra_latency_us = latency_us;
+        self.link(b, a).extra_latency_us = latency_us;
     }
 
     /// Cuts (or restores) every link of `node`.
     pub fn set_isolated(&mut self, node: NodeId, isolated: bool) {
-        if isolated {
-            self.isolated.insert(node);
-        } else {
-            self.isolated.remove(&node);
-        }
+        self.isolated[slot(node)] = isolated;
     }
 
     /// Whether a message from `from` to `to` would be lost now.
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
-        self.cut.contains(&(from, to))
-            || self.isolated.contains(&from)
-            || self.isolated.contains(&to)
+        let (f, t) = (slot(from), slot(to));
+        self.links[f * SLOTS + t].cut || self.isolated[f] || self.isolated[t]
     }
 
     /// The next `count` produce responses from `broker` will be lost.
@@ -97,22 +120,12 @@ impl Network {
     pub fn route(&mut self, now: SimTime, from: NodeId, to: NodeId) -> (MessageId, SimTime) {
         let id = MessageId(self.next_message);
         self.next_message += 1;
-        let extra = if self.extra_latency_us.is_empty() {
-            0
-        } else {
-            self.extra_latency_us.get(&(from, to)).copied().unwrap_or(0)
-        };
-        let latency = self
-            .rng
-            .between(self.latency_us_min, self.latency_us_max)
-            .saturating_add(extra);
-        let earliest = self
-            .last_arrival
-            .get(&(from, to))
-            .copied()
-            .unwrap_or(SimTime::ZERO);
-        let arrival = now.plus_us(latency).max(earliest);
-        self.last_arrival.insert((from, to), arrival);
+        let base = self.rng.between(self.latency_us_min, self.latency_us_max);
+        let link = self.link(from, to);
+        let arrival = now
+            .plus_us(base.saturating_add(link.extra_latency_us))
+            .max(link.last_arrival);
+        link.last_arrival = arrival;
         (id, arrival)
     }
 }
@@ -180,9 +193,13 @@ mod tests {
             latency_us_max: 200,
         };
         let mut net = Network::new(&spec, 9);
-        for i in 0..200u32 {
-            let (_, arrival) = net.route(SimTime::ZERO, NodeId::Producer(i), NodeId::Producer(0));
-            assert!((100..=200).contains(&arrival.as_us()));
+        for i in 0..200u64 {
+            let (_, arrival) = net.route(
+                SimTime(i * 1_000),
+                NodeId::Producer(0),
+                NodeId::Broker(BrokerId(1)),
+            );
+            assert!((100..=200).contains(&(arrival.as_us() - i * 1_000)));
         }
     }
 }

@@ -17,6 +17,7 @@ pub use replica::Replica;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
 use crate::message::{Message, PartitionState};
 use crate::outbox::{Outbox, Timer};
+use crate::partition_map::PartitionMap;
 use crate::profile::Truncation;
 use crate::scenario::EffectiveConfig;
 use crate::time::SimTime;
@@ -80,11 +81,11 @@ pub struct Broker {
     id: BrokerId,
     rules: BrokerRules,
     running: bool,
-    replicas: BTreeMap<PartitionId, Replica>,
+    replicas: PartitionMap<Replica>,
     /// Each hosted partition's replicas, in assignment order.
     assignment: BTreeMap<PartitionId, Vec<BrokerId>>,
     /// The metadata cache: each partition's leader and epoch, as the controller announced.
-    metadata: BTreeMap<PartitionId, PartitionState>,
+    metadata: PartitionMap<PartitionState>,
     next_correlation: u64,
 }
 
@@ -106,7 +107,7 @@ impl Broker {
             running: true,
             replicas,
             assignment,
-            metadata: BTreeMap::new(),
+            metadata: PartitionMap::default(),
             next_correlation: 0,
         }
     }
@@ -122,7 +123,7 @@ impl Broker {
     }
 
     /// This broker's replicas, by partition.
-    pub fn replicas(&self) -> &BTreeMap<PartitionId, Replica> {
+    pub fn replicas(&self) -> &PartitionMap<Replica> {
         &self.replicas
     }
 
