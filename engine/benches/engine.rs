@@ -5,11 +5,14 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod bench {
     use criterion::{Criterion, Throughput};
+    use delivery_lab_engine::fault::{Fault, ScheduledFault};
+    use delivery_lab_engine::ids::BrokerId;
     use delivery_lab_engine::{Scenario, run};
     use std::hint::black_box;
 
     /// 5 brokers, 6 partitions with RF 3, 20 000 records (2 × 10 000 in the target
-    /// workload; this version models one producer), 1 ms apart.
+    /// workload; this version models one producer), 1 ms apart, and 10 faults: five
+    /// brokers crash and restart in turn.
     pub fn workshop() -> Scenario {
         let text = include_str!("../../scenarios/workshop-cluster.json");
         let mut s = Scenario::from_json(text).expect("preset is valid");
@@ -17,6 +20,25 @@ mod bench {
         s.producer.interval_ms = 1;
         s.duration_ms = 21_000;
         s.expect = None;
+        s.faults = (0..5u32)
+            .flat_map(|b| {
+                let at = 1_000 + u64::from(b) * 3_500;
+                [
+                    ScheduledFault {
+                        at_ms: at,
+                        fault: Fault::CrashBroker {
+                            broker: BrokerId(b),
+                        },
+                    },
+                    ScheduledFault {
+                        at_ms: at + 1_500,
+                        fault: Fault::RestartBroker {
+                            broker: BrokerId(b),
+                        },
+                    },
+                ]
+            })
+            .collect();
         s
     }
 
