@@ -1,21 +1,12 @@
 // Fault presets in the browser: the verdict, the cause of a loss, the stopped broker.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+import { useApp, openApp, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 test('acks=1 leader crash: the verdict names the lost write and jumps to its cause', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.url);
   await page.getByLabel('Scenario').selectOption({ label: 'acks=1: the leader acknowledges, then dies before the followers copy' });
   assert.equal(await page.locator('.fault-marker').count(), 3, 'one marker per fault');
   await page.keyboard.press('End');
@@ -31,7 +22,7 @@ test('acks=1 leader crash: the verdict names the lost write and jumps to its cau
 });
 
 test('clean election: the partition is reported offline, not lost', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.url);
   await page.getByLabel('Scenario').selectOption({ label: 'ISR shrinks to the leader, the leader dies: clean election waits' });
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
@@ -42,7 +33,7 @@ test('clean election: the partition is reported offline, not lost', async () => 
 });
 
 test('pre-0.11 truncation shows the lost committed record; leader epochs keep it', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.url);
   await page.getByLabel('Scenario').selectOption({ label: 'Kafka 0.10: truncating to the high watermark loses a committed record' });
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);

@@ -1,21 +1,12 @@
 // The release build, served on 127.0.0.1, as a new user first sees it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openApp, screenshot } from './harness.mjs';
+import { useApp, openApp, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 test('the page loads without console errors and draws the engine-driven cluster', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.url);
   await assert.doesNotReject(page.getByRole('heading', { name: 'Kafka Delivery Lab' }).waitFor());
   assert.equal(await page.locator('svg.topology g.broker').count(), 3, 'three brokers drawn');
   assert.match(await page.locator('.scenario-description').innerText(), /Replication with acks=all/);
@@ -31,7 +22,7 @@ test('the page loads without console errors and draws the engine-driven cluster'
 });
 
 test('the keyboard alone plays, steps and jumps to the end', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.url);
   const heading = page.locator('.trace h2');
   const headingText = () => heading.textContent();
   await page.keyboard.press('ArrowRight');
@@ -50,7 +41,7 @@ test('the keyboard alone plays, steps and jumps to the end', async () => {
 });
 
 test('another preset re-runs the engine and shows its error surfaced', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.url);
   await page.getByLabel('Scenario').selectOption({ label: 'min.insync.replicas above the replica count' });
   await page.keyboard.press('End');
   assert.equal(await page.locator('.counts div:nth-child(3) dd').innerText(), '4', 'four failed sends');
@@ -62,7 +53,7 @@ test('another preset re-runs the engine and shows its error surfaced', async () 
 });
 
 test('fits an 800×600 documentation iframe', async () => {
-  const { page, errors } = await openApp(browser, server.url, { width: 800, height: 600 });
+  const { page, errors } = await openApp(app.browser, app.url, { width: 800, height: 600 });
   const box = await page.locator('svg.topology').boundingBox();
   assert.ok(box.width <= 800, `drawing is ${box.width}px wide`);
   await screenshot(page, 'embed-800x600');

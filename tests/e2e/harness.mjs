@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -78,4 +79,20 @@ export async function screenshot(page, name) {
   const path = join(screenshots, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Serves dist/ and launches Chromium once for the calling test file; closes both after. */
+export function useApp() {
+  const ctx = { url: '', browser: null };
+  let server;
+  before(async () => {
+    server = await serveDist();
+    ctx.url = server.url;
+    ctx.browser = await launch();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await server?.close();
+  });
+  return ctx;
 }
