@@ -32,6 +32,7 @@ presets!(
     "isr-shrinks-to-leader-unclean-election",
     "below-min-isr-leader-dies-without-elr",
     "below-min-isr-leader-dies-with-elr",
+    "acks-1-below-min-isr-never-visible",
     "power-loss-all-replicas",
     "process-crash-all-replicas",
     "power-loss-with-flush-every-message",

@@ -268,3 +268,31 @@ fn eligible_leader_replicas_restore_availability_without_loss() {
         "writes resume"
     );
 }
+
+#[test]
+fn acks_one_below_min_isr_acknowledges_records_that_never_commit() {
+    let (_, run) = preset("acks-1-below-min-isr-never-visible");
+    let lost = lost(&run);
+    assert!(lost.len() > 40, "{lost:?}");
+    let leader_hw = run
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match (&e.node, &e.kind) {
+            (
+                delivery_lab_engine::ids::NodeId::Broker(b),
+                EventKind::HighWatermarkUpdated { high_watermark, .. },
+            ) if b.0 == 0 => Some(high_watermark.0),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    for r in &lost {
+        let offset = run.ledger.records[*r as usize].placements[0].offset.0;
+        assert!(offset >= leader_hw, "r{r} was never below the leader's HW");
+        assert!(matches!(
+            cause(&run, *r),
+            EventKind::LeaderElected { unclean: false, .. }
+        ));
+    }
+}

@@ -22,6 +22,7 @@ macro_rules! preset {
 const PRESETS: &[(&str, &str, &str)] = &[
     preset!("acks-0-leader-crash"),
     preset!("acks-1-answers-before-replication"),
+    preset!("acks-1-below-min-isr-never-visible"),
     preset!("acks-1-leader-dies-before-followers-copy"),
     preset!("acks-all-same-fault-is-safe"),
     preset!("below-min-isr-leader-dies-with-elr"),
