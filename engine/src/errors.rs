@@ -22,6 +22,9 @@ pub enum KafkaError {
     MessageTooLarge,
     /// `LEADER_NOT_AVAILABLE` (5): the partition has no leader right now.
     LeaderNotAvailable,
+    /// `NETWORK_EXCEPTION` (13): the connection closed before a response arrived.
+    /// Ambiguous: the request may have been applied.
+    NetworkException,
     /// `REQUEST_TIMED_OUT` (7): no answer within `request.timeout.ms` (the broker's
     /// DelayedProduce expired, or the client gave up on the connection). Ambiguous: the
     /// record may have been written.
@@ -43,6 +46,7 @@ impl KafkaError {
             KafkaError::NotLeaderOrFollower => "NotLeaderOrFollowerException",
             KafkaError::MessageTooLarge => "RecordTooLargeException",
             KafkaError::LeaderNotAvailable => "LeaderNotAvailableException",
+            KafkaError::NetworkException => "NetworkException",
             KafkaError::RequestTimedOut => "TimeoutException",
             KafkaError::FencedLeaderEpoch => "FencedLeaderEpochException",
             KafkaError::UnknownLeaderEpoch => "UnknownLeaderEpochException",
@@ -57,6 +61,7 @@ impl KafkaError {
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
             | KafkaError::LeaderNotAvailable
+            | KafkaError::NetworkException
             | KafkaError::RequestTimedOut
             | KafkaError::FencedLeaderEpoch
             | KafkaError::UnknownLeaderEpoch => true,
@@ -72,6 +77,7 @@ impl fmt::Display for KafkaError {
             KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
             KafkaError::MessageTooLarge => "MESSAGE_TOO_LARGE",
             KafkaError::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
+            KafkaError::NetworkException => "NETWORK_EXCEPTION",
             KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",
             KafkaError::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
             KafkaError::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",

@@ -119,6 +119,11 @@ pub enum Message {
         /// Each partition's leader, as this broker knows it.
         leaders: Vec<(PartitionId, Option<BrokerId>)>,
     },
+    /// The TCP connection was closed from this end: a broker closes it after an error on
+    /// an acks=0 request (there is no response to carry the error), and a crashed broker's
+    /// operating system resets it. The client fails what was in flight on it with
+    /// `NetworkException` and refreshes its metadata.
+    ConnectionClosed,
     /// A broker tells the controller it is alive.
     BrokerHeartbeat,
     /// A (re)started broker registers with the controller under a new incarnation.
@@ -148,6 +153,7 @@ impl Message {
             Message::OffsetsForLeaderEpochResponse { .. } => "OffsetsForLeaderEpochResponse",
             Message::MetadataRequest => "MetadataRequest",
             Message::MetadataResponse { .. } => "MetadataResponse",
+            Message::ConnectionClosed => "ConnectionClosed",
             Message::BrokerHeartbeat => "BrokerHeartbeat",
             Message::BrokerRegistration => "BrokerRegistration",
             Message::AlterPartition { .. } => "AlterPartition",
@@ -240,9 +246,10 @@ impl fmt::Display for Message {
                 Ok((epoch, end)) => write!(f, "{name} {partition} epoch={epoch} end_offset={end}"),
                 Err(e) => write!(f, "{name} {partition} error={e}"),
             },
-            Message::MetadataRequest | Message::BrokerHeartbeat | Message::BrokerRegistration => {
-                f.write_str(name)
-            }
+            Message::MetadataRequest
+            | Message::ConnectionClosed
+            | Message::BrokerHeartbeat
+            | Message::BrokerRegistration => f.write_str(name),
             Message::MetadataResponse { leaders } => {
                 write!(f, "{name}")?;
                 for (p, l) in leaders {

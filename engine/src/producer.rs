@@ -33,7 +33,7 @@ pub struct Producer {
     /// The leader of each partition, from the producer's metadata.
     leaders: BTreeMap<PartitionId, Option<BrokerId>>,
     /// Records sent and not yet answered.
-    in_flight: BTreeMap<RecordId, PartitionId>,
+    in_flight: BTreeMap<RecordId, (PartitionId, BrokerId)>,
     /// Which broker the next metadata request goes to (round-robin).
     next_metadata_broker: u32,
 }
@@ -73,7 +73,7 @@ impl Producer {
         match timer {
             Timer::ProducerSend { record } => self.send(now, record, out),
             Timer::RequestTimeout { record } => {
-                if let Some(partition) = self.in_flight.remove(&record) {
+                if let Some((partition, _)) = self.in_flight.remove(&record) {
                     let error = KafkaError::RequestTimedOut;
                     out.emit(EventKind::ProduceFailed {
                         record,
@@ -110,7 +110,7 @@ impl Producer {
                         offset: None,
                     });
                 } else {
-                    self.in_flight.insert(record, partition);
+                    self.in_flight.insert(record, (partition, leader));
                     out.set_timer(now.plus_ms(timeout_ms), Timer::RequestTimeout { record });
                 }
             }
@@ -135,9 +135,29 @@ impl Producer {
         }
     }
 
-    /// Handles a response.
-    pub fn on_message(&mut self, message: &Message, out: &mut Outbox) {
+    /// Handles a response, or a closed connection from `from`.
+    pub fn on_message(&mut self, from: NodeId, message: &Message, out: &mut Outbox) {
         match *message {
+            Message::ConnectionClosed => {
+                let NodeId::Broker(broker) = from else { return };
+                let lost: Vec<RecordId> = self
+                    .in_flight
+                    .iter()
+                    .filter(|(_, (_, b))| *b == broker)
+                    .map(|(r, _)| *r)
+                    .collect();
+                for record in lost {
+                    if let Some((partition, _)) = self.in_flight.remove(&record) {
+                        let error = KafkaError::NetworkException;
+                        out.emit(EventKind::ProduceFailed {
+                            record,
+                            partition,
+                            error,
+                        });
+                    }
+                }
+                self.refresh_metadata(out);
+            }
             Message::ProduceResponse {
                 partition,
                 record,

@@ -235,16 +235,28 @@ impl Sim {
                     reason,
                 },
             );
+            self.maybe_refuse(from, to, reason);
             return None;
         }
         self.record(to, EventKind::MessageDelivered { message: id, from });
         let now = self.now;
         self.with_node(to, |sim, out| match to {
             NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),
-            NodeId::Producer(_) => sim.producer.on_message(&message, out),
+            NodeId::Producer(_) => sim.producer.on_message(from, &message, out),
             NodeId::Controller => sim.controller.on_message(now, from, &message, out),
         });
         Some(to)
+    }
+
+    /// A client's request to a crashed broker process: the machine's OS answers with a
+    /// reset, so the client learns at once (a power or disk loss leaves it waiting).
+    fn maybe_refuse(&mut self, from: NodeId, to: NodeId, reason: DropReason) {
+        let (NodeId::Producer(_), NodeId::Broker(b)) = (from, to) else {
+            return;
+        };
+        if reason == DropReason::ReceiverDown && self.brokers[b.0 as usize].refuses_connections() {
+            self.with_node(to, |_, out| out.send(from, Message::ConnectionClosed));
+        }
     }
 
     fn apply_fault(&mut self, index: usize) -> Option<NodeId> {
@@ -298,8 +310,14 @@ impl Sim {
     fn stop_broker(&mut self, broker: BrokerId, how: Stop) {
         let b = broker.0 as usize;
         self.incarnations[b] = self.incarnations[b].wrapping_add(1);
+        let was_running = self.brokers[b].is_running();
         self.with_node(NodeId::Broker(broker), |sim, out| {
-            sim.brokers[b].stop(how, out)
+            sim.brokers[b].stop(how, out);
+            // The process died but its machine lives: the OS resets its connections, so
+            // clients hear at once. After a power or disk loss nobody answers: they time out.
+            if how == Stop::Crash && was_running {
+                out.send(NodeId::Producer(0), Message::ConnectionClosed);
+            }
         });
     }
 

@@ -84,10 +84,11 @@ fn acks_all_turns_the_same_fault_into_errors_not_losses() {
     assert!(lost(&run).is_empty());
     let errors = errors(&run);
     assert!(!errors.is_empty());
-    assert!(
-        errors.iter().all(|e| *e == KafkaError::RequestTimedOut),
-        "{errors:?}"
-    );
+    // Only ambiguous errors: the requests in flight when B0's process died fail with
+    // NetworkException (its OS resets the connection); any later ones would time out.
+    let ambiguous = [KafkaError::RequestTimedOut, KafkaError::NetworkException];
+    assert!(errors.iter().all(|e| ambiguous.contains(e)), "{errors:?}");
+    assert!(errors.contains(&KafkaError::NetworkException), "{errors:?}");
 }
 
 #[test]

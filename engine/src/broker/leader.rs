@@ -507,7 +507,8 @@ fn answer_fetch(
     out.send(NodeId::Broker(follower), response);
 }
 
-/// Sends a produce response, except for acks=0, which never gets one.
+/// Sends a produce response. acks=0 never gets one: on success nothing is sent, on an error
+/// the broker closes the connection (`KafkaApis`), the only signal an acks=0 client gets.
 fn respond(
     out: &mut Outbox,
     producer: NodeId,
@@ -516,7 +517,11 @@ fn respond(
     acks: Acks,
     result: Result<Offset, KafkaError>,
 ) {
-    if acks != Acks::None {
+    if acks == Acks::None {
+        if result.is_err() {
+            out.send(producer, Message::ConnectionClosed);
+        }
+    } else {
         out.send(
             producer,
             Message::ProduceResponse {

@@ -81,6 +81,8 @@ pub struct Broker {
     id: BrokerId,
     rules: BrokerRules,
     running: bool,
+    /// How the broker last stopped, while it is stopped.
+    stopped_by: Option<Stop>,
     replicas: PartitionMap<Replica>,
     /// Each hosted partition's replicas, in assignment order.
     assignment: BTreeMap<PartitionId, Vec<BrokerId>>,
@@ -105,6 +107,7 @@ impl Broker {
             id,
             rules,
             running: true,
+            stopped_by: None,
             replicas,
             assignment,
             metadata: PartitionMap::default(),
@@ -120,6 +123,12 @@ impl Broker {
     /// Whether the process is running.
     pub fn is_running(&self) -> bool {
         self.running
+    }
+
+    /// Whether the broker's process is down but its machine is up, so that its operating
+    /// system refuses connections at once rather than leaving them unanswered.
+    pub fn refuses_connections(&self) -> bool {
+        self.stopped_by == Some(Stop::Crash)
     }
 
     /// This broker's replicas, by partition.
@@ -144,6 +153,7 @@ impl Broker {
     /// Stops the broker. What survives depends on how it stopped.
     pub fn stop(&mut self, how: Stop, out: &mut Outbox) {
         let was_running = std::mem::replace(&mut self.running, false);
+        self.stopped_by = Some(how);
         for (partition, replica) in &mut self.replicas {
             replica.role = Role::Idle;
             match how {
@@ -171,6 +181,7 @@ impl Broker {
             return;
         }
         self.running = true;
+        self.stopped_by = None;
         self.metadata.clear();
         for replica in self.replicas.values_mut() {
             replica.high_watermark = replica.hw_checkpoint.min(replica.log.log_end_offset());
@@ -245,6 +256,7 @@ impl Broker {
             }
             Message::ProduceResponse { .. }
             | Message::MetadataResponse { .. }
+            | Message::ConnectionClosed
             | Message::BrokerHeartbeat
             | Message::BrokerRegistration
             | Message::AlterPartition { .. } => {}
