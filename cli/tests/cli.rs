@@ -34,7 +34,7 @@ fn a_safe_preset_reports_every_record_and_exits_zero() {
 fn errors_reach_the_report_by_their_exception_name() {
     let (code, stdout, _) = delivery_lab(&["run", &preset("min-isr-above-replication-factor")]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("NotEnoughReplicasException"), "{stdout}");
+    assert!(stdout.contains("TimeoutException"), "{stdout}");
     assert!(
         stdout.contains("verdict: nothing acknowledged"),
         "failed sends are no exactly-once: {stdout}"

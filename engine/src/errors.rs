@@ -17,6 +17,12 @@ pub enum KafkaError {
     NotEnoughReplicasAfterAppend,
     /// `NOT_LEADER_OR_FOLLOWER` (6): the broker does not lead this partition.
     NotLeaderOrFollower,
+    /// `OUT_OF_ORDER_SEQUENCE_NUMBER` (45): an idempotent batch's sequence is not the next
+    /// one the broker expects. The idempotent producer retries it after the earlier batch.
+    OutOfOrderSequenceNumber,
+    /// The client's `delivery.timeout.ms` expired ("Expiring N record(s)"): a
+    /// `TimeoutException`. Ambiguous: the record may have been written.
+    DeliveryTimeout,
     /// `MESSAGE_TOO_LARGE` (10): the batch exceeds the broker's `message.max.bytes`.
     /// Not retriable; nothing was written.
     MessageTooLarge,
@@ -45,6 +51,8 @@ impl KafkaError {
             KafkaError::NotEnoughReplicasAfterAppend => "NotEnoughReplicasAfterAppendException",
             KafkaError::NotLeaderOrFollower => "NotLeaderOrFollowerException",
             KafkaError::MessageTooLarge => "RecordTooLargeException",
+            KafkaError::DeliveryTimeout => "TimeoutException",
+            KafkaError::OutOfOrderSequenceNumber => "OutOfOrderSequenceException",
             KafkaError::LeaderNotAvailable => "LeaderNotAvailableException",
             KafkaError::NetworkException => "NetworkException",
             KafkaError::RequestTimedOut => "TimeoutException",
@@ -56,12 +64,13 @@ impl KafkaError {
     /// Whether the class extends `RetriableException`.
     pub fn is_retriable(self) -> bool {
         match self {
-            KafkaError::MessageTooLarge => false,
+            KafkaError::MessageTooLarge | KafkaError::OutOfOrderSequenceNumber => false,
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
             | KafkaError::LeaderNotAvailable
             | KafkaError::NetworkException
+            | KafkaError::DeliveryTimeout
             | KafkaError::RequestTimedOut
             | KafkaError::FencedLeaderEpoch
             | KafkaError::UnknownLeaderEpoch => true,
@@ -76,6 +85,8 @@ impl fmt::Display for KafkaError {
             KafkaError::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
             KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
             KafkaError::MessageTooLarge => "MESSAGE_TOO_LARGE",
+            KafkaError::DeliveryTimeout => "delivery.timeout.ms expired",
+            KafkaError::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
             KafkaError::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
             KafkaError::NetworkException => "NETWORK_EXCEPTION",
             KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",

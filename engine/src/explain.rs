@@ -32,6 +32,9 @@ impl EventKind {
             EventKind::ProduceFailed { .. } => {
                 "The send callback reported an error. A timeout is ambiguous: the record may have been written."
             }
+            EventKind::ProduceRetried { .. } => {
+                "The attempt failed with a retriable error; the producer sends the record again after its backoff. Without idempotence a retry of a record that was in fact written makes a duplicate."
+            }
             EventKind::EventLimitReached { .. } => {
                 "The run reached its event limit and stopped early."
             }

@@ -27,11 +27,17 @@ impl Log {
     }
 
     /// Appends a record at the log end offset and returns where it landed.
-    pub fn append(&mut self, record: RecordId, leader_epoch: LeaderEpoch) -> LogRecord {
+    pub fn append(
+        &mut self,
+        record: RecordId,
+        leader_epoch: LeaderEpoch,
+        producer: Option<(u64, u32)>,
+    ) -> LogRecord {
         let entry = LogRecord {
             offset: self.log_end_offset(),
             record,
             leader_epoch,
+            producer,
         };
         self.records.push(entry);
         entry
@@ -91,8 +97,14 @@ mod tests {
     #[test]
     fn offsets_are_dense_from_zero() {
         let mut log = Log::default();
-        assert_eq!(log.append(RecordId(7), LeaderEpoch(0)).offset, Offset(0));
-        assert_eq!(log.append(RecordId(8), LeaderEpoch(0)).offset, Offset(1));
+        assert_eq!(
+            log.append(RecordId(7), LeaderEpoch(0), None).offset,
+            Offset(0)
+        );
+        assert_eq!(
+            log.append(RecordId(8), LeaderEpoch(0), None).offset,
+            Offset(1)
+        );
         assert_eq!(log.log_end_offset(), Offset(2));
     }
 
@@ -103,6 +115,7 @@ mod tests {
             offset: Offset(3),
             record: RecordId(1),
             leader_epoch: LeaderEpoch(0),
+            producer: None,
         };
         assert!(!log.append_replicated(gap));
         assert_eq!(log.log_end_offset(), Offset(0));
@@ -111,7 +124,7 @@ mod tests {
     #[test]
     fn read_from_past_the_end_is_empty() {
         let mut log = Log::default();
-        log.append(RecordId(0), LeaderEpoch(0));
+        log.append(RecordId(0), LeaderEpoch(0), None);
         assert_eq!(log.read_from(Offset(1)).len(), 0);
         assert_eq!(log.read_from(Offset(99)).len(), 0);
         assert_eq!(log.read_from(Offset(0)).len(), 1);
@@ -121,7 +134,7 @@ mod tests {
     fn truncation_pulls_back_the_recovery_point() {
         let mut log = Log::default();
         for r in 0..5 {
-            log.append(RecordId(r), LeaderEpoch(0));
+            log.append(RecordId(r), LeaderEpoch(0), None);
         }
         assert!(log.flush());
         assert_eq!(log.flushed(), Offset(5));
@@ -133,8 +146,8 @@ mod tests {
     #[test]
     fn appends_are_unflushed_until_a_flush() {
         let mut log = Log::default();
-        log.append(RecordId(0), LeaderEpoch(0));
-        log.append(RecordId(1), LeaderEpoch(0));
+        log.append(RecordId(0), LeaderEpoch(0), None);
+        log.append(RecordId(1), LeaderEpoch(0), None);
         assert_eq!(log.unflushed(), 2);
         log.flush();
         assert_eq!(log.unflushed(), 0);

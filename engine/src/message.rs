@@ -18,6 +18,9 @@ pub struct LogRecord {
     pub record: RecordId,
     /// Epoch of the leader that appended it (every batch carries one).
     pub leader_epoch: LeaderEpoch,
+    /// `(producer id, sequence)` of an idempotent batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer: Option<(u64, u32)>,
 }
 
 /// A partition's leadership as the controller decided it.
@@ -54,6 +57,8 @@ pub struct ProduceRequest {
     pub timeout_ms: u64,
     /// Size of the record batch on the wire, header included.
     pub batch_bytes: u32,
+    /// `(producer id, sequence)` when the producer is idempotent.
+    pub producer: Option<(u64, u32)>,
 }
 
 /// A request or response between two nodes.

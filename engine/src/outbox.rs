@@ -45,7 +45,16 @@ pub enum Timer {
     RequestTimeout {
         /// The record.
         record: RecordId,
+        /// Which attempt (a retry supersedes it).
+        attempt: u32,
     },
+    /// `delivery.timeout.ms` has passed since the record was sent.
+    DeliveryTimeout {
+        /// The record.
+        record: RecordId,
+    },
+    /// A batch's retry backoff has ended: the sender looks at the queues again.
+    ProducerWake,
     /// The application's next `send()` is due.
     ProducerSend {
         /// The record to send.

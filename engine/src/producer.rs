@@ -1,63 +1,135 @@
-//! The producing application and its `KafkaProducer`: sends, and what the callback reports.
+//! The producing application and its `KafkaProducer` (kafka-semantics.md §A.1, §B.4, §B.7,
+//! §B.8): the accumulator, the sender's in-flight limit, retries with backoff until
+//! `delivery.timeout.ms`, and the idempotent producer's sequence numbers.
 //!
-//! This model sends one record per produce request to the partition's leader as the
-//! producer's metadata knows it, and reports the answer (kafka-semantics.md §A.1, §B.4):
-//! - acks=0 counts a record as sent once it is on the wire (offset -1), whatever happens;
-//! - no answer within `request.timeout.ms` is a REQUEST_TIMED_OUT (ambiguous: the record
-//!   may have been written);
-//! - after an error the producer refreshes its metadata from a broker.
+//! - Each record is its own batch (no `linger.ms` / `batch.size` batching yet).
+//! - A batch is sent to its partition's leader while that connection has fewer than
+//!   `max.in.flight.requests.per.connection` requests outstanding; with a limit of 1 the
+//!   partition is muted while its batch is in flight (`guaranteeMessageOrder`).
+//! - A retriable error, a request timeout or a closed connection re-enqueues the batch
+//!   after `retry.backoff.ms` (exponential up to `retry.backoff.max.ms` with ±20 % jitter
+//!   from 3.7), while attempts stay within `retries` and the batch within
+//!   `delivery.timeout.ms`; otherwise the callback gets the error. Without idempotence the
+//!   retry goes to the front of the queue, but batches already in flight may land first:
+//!   that is how records are reordered.
+//! - Idempotent: one producer id, a sequence per partition, retries keep their sequence and
+//!   are re-inserted in sequence order, and no newer batch of the partition is sent while a
+//!   retry is outstanding. An OUT_OF_ORDER_SEQUENCE_NUMBER answer is retried.
+//! - acks=0 counts a record as sent once it is on the wire (offset -1).
+//! - After errors the producer refreshes its metadata from a broker.
 //!
-//! Batching, retries and idempotence are the producer issue's work; until then a retriable
-//! error is reported to the callback as is.
+//! Simplified for now: the producer id comes without an InitProducerId round trip; an
+//! expired in-flight batch does not bump the epoch.
 
 use crate::acks::Acks;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::{BATCH_OVERHEAD_BYTES, Message, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
-use crate::scenario::ProducerSpec;
+use crate::rng::{SimRng, Stream};
+use crate::scenario::{EffectiveConfig, Idempotence, ProducerSpec};
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+
+/// The producer id the (simulated) InitProducerId hands out.
+const PRODUCER_ID: u64 = 1_000;
+
+/// The producer configs it acts on.
+#[derive(Clone, Copy, Debug)]
+struct Rules {
+    acks: Acks,
+    request_timeout_ms: u64,
+    delivery_timeout_ms: u64,
+    retries: u32,
+    backoff_ms: u64,
+    backoff_max_ms: u64,
+    exponential_backoff: bool,
+    max_in_flight: usize,
+    idempotent: bool,
+    batch_bytes: u32,
+}
+
+/// A batch (one record) waiting in the accumulator or on the wire.
+#[derive(Clone, Copy, Debug)]
+struct Batch {
+    record: RecordId,
+    partition: PartitionId,
+    attempts: u32,
+    created: SimTime,
+    not_before: SimTime,
+    sequence: Option<u32>,
+}
+
+/// A batch on the wire.
+#[derive(Clone, Copy, Debug)]
+struct InFlight {
+    batch: Batch,
+    broker: BrokerId,
+    attempt: u32,
+}
 
 /// One producing application.
 #[derive(Clone, Debug)]
 pub struct Producer {
-    acks: Acks,
-    request_timeout_ms: u64,
-    batch_bytes: u32,
+    rules: Rules,
     records: u32,
     interval_ms: u64,
     partitions: u32,
     brokers: u32,
-    /// The leader of each partition, from the producer's metadata.
     leaders: BTreeMap<PartitionId, Option<BrokerId>>,
-    /// Records sent and not yet answered.
-    in_flight: BTreeMap<RecordId, (PartitionId, BrokerId)>,
-    /// Which broker the next metadata request goes to (round-robin).
+    queues: BTreeMap<PartitionId, VecDeque<Batch>>,
+    in_flight: BTreeMap<RecordId, InFlight>,
+    next_sequence: BTreeMap<PartitionId, u32>,
     next_metadata_broker: u32,
+    next_attempt: u32,
+    /// The earliest pending wake-up, so backoffs do not pile up timers.
+    wake_at: Option<SimTime>,
+    /// When the last metadata request left: refreshes are at most one per
+    /// `retry.backoff.ms` (Kafka's metadata refresh backoff).
+    last_metadata_at: Option<SimTime>,
+    rng: SimRng,
 }
 
 impl Producer {
-    /// A producer that will send `spec.records` records over `partitions` partitions.
+    /// A producer sending `spec.records` records over the partitions in `leaders`.
     pub fn new(
         spec: &ProducerSpec,
-        acks: Acks,
-        request_timeout_ms: u64,
+        config: &EffectiveConfig,
+        idempotence: Idempotence,
         brokers: u32,
         leaders: BTreeMap<PartitionId, Option<BrokerId>>,
+        seed: u64,
     ) -> Producer {
-        Producer {
-            acks,
-            request_timeout_ms,
+        let rules = Rules {
+            acks: config.acks.value,
+            request_timeout_ms: config.request_timeout_ms.value,
+            delivery_timeout_ms: config.delivery_timeout_ms.value,
+            retries: config.retries.value,
+            backoff_ms: config.retry_backoff_ms.value,
+            backoff_max_ms: config
+                .retry_backoff_max_ms
+                .max(config.retry_backoff_ms.value),
+            exponential_backoff: config.exponential_backoff,
+            max_in_flight: config.max_in_flight_requests_per_connection.value.max(1) as usize,
+            idempotent: idempotence == Idempotence::On,
             batch_bytes: spec.record_bytes.saturating_add(BATCH_OVERHEAD_BYTES),
+        };
+        Producer {
+            rules,
             records: spec.records,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
             brokers,
             leaders,
+            queues: BTreeMap::new(),
             in_flight: BTreeMap::new(),
+            next_sequence: BTreeMap::new(),
             next_metadata_broker: 0,
+            next_attempt: 0,
+            wake_at: None,
+            last_metadata_at: None,
+            rng: SimRng::new(seed, Stream::Producer),
         }
     }
 
@@ -72,57 +144,38 @@ impl Producer {
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Outbox) {
         match timer {
             Timer::ProducerSend { record } => self.send(now, record, out),
-            Timer::RequestTimeout { record } => {
-                if let Some((partition, _)) = self.in_flight.remove(&record) {
-                    let error = KafkaError::RequestTimedOut;
-                    out.emit(EventKind::ProduceFailed {
-                        record,
-                        partition,
-                        error,
-                    });
-                    self.refresh_metadata(out);
-                }
+            Timer::RequestTimeout { record, attempt }
+                if self
+                    .in_flight
+                    .get(&record)
+                    .is_some_and(|f| f.attempt == attempt) =>
+            {
+                self.failed_attempt(now, record, KafkaError::RequestTimedOut, out);
             }
+            Timer::DeliveryTimeout { record } => self.expire(record, out),
+            Timer::ProducerWake if self.wake_at == Some(now) => self.wake_at = None,
             _ => {}
         }
+        self.drain(now, out);
     }
 
-    /// The application calls `send()`; the next send is scheduled.
+    /// The application calls `send()`: the record joins its partition's queue.
     fn send(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         // Round-robin, as the default partitioner does for records without a key.
         let partition = PartitionId(record.0 % self.partitions.max(1));
         out.emit(EventKind::RecordSent { record, partition });
-        match self.leaders.get(&partition).copied().flatten() {
-            Some(leader) => {
-                let timeout_ms = self.request_timeout_ms;
-                let request = Message::ProduceRequest(ProduceRequest {
-                    partition,
-                    record,
-                    acks: self.acks,
-                    timeout_ms,
-                    batch_bytes: self.batch_bytes,
-                });
-                out.send(NodeId::Broker(leader), request);
-                if self.acks == Acks::None {
-                    out.emit(EventKind::ProduceAcknowledged {
-                        record,
-                        partition,
-                        offset: None,
-                    });
-                } else {
-                    self.in_flight.insert(record, (partition, leader));
-                    out.set_timer(now.plus_ms(timeout_ms), Timer::RequestTimeout { record });
-                }
-            }
-            None => {
-                let error = KafkaError::LeaderNotAvailable;
-                out.emit(EventKind::ProduceFailed {
-                    record,
-                    partition,
-                    error,
-                });
-                self.refresh_metadata(out);
-            }
+        let batch = Batch {
+            record,
+            partition,
+            attempts: 0,
+            created: now,
+            not_before: now,
+            sequence: None,
+        };
+        self.queues.entry(partition).or_default().push_back(batch);
+        if self.rules.acks != Acks::None {
+            let at = now.plus_ms(self.rules.delivery_timeout_ms);
+            out.set_timer(at, Timer::DeliveryTimeout { record });
         }
         let next = record.0 + 1;
         if next < self.records {
@@ -135,52 +188,137 @@ impl Producer {
         }
     }
 
-    /// Handles a response, or a closed connection from `from`.
-    pub fn on_message(&mut self, from: NodeId, message: &Message, out: &mut Outbox) {
-        match *message {
-            Message::ConnectionClosed => {
-                let NodeId::Broker(broker) = from else { return };
-                let lost: Vec<RecordId> = self
-                    .in_flight
-                    .iter()
-                    .filter(|(_, (_, b))| *b == broker)
-                    .map(|(r, _)| *r)
-                    .collect();
-                for record in lost {
-                    if let Some((partition, _)) = self.in_flight.remove(&record) {
-                        let error = KafkaError::NetworkException;
-                        out.emit(EventKind::ProduceFailed {
-                            record,
-                            partition,
-                            error,
-                        });
+    /// The sender loop: sends every batch that may go now.
+    fn drain(&mut self, now: SimTime, out: &mut Outbox) {
+        let partitions: Vec<PartitionId> = self.queues.keys().copied().collect();
+        for partition in partitions {
+            while let Some(front) = self.queues.get(&partition).and_then(|q| q.front().copied()) {
+                if front.not_before > now {
+                    if self.wake_at.is_none_or(|w| w > front.not_before || w < now) {
+                        self.wake_at = Some(front.not_before);
+                        out.set_timer(front.not_before, Timer::ProducerWake);
                     }
+                    break;
                 }
-                self.refresh_metadata(out);
+                let Some(leader) = self.leaders.get(&partition).copied().flatten() else {
+                    self.refresh_metadata(now, out);
+                    break;
+                };
+                if !self.may_send(partition, leader) {
+                    break;
+                }
+                self.queues
+                    .get_mut(&partition)
+                    .and_then(VecDeque::pop_front);
+                self.transmit(now, front, leader, out);
             }
+        }
+    }
+
+    /// The in-flight limit per connection, the muted partition of `max.in.flight=1`, and
+    /// the idempotent producer's rule of one outstanding batch while a retry is pending.
+    fn may_send(&self, partition: PartitionId, leader: BrokerId) -> bool {
+        let to_leader = self
+            .in_flight
+            .values()
+            .filter(|f| f.broker == leader)
+            .count();
+        if to_leader >= self.rules.max_in_flight {
+            return false;
+        }
+        let mut of_partition = self
+            .in_flight
+            .values()
+            .filter(|f| f.batch.partition == partition);
+        let serialize = self.rules.max_in_flight == 1
+            || (self.rules.idempotent
+                && self
+                    .queues
+                    .get(&partition)
+                    .and_then(VecDeque::front)
+                    .is_some_and(|b| b.attempts > 0));
+        !(serialize && of_partition.next().is_some())
+    }
+
+    fn transmit(&mut self, now: SimTime, mut batch: Batch, leader: BrokerId, out: &mut Outbox) {
+        if self.rules.idempotent && batch.sequence.is_none() {
+            let next = self.next_sequence.entry(batch.partition).or_insert(0);
+            batch.sequence = Some(*next);
+            *next = next.wrapping_add(1);
+        }
+        let request = ProduceRequest {
+            partition: batch.partition,
+            record: batch.record,
+            acks: self.rules.acks,
+            timeout_ms: self.rules.request_timeout_ms,
+            batch_bytes: self.rules.batch_bytes,
+            producer: batch.sequence.map(|s| (PRODUCER_ID, s)),
+        };
+        out.send(NodeId::Broker(leader), Message::ProduceRequest(request));
+        if self.rules.acks == Acks::None {
+            let (record, partition) = (batch.record, batch.partition);
+            out.emit(EventKind::ProduceAcknowledged {
+                record,
+                partition,
+                offset: None,
+            });
+            return;
+        }
+        self.next_attempt = self.next_attempt.wrapping_add(1);
+        let attempt = self.next_attempt;
+        self.in_flight.insert(
+            batch.record,
+            InFlight {
+                batch,
+                broker: leader,
+                attempt,
+            },
+        );
+        let at = now.plus_ms(self.rules.request_timeout_ms);
+        out.set_timer(
+            at,
+            Timer::RequestTimeout {
+                record: batch.record,
+                attempt,
+            },
+        );
+    }
+
+    /// Handles a response, or a closed connection from `from`.
+    pub fn on_message(&mut self, now: SimTime, from: NodeId, message: &Message, out: &mut Outbox) {
+        match *message {
             Message::ProduceResponse {
                 partition,
                 record,
                 result,
             } => {
-                if self.in_flight.remove(&record).is_none() {
-                    return; // already timed out: the callback has fired
+                if !self.in_flight.contains_key(&record) {
+                    return; // already expired or answered: the callback has fired
                 }
                 match result {
-                    Ok(offset) => out.emit(EventKind::ProduceAcknowledged {
-                        record,
-                        partition,
-                        offset: Some(offset),
-                    }),
-                    Err(error) => {
-                        out.emit(EventKind::ProduceFailed {
+                    Ok(offset) => {
+                        self.in_flight.remove(&record);
+                        out.emit(EventKind::ProduceAcknowledged {
                             record,
                             partition,
-                            error,
+                            offset: Some(offset),
                         });
-                        self.refresh_metadata(out);
                     }
+                    Err(error) => self.failed_attempt(now, record, error, out),
                 }
+            }
+            Message::ConnectionClosed => {
+                let NodeId::Broker(broker) = from else { return };
+                let lost: Vec<RecordId> = self
+                    .in_flight
+                    .iter()
+                    .filter(|(_, f)| f.broker == broker)
+                    .map(|(r, _)| *r)
+                    .collect();
+                for record in lost {
+                    self.failed_attempt(now, record, KafkaError::NetworkException, out);
+                }
+                self.refresh_metadata(now, out);
             }
             Message::MetadataResponse { ref leaders } => {
                 for &(partition, leader) in leaders {
@@ -189,9 +327,108 @@ impl Producer {
             }
             _ => {}
         }
+        self.drain(now, out);
     }
 
-    fn refresh_metadata(&mut self, out: &mut Outbox) {
+    /// An attempt failed: retry it if the error, `retries` and `delivery.timeout.ms` allow.
+    fn failed_attempt(
+        &mut self,
+        now: SimTime,
+        record: RecordId,
+        error: KafkaError,
+        out: &mut Outbox,
+    ) {
+        let Some(InFlight { mut batch, .. }) = self.in_flight.remove(&record) else {
+            return;
+        };
+        let retriable = error.is_retriable()
+            || (self.rules.idempotent && error == KafkaError::OutOfOrderSequenceNumber);
+        let deadline = batch.created.plus_ms(self.rules.delivery_timeout_ms);
+        if !retriable || batch.attempts >= self.rules.retries || now >= deadline {
+            let partition = batch.partition;
+            out.emit(EventKind::ProduceFailed {
+                record,
+                partition,
+                error,
+            });
+            return;
+        }
+        batch.attempts += 1;
+        let backoff_us = self.backoff_us(batch.attempts);
+        batch.not_before = now.plus_us(backoff_us);
+        out.emit(EventKind::ProduceRetried {
+            record,
+            partition: batch.partition,
+            error,
+            attempt: batch.attempts,
+        });
+        let queue = self.queues.entry(batch.partition).or_default();
+        match batch.sequence.filter(|_| self.rules.idempotent) {
+            // `insertInSequenceOrder`: before every batch with a higher sequence.
+            Some(seq) => {
+                let at = queue
+                    .iter()
+                    .position(|b| b.sequence.is_none_or(|s| s > seq))
+                    .unwrap_or(queue.len());
+                queue.insert(at, batch);
+            }
+            // `reenqueue`: back to the front of its partition's queue.
+            None => queue.push_front(batch),
+        }
+        if matches!(
+            error,
+            KafkaError::NotLeaderOrFollower
+                | KafkaError::LeaderNotAvailable
+                | KafkaError::NetworkException
+                | KafkaError::RequestTimedOut
+        ) {
+            self.refresh_metadata(now, out);
+        }
+    }
+
+    /// `retry.backoff.ms`, doubled per attempt up to `retry.backoff.max.ms` with ±20 %
+    /// jitter (KIP-580, 3.7+); constant before.
+    fn backoff_us(&mut self, attempts: u32) -> u64 {
+        let base = self.rules.backoff_ms.saturating_mul(1_000);
+        if !self.rules.exponential_backoff {
+            return base;
+        }
+        let doubled = base.saturating_mul(1u64 << attempts.saturating_sub(1).min(20));
+        let capped = doubled.min(self.rules.backoff_max_ms.saturating_mul(1_000));
+        capped * self.rng.between(800, 1_200) / 1_000
+    }
+
+    /// `delivery.timeout.ms` passed since the record was sent: fail it, wherever it is.
+    fn expire(&mut self, record: RecordId, out: &mut Outbox) {
+        let partition = PartitionId(record.0 % self.partitions.max(1));
+        let in_flight = self.in_flight.remove(&record).is_some();
+        let queued = self.queues.get_mut(&partition).is_some_and(|q| {
+            let before = q.len();
+            q.retain(|b| b.record != record);
+            q.len() < before
+        });
+        if in_flight || queued {
+            out.emit(EventKind::ProduceFailed {
+                record,
+                partition,
+                error: KafkaError::DeliveryTimeout,
+            });
+        }
+    }
+
+    fn refresh_metadata(&mut self, now: SimTime, out: &mut Outbox) {
+        let backoff = self.rules.backoff_ms;
+        if let Some(last) = self.last_metadata_at
+            && now < last.plus_ms(backoff)
+        {
+            let at = last.plus_ms(backoff);
+            if self.wake_at.is_none_or(|w| w > at || w < now) {
+                self.wake_at = Some(at);
+                out.set_timer(at, Timer::ProducerWake);
+            }
+            return;
+        }
+        self.last_metadata_at = Some(now);
         let broker = BrokerId(self.next_metadata_broker % self.brokers.max(1));
         self.next_metadata_broker = self.next_metadata_broker.wrapping_add(1);
         out.send(NodeId::Broker(broker), Message::MetadataRequest);

@@ -51,6 +51,16 @@ impl KafkaVersion {
             log_flush_interval_messages: None,
             log_flush_interval_ms: None,
             request_timeout_ms: 30_000,
+            // KIP-91 (2.1): retries from 0 to MAX_INT, bounded by delivery.timeout.ms.
+            retries: if legacy { 0 } else { 2_147_483_647 },
+            retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
+            // KIP-580 (3.7): exponential backoff with ±20 % jitter.
+            exponential_backoff: modern,
+            delivery_timeout_ms: 120_000,
+            max_in_flight_requests_per_connection: 5,
+            // KIP-679 (3.0; effective from 3.0.1/3.1.1/3.2 after KAFKA-13598).
+            enable_idempotence: modern,
             // KIP-966: opt-in in 4.0, on by default for new clusters from 4.1.
             eligible_leader_replicas_version: 0,
             message_max_bytes: 1_048_588,
@@ -103,6 +113,20 @@ pub struct Defaults {
     pub log_flush_interval_ms: Option<u64>,
     /// Producer `request.timeout.ms`.
     pub request_timeout_ms: u64,
+    /// Producer `retries`.
+    pub retries: u32,
+    /// Producer `retry.backoff.ms`.
+    pub retry_backoff_ms: u64,
+    /// Producer `retry.backoff.max.ms`.
+    pub retry_backoff_max_ms: u64,
+    /// Whether backoff grows exponentially with jitter (3.7+) or stays constant.
+    pub exponential_backoff: bool,
+    /// Producer `delivery.timeout.ms`.
+    pub delivery_timeout_ms: u64,
+    /// Producer `max.in.flight.requests.per.connection`.
+    pub max_in_flight_requests_per_connection: u32,
+    /// Producer `enable.idempotence`.
+    pub enable_idempotence: bool,
     /// Feature level `eligible.leader.replicas.version` (1 turns ELR on).
     pub eligible_leader_replicas_version: u8,
     /// Broker `message.max.bytes` (1 MiB + 12 bytes of log overhead).

@@ -14,6 +14,8 @@ use rand_chacha::rand_core::{RngCore, SeedableRng};
 pub enum Stream {
     /// Network latency of each message.
     Network = 1,
+    /// The producer's retry backoff jitter.
+    Producer = 2,
 }
 
 /// A deterministic random number generator for one subsystem.

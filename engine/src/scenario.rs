@@ -168,6 +168,37 @@ pub struct ProducerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_timeout_ms: Option<u64>,
+    /// `retries`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    /// `retry.backoff.ms`.
+    #[serde(
+        rename = "retry.backoff.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retry_backoff_ms: Option<u64>,
+    /// `delivery.timeout.ms`.
+    #[serde(
+        rename = "delivery.timeout.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delivery_timeout_ms: Option<u64>,
+    /// `max.in.flight.requests.per.connection`.
+    #[serde(
+        rename = "max.in.flight.requests.per.connection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_in_flight_requests_per_connection: Option<u32>,
+    /// `enable.idempotence`.
+    #[serde(
+        rename = "enable.idempotence",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_idempotence: Option<bool>,
 }
 
 /// One-way latency of every link: uniform in `[latency_us_min, latency_us_max]`.
@@ -200,6 +231,19 @@ pub struct Expectation {
     pub acknowledged: Option<u32>,
 }
 
+/// Whether the producer is idempotent in this run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+pub enum Idempotence {
+    /// Producer id and sequence numbers: the broker drops duplicate retries.
+    On,
+    /// Not enabled.
+    Off,
+    /// Enabled by default, but switched off without an error because of this setting
+    /// (Kafka logs it at INFO).
+    SilentlyDisabled(&'static str),
+}
+
 /// The configs in force for a run: each value with whether the scenario set it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct EffectiveConfig {
@@ -221,6 +265,20 @@ pub struct EffectiveConfig {
     pub request_timeout_ms: Setting<u64>,
     /// Broker `message.max.bytes`.
     pub message_max_bytes: Setting<u32>,
+    /// Producer `retries`.
+    pub retries: Setting<u32>,
+    /// Producer `retry.backoff.ms`.
+    pub retry_backoff_ms: Setting<u64>,
+    /// Producer `retry.backoff.max.ms` (not a scenario field yet: the default).
+    pub retry_backoff_max_ms: u64,
+    /// Whether backoff is exponential with jitter (3.7+).
+    pub exponential_backoff: bool,
+    /// Producer `delivery.timeout.ms`.
+    pub delivery_timeout_ms: Setting<u64>,
+    /// Producer `max.in.flight.requests.per.connection`.
+    pub max_in_flight_requests_per_connection: Setting<u32>,
+    /// Producer `enable.idempotence` as configured (set or default).
+    pub enable_idempotence: Setting<bool>,
     /// Feature `eligible.leader.replicas.version`.
     pub eligible_leader_replicas_version: Setting<u8>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
@@ -242,6 +300,7 @@ impl Scenario {
     pub fn effective_config(&self) -> EffectiveConfig {
         let d = self.kafka_version.defaults();
         let b = &self.cluster.configs;
+        let p = &self.producer.configs;
         EffectiveConfig {
             acks: Setting::resolve(self.producer.configs.acks, d.acks),
             min_insync_replicas: Setting::resolve(b.min_insync_replicas, d.min_insync_replicas),
@@ -270,6 +329,16 @@ impl Scenario {
                 d.request_timeout_ms,
             ),
             message_max_bytes: Setting::resolve(b.message_max_bytes, d.message_max_bytes),
+            retries: Setting::resolve(p.retries, d.retries),
+            retry_backoff_ms: Setting::resolve(p.retry_backoff_ms, d.retry_backoff_ms),
+            retry_backoff_max_ms: d.retry_backoff_max_ms,
+            exponential_backoff: d.exponential_backoff,
+            delivery_timeout_ms: Setting::resolve(p.delivery_timeout_ms, d.delivery_timeout_ms),
+            max_in_flight_requests_per_connection: Setting::resolve(
+                p.max_in_flight_requests_per_connection,
+                d.max_in_flight_requests_per_connection,
+            ),
+            enable_idempotence: Setting::resolve(p.enable_idempotence, d.enable_idempotence),
             eligible_leader_replicas_version: Setting::resolve(
                 b.eligible_leader_replicas_version,
                 d.eligible_leader_replicas_version,
@@ -280,6 +349,33 @@ impl Scenario {
             high_watermark_checkpoint_interval_ms: d.high_watermark_checkpoint_interval_ms,
             high_watermark_frozen_below_min_isr: d.high_watermark_frozen_below_min_isr,
             truncation: d.truncation,
+        }
+    }
+
+    /// Idempotence after Kafka's rule (`postProcessAndValidateIdempotenceConfigs`): it
+    /// needs acks=all, retries > 0 and at most 5 requests in flight. A conflicting setting
+    /// silently switches a defaulted idempotence off; an explicit one is a ConfigException
+    /// (reported by [`Scenario::validate`]).
+    pub fn idempotence(&self) -> Result<Idempotence, &'static str> {
+        let c = self.effective_config();
+        let conflict = if c.acks.value != Acks::All {
+            Some("acks is not all")
+        } else if c.retries.value == 0 {
+            Some("retries is 0")
+        } else if c.max_in_flight_requests_per_connection.value > 5 {
+            Some("max.in.flight.requests.per.connection is above 5")
+        } else {
+            None
+        };
+        match (
+            c.enable_idempotence.value,
+            c.enable_idempotence.explicit,
+            conflict,
+        ) {
+            (false, _, _) => Ok(Idempotence::Off),
+            (true, _, None) => Ok(Idempotence::On),
+            (true, false, Some(reason)) => Ok(Idempotence::SilentlyDisabled(reason)),
+            (true, true, Some(reason)) => Err(reason),
         }
     }
 

@@ -16,7 +16,7 @@ use crate::network::Network;
 use crate::outbox::{Command, Outbox, Timer};
 use crate::producer::Producer;
 use crate::queue::EventQueue;
-use crate::scenario::Scenario;
+use crate::scenario::{Idempotence, Scenario};
 use crate::time::SimTime;
 use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
 use std::collections::BTreeMap;
@@ -82,12 +82,14 @@ impl Sim {
             .states()
             .map(|s| (s.partition, s.leader))
             .collect();
+        let idempotence = scenario.idempotence().unwrap_or(Idempotence::Off);
         let producer = Producer::new(
             &scenario.producer,
-            config.acks.value,
-            config.request_timeout_ms.value,
+            &config,
+            idempotence,
             scenario.cluster.brokers,
             leaders,
+            seed,
         );
         let mut sim = Sim {
             now: SimTime::ZERO,
@@ -242,7 +244,7 @@ impl Sim {
         let now = self.now;
         self.with_node(to, |sim, out| match to {
             NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),
-            NodeId::Producer(_) => sim.producer.on_message(from, &message, out),
+            NodeId::Producer(_) => sim.producer.on_message(now, from, &message, out),
             NodeId::Controller => sim.controller.on_message(now, from, &message, out),
         });
         Some(to)

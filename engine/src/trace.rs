@@ -103,6 +103,17 @@ pub enum EventKind {
         /// The error.
         error: KafkaError,
     },
+    /// An attempt failed with a retriable error; the producer will send the record again.
+    ProduceRetried {
+        /// The record.
+        record: RecordId,
+        /// Its partition.
+        partition: PartitionId,
+        /// The error of the failed attempt.
+        error: KafkaError,
+        /// Which retry this will be (1 for the first).
+        attempt: u32,
+    },
     /// The run handled its maximum number of events and stopped early.
     EventLimitReached {
         /// Events handled.
@@ -280,6 +291,7 @@ impl EventKind {
             EventKind::ProduceAcknowledged { .. } => "ProduceAcknowledged",
             EventKind::ProduceFailed { .. } => "ProduceFailed",
             EventKind::EventLimitReached { .. } => "EventLimitReached",
+            EventKind::ProduceRetried { .. } => "ProduceRetried",
             EventKind::MessageDropped { .. } => "MessageDropped",
             EventKind::FaultApplied { .. } => "FaultApplied",
             EventKind::BrokerStopped => "BrokerStopped",
@@ -365,6 +377,14 @@ impl fmt::Display for EventKind {
                 write!(f, "{message} from={from} ({reason})")
             }
             EventKind::FaultApplied { fault } => write!(f, "{fault}"),
+            EventKind::ProduceRetried {
+                record,
+                partition,
+                error,
+                attempt,
+            } => {
+                write!(f, "{record} {partition} after {error}, retry {attempt}")
+            }
             EventKind::BrokerStopped | EventKind::BrokerStarted => Ok(()),
             EventKind::BrokerFenced { broker } | EventKind::BrokerUnfenced { broker } => {
                 write!(f, "{broker}")

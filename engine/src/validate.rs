@@ -92,6 +92,7 @@ impl Scenario {
     /// Checks every field against its limits and against the other fields.
     pub fn validate(&self) -> Result<(), ScenarioErrors> {
         let mut errors = Vec::new();
+        let mut conflicts = Vec::new();
         let mut range = |path: &str, value: u64, min: u64, max: u64| {
             if value < min || value > max {
                 errors.push(ScenarioError::OutOfRange {
@@ -229,6 +230,35 @@ impl Scenario {
                 1,
             );
         }
+        if let Err(reason) = self.idempotence() {
+            conflicts.push(ScenarioError::Invalid {
+                path: "producer.configs.enable.idempotence".into(),
+                reason: format!(
+                    "ConfigException: enable.idempotence=true cannot hold because {reason}; \
+                     the idempotent producer needs acks=all, retries > 0 and \
+                     max.in.flight.requests.per.connection <= 5"
+                ),
+            });
+        }
+        let c = self.effective_config();
+        if c.delivery_timeout_ms.explicit
+            && c.delivery_timeout_ms.value < c.request_timeout_ms.value
+        {
+            conflicts.push(ScenarioError::Invalid {
+                path: "producer.configs.delivery.timeout.ms".into(),
+                reason: "ConfigException: delivery.timeout.ms should be equal to or larger than \
+                         linger.ms + request.timeout.ms"
+                    .into(),
+            });
+        }
+        if let Some(v) = self.producer.configs.max_in_flight_requests_per_connection {
+            range(
+                "producer.configs.max.in.flight.requests.per.connection",
+                v.into(),
+                1,
+                100,
+            );
+        }
         range(
             "faults.length",
             self.faults.len() as u64,
@@ -289,6 +319,7 @@ impl Scenario {
                 ),
             });
         }
+        errors.extend(conflicts);
         if errors.is_empty() {
             Ok(())
         } else {

@@ -163,6 +163,7 @@ impl ClusterView {
                             offset: *offset,
                             record: *record,
                             leader_epoch: *leader_epoch,
+                            producer: None,
                         });
                     }
                 }

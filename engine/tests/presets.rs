@@ -49,10 +49,10 @@ fn min_isr_above_replicas_surfaces_not_enough_replicas_and_writes_nothing() {
             .iter()
             .all(|r| r.placements.is_empty())
     );
+    let text = result.trace.to_text();
     assert!(
-        result
-            .trace
-            .to_text()
-            .contains("NOT_ENOUGH_REPLICAS (NotEnoughReplicasException)")
+        text.contains("after NOT_ENOUGH_REPLICAS, retry"),
+        "retriable: retried"
     );
+    assert!(text.contains("(TimeoutException)"));
 }

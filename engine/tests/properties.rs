@@ -71,6 +71,9 @@ proptest! {
         let lost = result.ledger.count(AnomalyKind::LostAcknowledgedWrite);
         prop_assert_eq!(lost, 0, "lost acknowledged writes:\n{:#?}", result.ledger.anomalies);
         prop_assert!(result.ledger.violations.is_empty(), "{:#?}", result.ledger.violations);
+        // Idempotence is on by default in 4.0: retries never duplicate or reorder.
+        let dup_or_reorder = result.ledger.count(AnomalyKind::Duplicate) + result.ledger.count(AnomalyKind::Reorder);
+        prop_assert_eq!(dup_or_reorder, 0, "{:#?}", result.ledger.anomalies);
     }
 
     #[test]

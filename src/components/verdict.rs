@@ -1,6 +1,7 @@
 //! The verdict panel: counts at the play position, the run's anomalies and delivery
 //! guarantee, the configs in force (set or default), and what the model simplifies.
 
+use delivery_lab_engine::scenario::Idempotence;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::ClusterView;
 use delivery_lab_engine::{Run, Scenario};
@@ -130,11 +131,20 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 { setting("eligible.leader.replicas.version", c.eligible_leader_replicas_version.value.to_string(), c.eligible_leader_replicas_version.explicit) }
                 { setting("message.max.bytes", c.message_max_bytes.value.to_string(), c.message_max_bytes.explicit) }
                 { setting("request.timeout.ms", c.request_timeout_ms.value.to_string(), c.request_timeout_ms.explicit) }
+                { setting("retries", c.retries.value.to_string(), c.retries.explicit) }
+                { setting("delivery.timeout.ms", c.delivery_timeout_ms.value.to_string(), c.delivery_timeout_ms.explicit) }
+                { setting("max.in.flight.requests.per.connection", c.max_in_flight_requests_per_connection.value.to_string(), c.max_in_flight_requests_per_connection.explicit) }
+                { setting("enable.idempotence", c.enable_idempotence.value.to_string(), c.enable_idempotence.explicit) }
             </ul>
+            if let Ok(Idempotence::SilentlyDisabled(reason)) = props.scenario.idempotence() {
+                <p class="warning" data-testid="idempotence-off">
+                    { format!("⚠ Idempotence is silently off: {reason}. Kafka switches a defaulted enable.idempotence off without an error (it only logs it), so retries can duplicate and reorder.") }
+                </p>
+            }
             <details class="model-notes">
                 <summary>{"What this model simplifies"}</summary>
                 <ul>
-                    <li>{"One record per produce request: no batching, no retries, no idempotence yet; a retriable error reaches the callback as is."}</li>
+                    <li>{"One record per produce request: no linger.ms / batch.size batching yet; the producer id comes without an InitProducerId round trip, and an expired batch does not bump the epoch."}</li>
                     <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
                     <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>

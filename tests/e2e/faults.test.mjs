@@ -43,3 +43,19 @@ test('pre-0.11 truncation shows the lost committed record; leader epochs keep it
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.deepEqual(errors, []);
 });
+
+test('a lost response: retries duplicate, unless idempotence is on; a silent switch-off is shown', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await page.getByLabel('Scenario').selectOption({ label: 'A lost response and retries without idempotence: a duplicate' });
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Duplicate/);
+  assert.match(await page.getByTestId('delivery').textContent(), /at-least-once/);
+  await page.getByLabel('Scenario').selectOption({ label: 'The same lost response with idempotence: exactly one copy' });
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  await page.getByLabel('Scenario').selectOption({ label: 'acks=1 silently switches idempotence off: a lost response duplicates' });
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('idempotence-off').textContent(), /silently off: acks is not all/);
+  await screenshot(page, 'idempotence-silently-off');
+  assert.deepEqual(errors, []);
+});

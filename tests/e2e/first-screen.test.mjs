@@ -47,7 +47,6 @@ test('another preset re-runs the engine and shows its error surfaced', async () 
   assert.equal(await page.locator('.counts div:nth-child(3) dd').innerText(), '4', 'four failed sends');
   assert.match(await page.locator('.verdict-detail').textContent(), /0 acknowledged, 4 failed/);
   assert.match(await page.getByTestId('delivery').textContent(), /nothing acknowledged/);
-  assert.match(await page.locator('.trace').innerText(), /NOT_ENOUGH_REPLICAS/);
   await screenshot(page, 'not-enough-replicas');
   assert.deepEqual(errors, []);
 });

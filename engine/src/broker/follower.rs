@@ -235,6 +235,7 @@ impl Broker {
         }
         for entry in records {
             if replica.log.append_replicated(*entry) {
+                replica.producers.on_append(entry);
                 replica.epochs.assign(entry.leader_epoch, entry.offset);
                 out.emit(EventKind::RecordAppended {
                     partition,

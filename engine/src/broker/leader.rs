@@ -13,6 +13,7 @@
 //!   whose LEO reached the HW and the start of the current epoch is added back.
 //! - Fetches carry the follower's leader epoch and are fenced on mismatch (KIP-320).
 
+use super::producer_state::SequenceCheck;
 use super::replica::{FollowerProgress, LeaderState, ParkedFetch, PendingAck, Role};
 use super::{ALTER_PARTITION_RETRY_MS, Broker};
 use crate::acks::Acks;
@@ -115,6 +116,7 @@ impl Broker {
             acks,
             timeout_ms,
             batch_bytes,
+            producer: batch_producer,
         } = request;
         let refuse =
             |out: &mut Outbox, error| respond(out, producer, partition, record, acks, Err(error));
@@ -132,7 +134,35 @@ impl Broker {
         if acks == Acks::All && state.isr.len() < min_isr {
             return refuse(out, KafkaError::NotEnoughReplicas);
         }
-        let entry = replica.log.append(record, replica.leader_epoch);
+        if let Some((producer_id, sequence)) = batch_producer {
+            match replica.producers.check(producer_id, sequence) {
+                SequenceCheck::Append => {}
+                // A retry of a batch already written: its original offset, nothing appended.
+                // acks=all still waits in DelayedProduce until the HW passes it.
+                SequenceCheck::Duplicate(offset) => {
+                    if acks == Acks::All && offset >= replica.high_watermark {
+                        state.pending_acks.push(PendingAck {
+                            producer,
+                            record,
+                            offset,
+                        });
+                        out.set_timer(
+                            now.plus_ms(timeout_ms),
+                            Timer::ProduceTimeout { partition, record },
+                        );
+                        return;
+                    }
+                    return respond(out, producer, partition, record, acks, Ok(offset));
+                }
+                SequenceCheck::OutOfOrder => {
+                    return refuse(out, KafkaError::OutOfOrderSequenceNumber);
+                }
+            }
+        }
+        let entry = replica
+            .log
+            .append(record, replica.leader_epoch, batch_producer);
+        replica.producers.on_append(&entry);
         out.emit(EventKind::RecordAppended {
             partition,
             offset: entry.offset,

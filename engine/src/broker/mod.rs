@@ -10,6 +10,7 @@
 
 mod follower;
 mod leader;
+mod producer_state;
 mod replica;
 
 pub use replica::Replica;
@@ -315,7 +316,9 @@ impl Broker {
             } => self.on_fetch_retry(now, partition, correlation, out),
             Timer::ProducerSend { .. }
             | Timer::SessionExpiry { .. }
-            | Timer::RequestTimeout { .. } => {}
+            | Timer::RequestTimeout { .. }
+            | Timer::DeliveryTimeout { .. }
+            | Timer::ProducerWake => {}
         }
     }
 

@@ -1,5 +1,6 @@
 //! A broker's replica of one partition: its log, epoch cache, high watermark, and role.
 
+use super::producer_state::ProducerStates;
 use crate::epoch_cache::EpochCache;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
 use crate::log::Log;
@@ -18,6 +19,8 @@ pub struct Replica {
     pub(super) hw_checkpoint: Offset,
     pub(super) leader_epoch: LeaderEpoch,
     pub(super) role: Role,
+    /// Idempotent producers' last batches, rebuilt from the log after truncation.
+    pub(super) producers: ProducerStates,
 }
 
 /// What this replica believes it is.
@@ -127,6 +130,7 @@ impl Replica {
         self.epochs.truncate_from_end(end);
         self.high_watermark = self.high_watermark.min(end);
         if removed > 0 {
+            self.producers.rebuild(self.log.records());
             out.emit(EventKind::LogTruncated {
                 partition,
                 to: end,

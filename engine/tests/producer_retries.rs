@@ -1,0 +1,98 @@
+//! The producer's retries and idempotence (kafka-semantics.md §B.7, C11, C12).
+
+mod common;
+
+use delivery_lab_engine::scenario::Idempotence;
+use delivery_lab_engine::{AnomalyKind, Run, Scenario, run};
+
+fn preset(name: &str) -> (Scenario, Run) {
+    let (_, scenario) = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap();
+    let result = run(&scenario).unwrap();
+    (scenario, result)
+}
+
+#[test]
+fn a_retry_after_a_lost_response_duplicates_without_idempotence() {
+    let (scenario, run) = preset("lost-response-retry-duplicates");
+    assert_eq!(scenario.idempotence(), Ok(Idempotence::Off));
+    assert_eq!(run.ledger.anomaly_kinds(), vec![AnomalyKind::Duplicate]);
+    let r2 = &run.ledger.records[2];
+    assert_eq!(r2.copies, 2, "appended twice");
+}
+
+#[test]
+fn idempotence_answers_the_retry_with_the_original_offset() {
+    let (scenario, run) = preset("lost-response-retry-idempotent");
+    assert_eq!(scenario.idempotence(), Ok(Idempotence::On));
+    assert!(run.ledger.anomalies.is_empty());
+    let r2 = &run.ledger.records[2];
+    assert_eq!(r2.copies, 1);
+    let leader_offset = r2
+        .placements
+        .iter()
+        .find(|p| p.broker.0 == 0)
+        .unwrap()
+        .offset;
+    match r2.outcome {
+        delivery_lab_engine::ledger::ProduceOutcome::Acknowledged { offset, .. } => {
+            assert_eq!(offset, Some(leader_offset), "the original offset")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn acks_one_silently_switches_idempotence_off_and_the_retry_duplicates() {
+    let (scenario, run) = preset("acks-1-silently-disables-idempotence");
+    assert_eq!(
+        scenario.idempotence(),
+        Ok(Idempotence::SilentlyDisabled("acks is not all"))
+    );
+    assert_eq!(run.ledger.anomaly_kinds(), vec![AnomalyKind::Duplicate]);
+}
+
+fn with_configs(configs: &str) -> Result<Scenario, String> {
+    let text = format!(
+        r#"{{"name": "t", "duration_ms": 100, "cluster": {{"brokers": 3}},
+            "topic": {{"name": "t", "partitions": 1, "replication_factor": 3}},
+            "producer": {{"records": 1, "interval_ms": 1, "configs": {{{configs}}}}}}}"#
+    );
+    Scenario::from_json(&text).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_conflicting_setting_silently_disables_default_idempotence() {
+    let s = with_configs(r#""acks": 1"#).unwrap();
+    assert_eq!(
+        s.idempotence(),
+        Ok(Idempotence::SilentlyDisabled("acks is not all"))
+    );
+    let s = with_configs(r#""max.in.flight.requests.per.connection": 6"#).unwrap();
+    assert!(matches!(
+        s.idempotence(),
+        Ok(Idempotence::SilentlyDisabled(_))
+    ));
+}
+
+#[test]
+fn an_explicit_idempotence_with_a_conflict_is_a_config_exception() {
+    let err = with_configs(r#""acks": 1, "enable.idempotence": true"#).unwrap_err();
+    assert!(
+        err.contains("producer.configs.enable.idempotence: ConfigException"),
+        "{err}"
+    );
+    let err = with_configs(r#""retries": 0, "enable.idempotence": true"#).unwrap_err();
+    assert!(err.contains("retries is 0"), "{err}");
+}
+
+#[test]
+fn delivery_timeout_below_request_timeout_is_a_config_exception() {
+    let err = with_configs(r#""delivery.timeout.ms": 1000"#).unwrap_err();
+    assert!(
+        err.contains("delivery.timeout.ms should be equal to or larger"),
+        "{err}"
+    );
+}
