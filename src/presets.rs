@@ -26,6 +26,8 @@ presets!(
     "lost-response-retry-duplicates",
     "lost-response-retry-idempotent",
     "acks-1-silently-disables-idempotence",
+    "retries-reorder-without-idempotence",
+    "retries-in-order-with-idempotence",
     "acks-0-leader-crash",
     "acks-1-leader-dies-before-followers-copy",
     "acks-all-same-fault-is-safe",

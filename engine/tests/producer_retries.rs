@@ -54,6 +54,28 @@ fn acks_one_silently_switches_idempotence_off_and_the_retry_duplicates() {
     assert_eq!(run.ledger.anomaly_kinds(), vec![AnomalyKind::Duplicate]);
 }
 
+#[test]
+fn retried_batches_go_out_newest_first_without_idempotence() {
+    let (_, run) = preset("retries-reorder-without-idempotence");
+    assert_eq!(run.ledger.anomaly_kinds(), vec![AnomalyKind::Reorder]);
+    let leader_offset = |r: usize| {
+        let fate = &run.ledger.records[r];
+        fate.placements
+            .iter()
+            .rfind(|p| p.broker.0 == 1)
+            .map(|p| p.offset.0)
+    };
+    assert!(
+        leader_offset(7) < leader_offset(3),
+        "r7 before r3 on the new leader"
+    );
+    let (_, ordered) = preset("retries-in-order-with-idempotence");
+    assert!(
+        ordered.ledger.anomalies.is_empty(),
+        "idempotence keeps the order"
+    );
+}
+
 fn with_configs(configs: &str) -> Result<Scenario, String> {
     let text = format!(
         r#"{{"name": "t", "duration_ms": 100, "cluster": {{"brokers": 3}},

@@ -41,6 +41,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("process-crash-all-replicas"),
     preset!("record-too-large-for-broker"),
     preset!("replication-acks-all"),
+    preset!("retries-in-order-with-idempotence"),
+    preset!("retries-reorder-without-idempotence"),
     preset!("slow-follower-leaves-and-rejoins-isr"),
     preset!("workshop-cluster"),
 ];
