@@ -28,6 +28,8 @@ presets!(
     "acks-1-silently-disables-idempotence",
     "retries-reorder-without-idempotence",
     "retries-in-order-with-idempotence",
+    "app-resend-after-timeout-duplicates",
+    "failure-table-replays-failed-sends",
     "acks-0-leader-crash",
     "acks-1-leader-dies-before-followers-copy",
     "acks-all-same-fault-is-safe",

@@ -17,6 +17,9 @@ pub enum KafkaError {
     NotEnoughReplicasAfterAppend,
     /// `NOT_LEADER_OR_FOLLOWER` (6): the broker does not lead this partition.
     NotLeaderOrFollower,
+    /// `INVALID_PRODUCER_EPOCH` (47): the batch carries an older producer epoch than the
+    /// partition has seen.
+    InvalidProducerEpoch,
     /// `OUT_OF_ORDER_SEQUENCE_NUMBER` (45): an idempotent batch's sequence is not the next
     /// one the broker expects. The idempotent producer retries it after the earlier batch.
     OutOfOrderSequenceNumber,
@@ -53,6 +56,7 @@ impl KafkaError {
             KafkaError::MessageTooLarge => "RecordTooLargeException",
             KafkaError::DeliveryTimeout => "TimeoutException",
             KafkaError::OutOfOrderSequenceNumber => "OutOfOrderSequenceException",
+            KafkaError::InvalidProducerEpoch => "InvalidProducerEpochException",
             KafkaError::LeaderNotAvailable => "LeaderNotAvailableException",
             KafkaError::NetworkException => "NetworkException",
             KafkaError::RequestTimedOut => "TimeoutException",
@@ -64,7 +68,9 @@ impl KafkaError {
     /// Whether the class extends `RetriableException`.
     pub fn is_retriable(self) -> bool {
         match self {
-            KafkaError::MessageTooLarge | KafkaError::OutOfOrderSequenceNumber => false,
+            KafkaError::MessageTooLarge
+            | KafkaError::OutOfOrderSequenceNumber
+            | KafkaError::InvalidProducerEpoch => false,
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
@@ -87,6 +93,7 @@ impl fmt::Display for KafkaError {
             KafkaError::MessageTooLarge => "MESSAGE_TOO_LARGE",
             KafkaError::DeliveryTimeout => "delivery.timeout.ms expired",
             KafkaError::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            KafkaError::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
             KafkaError::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
             KafkaError::NetworkException => "NETWORK_EXCEPTION",
             KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",

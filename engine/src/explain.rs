@@ -35,6 +35,9 @@ impl EventKind {
             EventKind::ProduceRetried { .. } => {
                 "The attempt failed with a retriable error; the producer sends the record again after its backoff. Without idempotence a retry of a record that was in fact written makes a duplicate."
             }
+            EventKind::ProducerEpochBumped { .. } => {
+                "A batch failed with its sequence number unresolved, so the idempotent producer bumped its epoch and restarted sequences at 0; unacknowledged batches lose their duplicate protection."
+            }
             EventKind::EventLimitReached { .. } => {
                 "The run reached its event limit and stopped early."
             }

@@ -225,6 +225,9 @@ impl Fold {
                     }
                 }
             },
+            EventKind::RecordSent { record, .. } if self.fates.get(record).is_some() => {
+                // The application sent it again: same record, its history goes on.
+            }
             EventKind::RecordSent { record, partition } => {
                 self.fates.insert(
                     *record,

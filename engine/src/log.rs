@@ -31,7 +31,7 @@ impl Log {
         &mut self,
         record: RecordId,
         leader_epoch: LeaderEpoch,
-        producer: Option<(u64, u32)>,
+        producer: Option<crate::message::BatchSequence>,
     ) -> LogRecord {
         let entry = LogRecord {
             offset: self.log_end_offset(),

@@ -18,9 +18,20 @@ pub struct LogRecord {
     pub record: RecordId,
     /// Epoch of the leader that appended it (every batch carries one).
     pub leader_epoch: LeaderEpoch,
-    /// `(producer id, sequence)` of an idempotent batch.
+    /// Producer id, epoch and sequence of an idempotent batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub producer: Option<(u64, u32)>,
+    pub producer: Option<BatchSequence>,
+}
+
+/// An idempotent batch's identity: producer id, producer epoch, sequence number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchSequence {
+    /// Producer id (from InitProducerId).
+    pub producer_id: u64,
+    /// Producer epoch: bumped when sequences must restart.
+    pub epoch: u16,
+    /// Sequence number within this partition and epoch.
+    pub sequence: u32,
 }
 
 /// A partition's leadership as the controller decided it.
@@ -57,8 +68,8 @@ pub struct ProduceRequest {
     pub timeout_ms: u64,
     /// Size of the record batch on the wire, header included.
     pub batch_bytes: u32,
-    /// `(producer id, sequence)` when the producer is idempotent.
-    pub producer: Option<(u64, u32)>,
+    /// Producer id, epoch and sequence when the producer is idempotent.
+    pub producer: Option<BatchSequence>,
 }
 
 /// A request or response between two nodes.

@@ -52,6 +52,13 @@ pub enum Timer {
     DeliveryTimeout {
         /// The record.
         record: RecordId,
+        /// Which send of it (the application may send it again).
+        send: u32,
+    },
+    /// The application sends a failed record again (its failure policy).
+    ApplicationResend {
+        /// The record.
+        record: RecordId,
     },
     /// A batch's retry backoff has ended: the sender looks at the queues again.
     ProducerWake,

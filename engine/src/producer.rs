@@ -24,10 +24,10 @@
 use crate::acks::Acks;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
-use crate::message::{BATCH_OVERHEAD_BYTES, Message, ProduceRequest};
+use crate::message::{BATCH_OVERHEAD_BYTES, BatchSequence, Message, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::rng::{SimRng, Stream};
-use crate::scenario::{EffectiveConfig, Idempotence, ProducerSpec};
+use crate::scenario::{EffectiveConfig, FailurePolicy, Idempotence, ProducerSpec};
 use crate::time::SimTime;
 use crate::trace::EventKind;
 use std::collections::{BTreeMap, VecDeque};
@@ -58,7 +58,8 @@ struct Batch {
     attempts: u32,
     created: SimTime,
     not_before: SimTime,
-    sequence: Option<u32>,
+    /// `(epoch, sequence)` once assigned.
+    sequence: Option<(u16, u32)>,
 }
 
 /// A batch on the wire.
@@ -73,6 +74,9 @@ struct InFlight {
 #[derive(Clone, Debug)]
 pub struct Producer {
     rules: Rules,
+    on_failure: FailurePolicy,
+    /// How many times the application has sent each record (1 for the first send).
+    sends: BTreeMap<RecordId, u32>,
     records: u32,
     interval_ms: u64,
     partitions: u32,
@@ -81,6 +85,8 @@ pub struct Producer {
     queues: BTreeMap<PartitionId, VecDeque<Batch>>,
     in_flight: BTreeMap<RecordId, InFlight>,
     next_sequence: BTreeMap<PartitionId, u32>,
+    /// The producer epoch; bumped after a batch fails with its sequence unresolved.
+    epoch: u16,
     next_metadata_broker: u32,
     next_attempt: u32,
     /// The earliest pending wake-up, so backoffs do not pile up timers.
@@ -117,6 +123,8 @@ impl Producer {
         };
         Producer {
             rules,
+            on_failure: spec.on_failure,
+            sends: BTreeMap::new(),
             records: spec.records,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
@@ -125,6 +133,7 @@ impl Producer {
             queues: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             next_sequence: BTreeMap::new(),
+            epoch: 0,
             next_metadata_broker: 0,
             next_attempt: 0,
             wake_at: None,
@@ -152,17 +161,40 @@ impl Producer {
             {
                 self.failed_attempt(now, record, KafkaError::RequestTimedOut, out);
             }
-            Timer::DeliveryTimeout { record } => self.expire(record, out),
+            Timer::DeliveryTimeout { record, send } if self.sends.get(&record) == Some(&send) => {
+                self.expire(now, record, out)
+            }
+            Timer::ApplicationResend { record } => self.enqueue(now, record, out),
             Timer::ProducerWake if self.wake_at == Some(now) => self.wake_at = None,
             _ => {}
         }
         self.drain(now, out);
     }
 
-    /// The application calls `send()`: the record joins its partition's queue.
+    /// The application calls `send()` for its next record, and schedules the one after.
     fn send(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+        self.enqueue(now, record, out);
+        let next = record.0 + 1;
+        if next < self.records {
+            out.set_timer(
+                now.plus_ms(self.interval_ms),
+                Timer::ProducerSend {
+                    record: RecordId(next),
+                },
+            );
+        }
+    }
+
+    /// `send()`: the record joins its partition's queue as a new batch (a resend by the
+    /// application is new to Kafka: it gets a new sequence).
+    fn enqueue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         // Round-robin, as the default partitioner does for records without a key.
         let partition = PartitionId(record.0 % self.partitions.max(1));
+        let send = {
+            let n = self.sends.entry(record).or_insert(0);
+            *n += 1;
+            *n
+        };
         out.emit(EventKind::RecordSent { record, partition });
         let batch = Batch {
             record,
@@ -175,16 +207,7 @@ impl Producer {
         self.queues.entry(partition).or_default().push_back(batch);
         if self.rules.acks != Acks::None {
             let at = now.plus_ms(self.rules.delivery_timeout_ms);
-            out.set_timer(at, Timer::DeliveryTimeout { record });
-        }
-        let next = record.0 + 1;
-        if next < self.records {
-            out.set_timer(
-                now.plus_ms(self.interval_ms),
-                Timer::ProducerSend {
-                    record: RecordId(next),
-                },
-            );
+            out.set_timer(at, Timer::DeliveryTimeout { record, send });
         }
     }
 
@@ -241,9 +264,9 @@ impl Producer {
     }
 
     fn transmit(&mut self, now: SimTime, mut batch: Batch, leader: BrokerId, out: &mut Outbox) {
-        if self.rules.idempotent && batch.sequence.is_none() {
+        if self.rules.idempotent && batch.sequence.is_none_or(|(e, _)| e != self.epoch) {
             let next = self.next_sequence.entry(batch.partition).or_insert(0);
-            batch.sequence = Some(*next);
+            batch.sequence = Some((self.epoch, *next));
             *next = next.wrapping_add(1);
         }
         let request = ProduceRequest {
@@ -252,7 +275,11 @@ impl Producer {
             acks: self.rules.acks,
             timeout_ms: self.rules.request_timeout_ms,
             batch_bytes: self.rules.batch_bytes,
-            producer: batch.sequence.map(|s| (PRODUCER_ID, s)),
+            producer: batch.sequence.map(|(epoch, sequence)| BatchSequence {
+                producer_id: PRODUCER_ID,
+                epoch,
+                sequence,
+            }),
         };
         out.send(NodeId::Broker(leader), Message::ProduceRequest(request));
         if self.rules.acks == Acks::None {
@@ -341,17 +368,20 @@ impl Producer {
         let Some(InFlight { mut batch, .. }) = self.in_flight.remove(&record) else {
             return;
         };
+        // The idempotent producer retries a sequence gap, and a batch from an epoch it has
+        // since bumped (the retry takes a sequence under the new epoch).
         let retriable = error.is_retriable()
-            || (self.rules.idempotent && error == KafkaError::OutOfOrderSequenceNumber);
+            || (self.rules.idempotent
+                && matches!(
+                    error,
+                    KafkaError::OutOfOrderSequenceNumber | KafkaError::InvalidProducerEpoch
+                ));
         let deadline = batch.created.plus_ms(self.rules.delivery_timeout_ms);
         if !retriable || batch.attempts >= self.rules.retries || now >= deadline {
-            let partition = batch.partition;
-            out.emit(EventKind::ProduceFailed {
-                record,
-                partition,
-                error,
-            });
-            return;
+            if batch.sequence.is_some() {
+                self.bump_epoch(out);
+            }
+            return self.callback_failed(now, record, batch.partition, error, out);
         }
         batch.attempts += 1;
         let backoff_us = self.backoff_us(batch.attempts);
@@ -399,20 +429,62 @@ impl Producer {
     }
 
     /// `delivery.timeout.ms` passed since the record was sent: fail it, wherever it is.
-    fn expire(&mut self, record: RecordId, out: &mut Outbox) {
+    fn expire(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         let partition = PartitionId(record.0 % self.partitions.max(1));
-        let in_flight = self.in_flight.remove(&record).is_some();
-        let queued = self.queues.get_mut(&partition).is_some_and(|q| {
-            let before = q.len();
+        let mut removed: Vec<Batch> = self
+            .in_flight
+            .remove(&record)
+            .map(|f| f.batch)
+            .into_iter()
+            .collect();
+        if let Some(q) = self.queues.get_mut(&partition) {
+            removed.extend(q.iter().filter(|b| b.record == record).copied());
             q.retain(|b| b.record != record);
-            q.len() < before
+        }
+        if removed.is_empty() {
+            return;
+        }
+        if removed.iter().any(|b| b.sequence.is_some()) {
+            self.bump_epoch(out);
+        }
+        self.callback_failed(now, record, partition, KafkaError::DeliveryTimeout, out);
+    }
+
+    /// A batch failed for good with its sequence unresolved: the broker may or may not have
+    /// it, so later sequences could never line up. The idempotent producer bumps its epoch
+    /// and restarts every partition's sequence at 0 (`TransactionManager`, B.7); batches not
+    /// yet acknowledged take new sequences (and so lose their duplicate protection).
+    fn bump_epoch(&mut self, out: &mut Outbox) {
+        if !self.rules.idempotent {
+            return;
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        self.next_sequence.clear();
+        out.emit(EventKind::ProducerEpochBumped { epoch: self.epoch });
+    }
+
+    /// The send callback reports an error; the application applies its failure policy.
+    fn callback_failed(
+        &mut self,
+        now: SimTime,
+        record: RecordId,
+        partition: PartitionId,
+        error: KafkaError,
+        out: &mut Outbox,
+    ) {
+        out.emit(EventKind::ProduceFailed {
+            record,
+            partition,
+            error,
         });
-        if in_flight || queued {
-            out.emit(EventKind::ProduceFailed {
-                record,
-                partition,
-                error: KafkaError::DeliveryTimeout,
-            });
+        let sends = self.sends.get(&record).copied().unwrap_or(1);
+        let again_at = match self.on_failure {
+            FailurePolicy::Ignore => return,
+            FailurePolicy::Resend => now,
+            FailurePolicy::FailureTable => now.plus_ms(FailurePolicy::REPLAY_AFTER_MS),
+        };
+        if sends <= FailurePolicy::MAX_RESENDS {
+            out.set_timer(again_at, Timer::ApplicationResend { record });
         }
     }
 

@@ -145,9 +145,33 @@ pub struct ProducerSpec {
     /// Size of each record's value, in bytes.
     #[serde(default = "default_record_bytes")]
     pub record_bytes: u32,
+    /// What the application does when a send's callback reports an error.
+    #[serde(default)]
+    pub on_failure: FailurePolicy,
     /// Producer configs, by Kafka name.
     #[serde(default)]
     pub configs: ProducerConfigs,
+}
+
+/// The application's answer to a failed send (the seeds' advice, put to the test).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailurePolicy {
+    /// The callback's error is dropped (or only logged): the record is given up.
+    #[default]
+    Ignore,
+    /// The application calls send() again at once, as a new record to Kafka: idempotence
+    /// does not cover it, so a send that failed ambiguously can be written twice.
+    Resend,
+    /// The record goes to a failure table and a job replays it later (seed 000).
+    FailureTable,
+}
+
+impl FailurePolicy {
+    /// Delay before a failure-table replay.
+    pub const REPLAY_AFTER_MS: u64 = 10_000;
+    /// Most times the application sends one record again.
+    pub const MAX_RESENDS: u32 = 3;
 }
 
 fn default_record_bytes() -> u32 {

@@ -114,6 +114,12 @@ pub enum EventKind {
         /// Which retry this will be (1 for the first).
         attempt: u32,
     },
+    /// The idempotent producer bumped its epoch after a batch failed with its sequence
+    /// unresolved; sequences restart at 0.
+    ProducerEpochBumped {
+        /// The new epoch.
+        epoch: u16,
+    },
     /// The run handled its maximum number of events and stopped early.
     EventLimitReached {
         /// Events handled.
@@ -292,6 +298,7 @@ impl EventKind {
             EventKind::ProduceFailed { .. } => "ProduceFailed",
             EventKind::EventLimitReached { .. } => "EventLimitReached",
             EventKind::ProduceRetried { .. } => "ProduceRetried",
+            EventKind::ProducerEpochBumped { .. } => "ProducerEpochBumped",
             EventKind::MessageDropped { .. } => "MessageDropped",
             EventKind::FaultApplied { .. } => "FaultApplied",
             EventKind::BrokerStopped => "BrokerStopped",
@@ -377,6 +384,9 @@ impl fmt::Display for EventKind {
                 write!(f, "{message} from={from} ({reason})")
             }
             EventKind::FaultApplied { fault } => write!(f, "{fault}"),
+            EventKind::ProducerEpochBumped { epoch } => {
+                write!(f, "epoch={epoch}, sequences restart at 0")
+            }
             EventKind::ProduceRetried {
                 record,
                 partition,

@@ -76,6 +76,39 @@ fn retried_batches_go_out_newest_first_without_idempotence() {
     );
 }
 
+#[test]
+fn an_application_resend_after_a_timeout_duplicates_despite_idempotence() {
+    let (scenario, run) = preset("app-resend-after-timeout-duplicates");
+    assert_eq!(scenario.idempotence(), Ok(Idempotence::On));
+    assert_eq!(run.ledger.anomaly_kinds(), vec![AnomalyKind::Duplicate]);
+    assert_eq!(run.ledger.records[2].copies, 2);
+}
+
+#[test]
+fn a_failure_table_recovers_every_send_and_duplicates_the_ambiguous_ones() {
+    let (_, run) = preset("failure-table-replays-failed-sends");
+    assert_eq!(
+        run.ledger.acknowledged(),
+        run.ledger.records.len(),
+        "every record recovered"
+    );
+    for fate in &run.ledger.records {
+        // Only records appended before their first failure can be written twice.
+        let appended_before_failing = fate.placements.first().is_some_and(|p| p.offset.0 < 6);
+        assert_eq!(
+            fate.copies > 1,
+            appended_before_failing && fate.record.0 > 0,
+            "{fate:?}"
+        );
+    }
+    assert!(
+        run.trace
+            .events
+            .iter()
+            .any(|e| e.kind.name() == "ProducerEpochBumped")
+    );
+}
+
 fn with_configs(configs: &str) -> Result<Scenario, String> {
     let text = format!(
         r#"{{"name": "t", "duration_ms": 100, "cluster": {{"brokers": 3}},

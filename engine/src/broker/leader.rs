@@ -134,8 +134,8 @@ impl Broker {
         if acks == Acks::All && state.isr.len() < min_isr {
             return refuse(out, KafkaError::NotEnoughReplicas);
         }
-        if let Some((producer_id, sequence)) = batch_producer {
-            match replica.producers.check(producer_id, sequence) {
+        if let Some(id) = batch_producer {
+            match replica.producers.check(id) {
                 SequenceCheck::Append => {}
                 // A retry of a batch already written: its original offset, nothing appended.
                 // acks=all still waits in DelayedProduce until the HW passes it.
@@ -157,6 +157,7 @@ impl Broker {
                 SequenceCheck::OutOfOrder => {
                     return refuse(out, KafkaError::OutOfOrderSequenceNumber);
                 }
+                SequenceCheck::StaleEpoch => return refuse(out, KafkaError::InvalidProducerEpoch),
             }
         }
         let entry = replica

@@ -318,6 +318,7 @@ impl Broker {
             | Timer::SessionExpiry { .. }
             | Timer::RequestTimeout { .. }
             | Timer::DeliveryTimeout { .. }
+            | Timer::ApplicationResend { .. }
             | Timer::ProducerWake => {}
         }
     }

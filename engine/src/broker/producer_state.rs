@@ -10,7 +10,7 @@
 //! after truncation or on becoming leader.
 
 use crate::ids::Offset;
-use crate::message::LogRecord;
+use crate::message::{BatchSequence, LogRecord};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Batches retained per producer (`NUM_BATCHES_TO_RETAIN`).
@@ -25,25 +25,38 @@ pub enum SequenceCheck {
     Duplicate(Offset),
     /// A gap, or an old batch outside the window.
     OutOfOrder,
+    /// An older producer epoch than the partition has seen.
+    StaleEpoch,
 }
 
-/// Producer id → its last batches `(sequence, offset)`, oldest first.
+/// Producer id → its epoch and last batches `(sequence, offset)`, oldest first.
 #[derive(Clone, Debug, Default)]
 pub struct ProducerStates {
-    producers: BTreeMap<u64, VecDeque<(u32, Offset)>>,
+    producers: BTreeMap<u64, (u16, VecDeque<(u32, Offset)>)>,
 }
 
 impl ProducerStates {
-    /// Decides what to do with `sequence` from `producer_id`.
-    pub fn check(&self, producer_id: u64, sequence: u32) -> SequenceCheck {
-        let Some(batches) = self.producers.get(&producer_id) else {
+    /// Decides what to do with an idempotent batch. A new epoch must start at sequence 0
+    /// (the producer bumped it after unresolved sequences).
+    pub fn check(&self, id: BatchSequence) -> SequenceCheck {
+        let Some((epoch, batches)) = self.producers.get(&id.producer_id) else {
             return SequenceCheck::Append;
         };
-        if let Some((_, offset)) = batches.iter().find(|(s, _)| *s == sequence) {
+        if id.epoch < *epoch {
+            return SequenceCheck::StaleEpoch;
+        }
+        if id.epoch > *epoch {
+            return if id.sequence == 0 {
+                SequenceCheck::Append
+            } else {
+                SequenceCheck::OutOfOrder
+            };
+        }
+        if let Some((_, offset)) = batches.iter().find(|(s, _)| *s == id.sequence) {
             return SequenceCheck::Duplicate(*offset);
         }
         match batches.back() {
-            Some((last, _)) if sequence == last.wrapping_add(1) => SequenceCheck::Append,
+            Some((last, _)) if id.sequence == last.wrapping_add(1) => SequenceCheck::Append,
             Some(_) => SequenceCheck::OutOfOrder,
             None => SequenceCheck::Append,
         }
@@ -51,11 +64,16 @@ impl ProducerStates {
 
     /// Records an appended batch.
     pub fn on_append(&mut self, entry: &LogRecord) {
-        let Some((producer_id, sequence)) = entry.producer else {
-            return;
-        };
-        let batches = self.producers.entry(producer_id).or_default();
-        batches.push_back((sequence, entry.offset));
+        let Some(id) = entry.producer else { return };
+        let (epoch, batches) = self
+            .producers
+            .entry(id.producer_id)
+            .or_insert((id.epoch, VecDeque::new()));
+        if id.epoch != *epoch {
+            *epoch = id.epoch;
+            batches.clear();
+        }
+        batches.push_back((id.sequence, entry.offset));
         if batches.len() > BATCHES_TO_RETAIN {
             batches.pop_front();
         }
@@ -80,7 +98,19 @@ mod tests {
             offset: Offset(offset),
             record: RecordId(sequence),
             leader_epoch: LeaderEpoch(0),
-            producer: Some((7, sequence)),
+            producer: Some(BatchSequence {
+                producer_id: 7,
+                epoch: 0,
+                sequence,
+            }),
+        }
+    }
+
+    fn id(producer_id: u64, epoch: u16, sequence: u32) -> BatchSequence {
+        BatchSequence {
+            producer_id,
+            epoch,
+            sequence,
         }
     }
 
@@ -90,11 +120,11 @@ mod tests {
         for i in 0..3 {
             s.on_append(&entry(i, i as u32));
         }
-        assert_eq!(s.check(7, 1), SequenceCheck::Duplicate(Offset(1)));
-        assert_eq!(s.check(7, 3), SequenceCheck::Append);
-        assert_eq!(s.check(7, 5), SequenceCheck::OutOfOrder);
+        assert_eq!(s.check(id(7, 0, 1)), SequenceCheck::Duplicate(Offset(1)));
+        assert_eq!(s.check(id(7, 0, 3)), SequenceCheck::Append);
+        assert_eq!(s.check(id(7, 0, 5)), SequenceCheck::OutOfOrder);
         assert_eq!(
-            s.check(8, 42),
+            s.check(id(8, 0, 42)),
             SequenceCheck::Append,
             "no state: any sequence"
         );
@@ -107,10 +137,10 @@ mod tests {
             s.on_append(&entry(i, i as u32));
         }
         assert_eq!(
-            s.check(7, 1),
+            s.check(id(7, 0, 1)),
             SequenceCheck::OutOfOrder,
             "fell out of the window"
         );
-        assert_eq!(s.check(7, 2), SequenceCheck::Duplicate(Offset(2)));
+        assert_eq!(s.check(id(7, 0, 2)), SequenceCheck::Duplicate(Offset(2)));
     }
 }
