@@ -90,6 +90,14 @@ pub struct InFlight {
     pub lost: bool,
 }
 
+impl InFlight {
+    /// A broker's periodic heartbeat to the controller: constant background traffic that
+    /// the drawing and the counts leave out.
+    pub fn is_heartbeat(&self) -> bool {
+        self.name == "BrokerHeartbeat"
+    }
+}
+
 impl ClusterView {
     /// The cluster of `brokers` brokers after every event at or before `time`.
     pub fn at(trace: &Trace, brokers: u32, time: SimTime) -> ClusterView {

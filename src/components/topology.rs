@@ -25,7 +25,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         "Cluster of {} brokers at {}; {} messages in flight",
         view.brokers.len(),
         view.time,
-        view.in_flight.len()
+        view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()
     );
     html! {
         <svg class="topology" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img" aria-label={summary}
@@ -90,7 +90,7 @@ fn anchor(geometry: &Layout, node: NodeId) -> Option<Point> {
 }
 
 fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Html> {
-    if m.name == "BrokerHeartbeat" {
+    if m.is_heartbeat() {
         return None; // every two seconds from every broker: noise, not news
     }
     let (from, to) = (anchor(geometry, m.from)?, anchor(geometry, m.to)?);

@@ -66,7 +66,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 <div><dt>{"sent"}</dt><dd>{view.sent}</dd></div>
                 <div><dt>{"acknowledged"}</dt><dd>{view.acknowledged}</dd></div>
                 <div><dt>{"failed"}</dt><dd>{view.failed}</dd></div>
-                <div><dt>{"in flight"}</dt><dd>{view.in_flight.len()}</dd></div>
+                <div><dt>{"in flight"}</dt><dd>{view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()}</dd></div>
             </dl>
             <h2>{"Verdict of the whole run"}</h2>
             <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
