@@ -1,51 +1,63 @@
 //! The preset scenarios, compiled in from `scenarios/` so the page works offline.
 
-/// One preset: its file stem and its JSON text.
+/// One preset: its file stem, its group in the picker, and its JSON text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Preset {
     /// File stem in `scenarios/`, also its id in links.
     pub id: &'static str,
+    /// Where the picker lists it: Basics, Producer, Broker.
+    pub group: &'static str,
     /// The scenario JSON.
     pub json: &'static str,
 }
 
 macro_rules! presets {
-    ($($id:literal),* $(,)?) => {
-        /// Every preset, in the order the picker lists them.
+    ($($group:literal: [$($id:literal),* $(,)?]),* $(,)?) => {
+        /// Every preset, grouped, in the order the picker lists them.
         pub const PRESETS: &[Preset] = &[
-            $(Preset { id: $id, json: include_str!(concat!("../scenarios/", $id, ".json")) },)*
+            $($(Preset {
+                id: $id,
+                group: $group,
+                json: include_str!(concat!("../scenarios/", $id, ".json")),
+            },)*)*
         ];
     };
 }
 
 presets!(
-    "replication-acks-all",
-    "acks-1-answers-before-replication",
-    "min-isr-above-replication-factor",
-    "record-too-large-for-broker",
-    "lost-response-retry-duplicates",
-    "lost-response-retry-idempotent",
-    "acks-1-silently-disables-idempotence",
-    "retries-reorder-without-idempotence",
-    "retries-in-order-with-idempotence",
-    "app-resend-after-timeout-duplicates",
-    "failure-table-replays-failed-sends",
-    "acks-0-leader-crash",
-    "acks-1-leader-dies-before-followers-copy",
-    "acks-all-same-fault-is-safe",
-    "min-isr-2-survives-one-crash",
-    "slow-follower-leaves-and-rejoins-isr",
-    "isr-shrinks-to-leader-clean-election",
-    "isr-shrinks-to-leader-unclean-election",
-    "below-min-isr-leader-dies-without-elr",
-    "below-min-isr-leader-dies-with-elr",
-    "acks-1-below-min-isr-never-visible",
-    "power-loss-all-replicas",
-    "process-crash-all-replicas",
-    "power-loss-with-flush-every-message",
-    "legacy-hw-truncation-loses-committed",
-    "epoch-truncation-keeps-committed",
-    "workshop-cluster",
+    "Basics": [
+        "replication-acks-all",
+        "acks-1-answers-before-replication",
+        "workshop-cluster",
+    ],
+    "Producer": [
+        "min-isr-above-replication-factor",
+        "record-too-large-for-broker",
+        "lost-response-retry-duplicates",
+        "lost-response-retry-idempotent",
+        "acks-1-silently-disables-idempotence",
+        "retries-reorder-without-idempotence",
+        "retries-in-order-with-idempotence",
+        "app-resend-after-timeout-duplicates",
+        "failure-table-replays-failed-sends",
+    ],
+    "Broker": [
+        "acks-0-leader-crash",
+        "acks-1-leader-dies-before-followers-copy",
+        "acks-all-same-fault-is-safe",
+        "min-isr-2-survives-one-crash",
+        "slow-follower-leaves-and-rejoins-isr",
+        "isr-shrinks-to-leader-clean-election",
+        "isr-shrinks-to-leader-unclean-election",
+        "below-min-isr-leader-dies-without-elr",
+        "below-min-isr-leader-dies-with-elr",
+        "acks-1-below-min-isr-never-visible",
+        "power-loss-all-replicas",
+        "process-crash-all-replicas",
+        "power-loss-with-flush-every-message",
+        "legacy-hw-truncation-loses-committed",
+        "epoch-truncation-keeps-committed",
+    ],
 );
 
 #[cfg(test)]

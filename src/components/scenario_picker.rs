@@ -14,7 +14,18 @@ pub struct ScenarioPickerProps {
     pub on_select: Callback<usize>,
 }
 
-/// A labelled drop-down of every preset, by its name.
+/// The groups, in the order their first preset appears.
+fn groups() -> Vec<&'static str> {
+    let mut groups: Vec<&'static str> = Vec::new();
+    for p in PRESETS {
+        if !groups.contains(&p.group) {
+            groups.push(p.group);
+        }
+    }
+    groups
+}
+
+/// A labelled drop-down of every preset, by its name, in groups.
 #[function_component(ScenarioPicker)]
 pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     let on_select = props.on_select.clone();
@@ -28,9 +39,13 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
         <label class="picker">
             <span>{"Scenario"}</span>
             <select {onchange} aria-label="Scenario">
-                { for PRESETS.iter().enumerate().map(|(i, p)| {
-                    let name = Scenario::from_json(p.json).map(|s| s.name).unwrap_or_else(|_| p.id.to_string());
-                    html! { <option value={i.to_string()} selected={i == props.selected}>{name}</option> }
+                { for groups().into_iter().map(|group| html! {
+                    <optgroup label={group}>
+                        { for PRESETS.iter().enumerate().filter(|(_, p)| p.group == group).map(|(i, p)| {
+                            let name = Scenario::from_json(p.json).map(|s| s.name).unwrap_or_else(|_| p.id.to_string());
+                            html! { <option value={i.to_string()} selected={i == props.selected}>{name}</option> }
+                        }) }
+                    </optgroup>
                 }) }
             </select>
         </label>
