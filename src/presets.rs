@@ -33,6 +33,7 @@ presets!(
     "Producer": [
         "min-isr-above-replication-factor",
         "record-too-large-for-broker",
+        "record-over-max-request-size",
         "lost-response-retry-duplicates",
         "lost-response-retry-idempotent",
         "acks-1-silently-disables-idempotence",

@@ -26,6 +26,9 @@ pub enum KafkaError {
     /// The client's `delivery.timeout.ms` expired ("Expiring N record(s)"): a
     /// `TimeoutException`. Ambiguous: the record may have been written.
     DeliveryTimeout,
+    /// Client side: the serialized record exceeds `max.request.size` (or `buffer.memory`);
+    /// `send()` fails at once and nothing is sent.
+    RecordTooLarge,
     /// `MESSAGE_TOO_LARGE` (10): the batch exceeds the broker's `message.max.bytes`.
     /// Not retriable; nothing was written.
     MessageTooLarge,
@@ -53,7 +56,7 @@ impl KafkaError {
             KafkaError::NotEnoughReplicas => "NotEnoughReplicasException",
             KafkaError::NotEnoughReplicasAfterAppend => "NotEnoughReplicasAfterAppendException",
             KafkaError::NotLeaderOrFollower => "NotLeaderOrFollowerException",
-            KafkaError::MessageTooLarge => "RecordTooLargeException",
+            KafkaError::MessageTooLarge | KafkaError::RecordTooLarge => "RecordTooLargeException",
             KafkaError::DeliveryTimeout => "TimeoutException",
             KafkaError::OutOfOrderSequenceNumber => "OutOfOrderSequenceException",
             KafkaError::InvalidProducerEpoch => "InvalidProducerEpochException",
@@ -69,6 +72,7 @@ impl KafkaError {
     pub fn is_retriable(self) -> bool {
         match self {
             KafkaError::MessageTooLarge
+            | KafkaError::RecordTooLarge
             | KafkaError::OutOfOrderSequenceNumber
             | KafkaError::InvalidProducerEpoch => false,
             KafkaError::NotEnoughReplicas
@@ -91,6 +95,7 @@ impl fmt::Display for KafkaError {
             KafkaError::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
             KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
             KafkaError::MessageTooLarge => "MESSAGE_TOO_LARGE",
+            KafkaError::RecordTooLarge => "record larger than max.request.size",
             KafkaError::DeliveryTimeout => "delivery.timeout.ms expired",
             KafkaError::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
             KafkaError::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",

@@ -48,6 +48,7 @@ struct Rules {
     max_in_flight: usize,
     idempotent: bool,
     batch_bytes: u32,
+    max_request_size: u32,
 }
 
 /// A batch (one record) waiting in the accumulator or on the wire.
@@ -120,6 +121,7 @@ impl Producer {
             max_in_flight: config.max_in_flight_requests_per_connection.value.max(1) as usize,
             idempotent: idempotence == Idempotence::On,
             batch_bytes: spec.record_bytes.saturating_add(BATCH_OVERHEAD_BYTES),
+            max_request_size: config.max_request_size.value,
         };
         Producer {
             rules,
@@ -196,6 +198,11 @@ impl Producer {
             *n
         };
         out.emit(EventKind::RecordSent { record, partition });
+        // `ensureValidRecordSize`: too large for a request, refused before it is ever sent,
+        // and not retried.
+        if self.rules.batch_bytes > self.rules.max_request_size {
+            return self.callback_failed(now, record, partition, KafkaError::RecordTooLarge, out);
+        }
         let batch = Batch {
             record,
             partition,

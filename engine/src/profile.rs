@@ -59,6 +59,7 @@ impl KafkaVersion {
             exponential_backoff: modern,
             delivery_timeout_ms: 120_000,
             max_in_flight_requests_per_connection: 5,
+            max_request_size: 1_048_576,
             // KIP-679 (3.0; effective from 3.0.1/3.1.1/3.2 after KAFKA-13598).
             enable_idempotence: modern,
             // KIP-966: opt-in in 4.0, on by default for new clusters from 4.1.
@@ -125,6 +126,8 @@ pub struct Defaults {
     pub delivery_timeout_ms: u64,
     /// Producer `max.in.flight.requests.per.connection`.
     pub max_in_flight_requests_per_connection: u32,
+    /// Producer `max.request.size`.
+    pub max_request_size: u32,
     /// Producer `enable.idempotence`.
     pub enable_idempotence: bool,
     /// Feature level `eligible.leader.replicas.version` (1 turns ELR on).

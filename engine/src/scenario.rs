@@ -223,6 +223,13 @@ pub struct ProducerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_idempotence: Option<bool>,
+    /// `max.request.size`.
+    #[serde(
+        rename = "max.request.size",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_request_size: Option<u32>,
 }
 
 /// One-way latency of every link: uniform in `[latency_us_min, latency_us_max]`.
@@ -303,6 +310,8 @@ pub struct EffectiveConfig {
     pub max_in_flight_requests_per_connection: Setting<u32>,
     /// Producer `enable.idempotence` as configured (set or default).
     pub enable_idempotence: Setting<bool>,
+    /// Producer `max.request.size`.
+    pub max_request_size: Setting<u32>,
     /// Feature `eligible.leader.replicas.version`.
     pub eligible_leader_replicas_version: Setting<u8>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
@@ -363,6 +372,7 @@ impl Scenario {
                 d.max_in_flight_requests_per_connection,
             ),
             enable_idempotence: Setting::resolve(p.enable_idempotence, d.enable_idempotence),
+            max_request_size: Setting::resolve(p.max_request_size, d.max_request_size),
             eligible_leader_replicas_version: Setting::resolve(
                 b.eligible_leader_replicas_version,
                 d.eligible_leader_replicas_version,

@@ -109,6 +109,27 @@ fn a_failure_table_recovers_every_send_and_duplicates_the_ambiguous_ones() {
     );
 }
 
+#[test]
+fn a_record_over_max_request_size_fails_at_once_and_is_never_sent() {
+    let (_, run) = preset("record-over-max-request-size");
+    assert_eq!(run.ledger.failed(), 3);
+    assert!(run.ledger.records.iter().all(|r| matches!(
+        r.outcome,
+        delivery_lab_engine::ledger::ProduceOutcome::Failed {
+            error: delivery_lab_engine::errors::KafkaError::RecordTooLarge,
+            ..
+        }
+    )));
+    let sent_produce = run.trace.events.iter().any(|e| {
+        matches!(&e.kind, delivery_lab_engine::trace::EventKind::MessageSent { body, .. } if body.name() == "ProduceRequest")
+    });
+    assert!(!sent_produce, "never sent");
+    assert!(
+        !run.trace.to_text().contains("ProduceRetried"),
+        "not retried"
+    );
+}
+
 fn with_configs(configs: &str) -> Result<Scenario, String> {
     let text = format!(
         r#"{{"name": "t", "duration_ms": 100, "cluster": {{"brokers": 3}},

@@ -41,6 +41,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("power-loss-all-replicas"),
     preset!("power-loss-with-flush-every-message"),
     preset!("process-crash-all-replicas"),
+    preset!("record-over-max-request-size"),
     preset!("record-too-large-for-broker"),
     preset!("replication-acks-all"),
     preset!("retries-in-order-with-idempotence"),

@@ -134,6 +134,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 { setting("retries", c.retries.value.to_string(), c.retries.explicit) }
                 { setting("delivery.timeout.ms", c.delivery_timeout_ms.value.to_string(), c.delivery_timeout_ms.explicit) }
                 { setting("max.in.flight.requests.per.connection", c.max_in_flight_requests_per_connection.value.to_string(), c.max_in_flight_requests_per_connection.explicit) }
+                { setting("max.request.size", c.max_request_size.value.to_string(), c.max_request_size.explicit) }
                 { setting("enable.idempotence", c.enable_idempotence.value.to_string(), c.enable_idempotence.explicit) }
             </ul>
             if let Ok(Idempotence::SilentlyDisabled(reason)) = props.scenario.idempotence() {
