@@ -84,14 +84,6 @@ impl<T> FromIterator<(PartitionId, T)> for PartitionMap<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a mut PartitionMap<T> {
-    type Item = (&'a PartitionId, &'a mut T);
-    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter_mut())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,17 @@ pub struct InFlight {
     pub lost: bool,
 }
 
+/// Whether `message` is lost at its arrival: the simulator records a drop at the moment the
+/// message would have arrived, so only the events of that instant need looking at (not the
+/// whole trace, which this view refolds on every animation frame).
+fn is_dropped(trace: &Trace, message: MessageId, deliver_at: SimTime) -> bool {
+    let from = trace.events.partition_point(|e| e.time < deliver_at);
+    let to = trace.events_until(deliver_at);
+    trace.events[from..to]
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::MessageDropped { message: m, .. } if m == message))
+}
+
 impl InFlight {
     /// A broker's periodic heartbeat to the controller: constant background traffic that
     /// the drawing and the counts leave out.
@@ -102,14 +113,6 @@ impl ClusterView {
     /// The cluster of `brokers` brokers after every event at or before `time`.
     pub fn at(trace: &Trace, brokers: u32, time: SimTime) -> ClusterView {
         let applied = trace.events_until(time);
-        let lost: BTreeSet<MessageId> = trace
-            .events
-            .iter()
-            .filter_map(|e| match e.kind {
-                EventKind::MessageDropped { message, .. } => Some(message),
-                _ => None,
-            })
-            .collect();
         let mut replicas: BTreeMap<(BrokerId, PartitionId), ReplicaView> = BTreeMap::new();
         let mut partitions: BTreeMap<PartitionId, PartitionState> = BTreeMap::new();
         let mut stopped: BTreeSet<BrokerId> = BTreeSet::new();
@@ -249,7 +252,7 @@ impl ClusterView {
                         deliver_at: *deliver_at,
                         name: body.name(),
                         records: body.records(),
-                        lost: lost.contains(message),
+                        lost: is_dropped(trace, *message, *deliver_at),
                     });
                 }
                 EventKind::RecordSent { .. } => view.sent += 1,

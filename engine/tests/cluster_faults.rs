@@ -300,3 +300,36 @@ fn acks_one_below_min_isr_acknowledges_records_that_never_commit() {
         ));
     }
 }
+
+#[test]
+fn the_view_marks_a_message_to_a_stopped_broker_as_lost_while_it_flies() {
+    use delivery_lab_engine::ids::NodeId;
+    use delivery_lab_engine::view::ClusterView;
+    let (scenario, run) = preset("acks-1-leader-dies-before-followers-copy");
+    let drop = run
+        .trace
+        .events
+        .iter()
+        .find(|e| {
+            matches!(e.kind, EventKind::MessageDropped { .. })
+                && e.node == NodeId::Broker(delivery_lab_engine::ids::BrokerId(0))
+        })
+        .expect("a message to the stopped B0 is dropped");
+    let EventKind::MessageDropped { message, .. } = drop.kind else {
+        unreachable!()
+    };
+    let before = delivery_lab_engine::time::SimTime(drop.time.as_us() - 1);
+    let view = ClusterView::at(&run.trace, scenario.cluster.brokers, before);
+    let flying = view
+        .in_flight
+        .iter()
+        .find(|m| m.message == message)
+        .expect("in flight just before");
+    assert!(flying.lost);
+    assert!(
+        view.in_flight
+            .iter()
+            .filter(|m| m.message != message)
+            .all(|m| !m.lost || m.to == NodeId::Broker(delivery_lab_engine::ids::BrokerId(0)))
+    );
+}

@@ -1,13 +1,13 @@
 // Fault presets in the browser: the verdict, the cause of a loss, the stopped broker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
 
 const app = useApp();
 
 test('acks=1 leader crash: the verdict names the lost write and jumps to its cause', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
-  await page.getByLabel('Scenario').selectOption({ label: 'acks=1: the leader acknowledges, then dies before the followers copy' });
+  await choosePreset(page, 'acks=1: the leader acknowledges, then dies before the followers copy');
   assert.equal(await page.locator('.fault-marker').count(), 3, 'one marker per fault');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
@@ -23,7 +23,7 @@ test('acks=1 leader crash: the verdict names the lost write and jumps to its cau
 
 test('clean election: the partition is reported offline, not lost', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
-  await page.getByLabel('Scenario').selectOption({ label: 'ISR shrinks to the leader, the leader dies: clean election waits' });
+  await choosePreset(page, 'ISR shrinks to the leader, the leader dies: clean election waits');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.locator('.offline').textContent(), /p0 has no leader/);
@@ -34,11 +34,11 @@ test('clean election: the partition is reported offline, not lost', async () => 
 
 test('pre-0.11 truncation shows the lost committed record; leader epochs keep it', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
-  await page.getByLabel('Scenario').selectOption({ label: 'Kafka 0.10: truncating to the high watermark loses a committed record' });
+  await choosePreset(page, 'Kafka 0.10: truncating to the high watermark loses a committed record');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   assert.match(await page.locator('.anomalies').textContent(), /LogTruncated/);
-  await page.getByLabel('Scenario').selectOption({ label: 'Kafka 4.0: leader epochs keep the committed record' });
+  await choosePreset(page, 'Kafka 4.0: leader epochs keep the committed record');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.deepEqual(errors, []);
@@ -46,14 +46,14 @@ test('pre-0.11 truncation shows the lost committed record; leader epochs keep it
 
 test('a lost response: retries duplicate, unless idempotence is on; a silent switch-off is shown', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
-  await page.getByLabel('Scenario').selectOption({ label: 'A lost response and retries without idempotence: a duplicate' });
+  await choosePreset(page, 'A lost response and retries without idempotence: a duplicate');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /Duplicate/);
   assert.match(await page.getByTestId('delivery').textContent(), /at-least-once/);
-  await page.getByLabel('Scenario').selectOption({ label: 'The same lost response with idempotence: exactly one copy' });
+  await choosePreset(page, 'The same lost response with idempotence: exactly one copy');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
-  await page.getByLabel('Scenario').selectOption({ label: 'acks=1 silently switches idempotence off: a lost response duplicates' });
+  await choosePreset(page, 'acks=1 silently switches idempotence off: a lost response duplicates');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('idempotence-off').textContent(), /silently off: acks is not all/);
   await screenshot(page, 'idempotence-silently-off');

@@ -1,7 +1,7 @@
 // The release build, served on 127.0.0.1, as a new user first sees it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
 
 const app = useApp();
 
@@ -42,7 +42,7 @@ test('the keyboard alone plays, steps and jumps to the end', async () => {
 
 test('another preset re-runs the engine and shows its error surfaced', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
-  await page.getByLabel('Scenario').selectOption({ label: 'min.insync.replicas above the replica count' });
+  await choosePreset(page, 'min.insync.replicas above the replica count');
   await page.keyboard.press('End');
   assert.equal(await page.locator('.counts div:nth-child(3) dd').innerText(), '4', 'four failed sends');
   assert.match(await page.locator('.verdict-detail').textContent(), /0 acknowledged, 4 failed/);

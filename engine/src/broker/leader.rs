@@ -141,16 +141,18 @@ impl Broker {
                 // acks=all still waits in DelayedProduce until the HW passes it.
                 SequenceCheck::Duplicate(offset) => {
                     if acks == Acks::All && offset >= replica.high_watermark {
-                        state.pending_acks.push(PendingAck {
+                        let ack = PendingAck {
                             producer,
                             record,
                             offset,
-                        });
-                        out.set_timer(
+                        };
+                        return await_high_watermark(
+                            state,
+                            ack,
+                            partition,
                             now.plus_ms(timeout_ms),
-                            Timer::ProduceTimeout { partition, record },
+                            out,
                         );
-                        return;
                     }
                     return respond(out, producer, partition, record, acks, Ok(offset));
                 }
@@ -174,15 +176,12 @@ impl Broker {
             Acks::None => {}
             Acks::Leader => respond(out, producer, partition, record, acks, Ok(entry.offset)),
             Acks::All => {
-                state.pending_acks.push(PendingAck {
+                let ack = PendingAck {
                     producer,
                     record,
                     offset: entry.offset,
-                });
-                out.set_timer(
-                    now.plus_ms(timeout_ms),
-                    Timer::ProduceTimeout { partition, record },
-                );
+                };
+                await_high_watermark(state, ack, partition, now.plus_ms(timeout_ms), out);
             }
         }
         self.maybe_flush(partition, out);
@@ -407,7 +406,7 @@ impl Broker {
     pub(super) fn expire_isr(&mut self, now: SimTime, out: &mut Outbox) {
         let me = self.id;
         let lag_us = self.rules.replica_lag_time_max_ms.saturating_mul(1_000);
-        for (partition, replica) in &mut self.replicas {
+        for (partition, replica) in self.replicas.iter_mut() {
             let leo = replica.log.log_end_offset();
             let leader_epoch = replica.leader_epoch;
             let Role::Leader(state) = &mut replica.role else {
@@ -507,6 +506,19 @@ impl Broker {
             respond(out, ack.producer, partition, ack.record, Acks::All, result);
         }
     }
+}
+
+/// DelayedProduce: an acks=all request waits until the HW passes its record, or `deadline`.
+fn await_high_watermark(
+    state: &mut LeaderState,
+    ack: PendingAck,
+    partition: PartitionId,
+    deadline: SimTime,
+    out: &mut Outbox,
+) {
+    let record = ack.record;
+    state.pending_acks.push(ack);
+    out.set_timer(deadline, Timer::ProduceTimeout { partition, record });
 }
 
 /// KIP-320: a request from an older epoch is fenced; one from a newer epoch is early.

@@ -155,7 +155,7 @@ impl Broker {
     pub fn stop(&mut self, how: Stop, out: &mut Outbox) {
         let was_running = std::mem::replace(&mut self.running, false);
         self.stopped_by = Some(how);
-        for (partition, replica) in &mut self.replicas {
+        for (partition, replica) in self.replicas.iter_mut() {
             replica.role = Role::Idle;
             match how {
                 Stop::Crash => {}
@@ -289,7 +289,7 @@ impl Broker {
                 );
             }
             Timer::FlushCheck => {
-                for (partition, replica) in &mut self.replicas {
+                for (partition, replica) in self.replicas.iter_mut() {
                     if replica.log.flush() {
                         let offset = replica.log.flushed();
                         out.emit(EventKind::LogFlushed {
