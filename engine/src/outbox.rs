@@ -78,6 +78,31 @@ pub enum Timer {
     },
 }
 
+impl Timer {
+    /// How many kinds of timer there are (see [`Timer::kind`]).
+    pub const KINDS: usize = 13;
+
+    /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
+    /// they fire in the order they were set (a lane of the event queue).
+    pub fn kind(&self) -> usize {
+        match self {
+            Timer::Heartbeat => 0,
+            Timer::SessionExpiry { .. } => 1,
+            Timer::IsrExpiration => 2,
+            Timer::HighWatermarkCheckpoint => 3,
+            Timer::FlushCheck => 4,
+            Timer::ProduceTimeout { .. } => 5,
+            Timer::FetchRetry { .. } => 6,
+            Timer::RequestTimeout { .. } => 7,
+            Timer::DeliveryTimeout { .. } => 8,
+            Timer::ApplicationResend { .. } => 9,
+            Timer::ProducerWake => 10,
+            Timer::ProducerSend { .. } => 11,
+            Timer::FetchWaitExpired { .. } => 12,
+        }
+    }
+}
+
 /// A node's instruction to the simulator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {

@@ -43,6 +43,14 @@ enum Event {
     Fault(usize),
 }
 
+/// Event-queue lanes: one per link (TCP keeps order), then one per node and timer kind
+/// (one delay each, so they fire in the order set).
+const LANES: usize = Network::LINKS + Network::NODES * Timer::KINDS;
+
+fn timer_lane(node: NodeId, timer: &Timer) -> usize {
+    Network::LINKS + Network::node_index(node) * Timer::KINDS + timer.kind()
+}
+
 /// A running simulation.
 pub struct Sim {
     now: SimTime,
@@ -94,7 +102,7 @@ impl Sim {
         let mut sim = Sim {
             now: SimTime::ZERO,
             end: SimTime::from_ms(scenario.duration_ms),
-            queue: EventQueue::default(),
+            queue: EventQueue::with_lanes(LANES),
             network: Network::new(&scenario.network, seed),
             incarnations: vec![0; scenario.cluster.brokers as usize],
             brokers,
@@ -372,7 +380,8 @@ impl Sim {
                             body: Rc::clone(&message),
                         },
                     );
-                    self.queue.push(
+                    self.queue.push_in_lane(
+                        Network::link_index(node, to),
                         deliver_at,
                         Event::Deliver {
                             id,
@@ -385,7 +394,8 @@ impl Sim {
                 }
                 Command::SetTimer { at, timer } => {
                     let incarnation = self.incarnation(node);
-                    self.queue.push(
+                    self.queue.push_in_lane(
+                        timer_lane(node, &timer),
                         at,
                         Event::Timer {
                             node,
