@@ -1,6 +1,6 @@
 //! Runs the workshop-sized scenario a few times and prints its event count and the fastest
 //! wall time: a target for profilers (`valgrind --tool=callgrind`, `perf`).
-//! `cargo run --profile bench --example workshop`.
+//! `cargo run --profile bench --example workshop [runs]`.
 
 use delivery_lab_engine::{Scenario, run};
 use std::time::Instant;
@@ -13,7 +13,11 @@ fn main() {
     s.duration_ms = 21_000;
     let mut best = f64::MAX;
     let mut result = None;
-    for _ in 0..5 {
+    let runs: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5);
+    for _ in 0..runs {
         let started = Instant::now();
         result = Some(run(&s).expect("valid"));
         best = best.min(started.elapsed().as_secs_f64());

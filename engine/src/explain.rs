@@ -16,7 +16,6 @@ impl EventKind {
                 "The application called send(); the partitioner chose the partition."
             }
             EventKind::MessageSent { .. } => "A request or response left this node.",
-            EventKind::MessageDelivered { .. } => "A message arrived.",
             EventKind::MessageDropped { .. } => {
                 "A message was lost: the link was cut, the receiver was down, or a fault dropped the response."
             }

@@ -248,7 +248,6 @@ impl Sim {
             self.maybe_refuse(from, to, reason);
             return None;
         }
-        self.record(to, EventKind::MessageDelivered { message: id, from });
         let now = self.now;
         self.with_node(to, |sim, out| match to {
             NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),

@@ -48,7 +48,9 @@ pub enum EventKind {
         /// The partition the partitioner chose.
         partition: PartitionId,
     },
-    /// A message left `node` for `to`; it arrives at `deliver_at`.
+    /// A message left `node` for `to`; it arrives at `deliver_at` unless a
+    /// [`EventKind::MessageDropped`] for it says otherwise (arrivals are not facts of their
+    /// own: what the receiver did with it is).
     MessageSent {
         /// The message's number.
         message: MessageId,
@@ -58,13 +60,6 @@ pub enum EventKind {
         deliver_at: SimTime,
         /// The message itself (shared with the simulator's queue, not copied).
         body: Rc<Message>,
-    },
-    /// A message from `from` arrived at `node`.
-    MessageDelivered {
-        /// The message's number.
-        message: MessageId,
-        /// Sender.
-        from: NodeId,
     },
     /// A replica on `node` appended a record to its log.
     RecordAppended {
@@ -291,7 +286,6 @@ impl EventKind {
             EventKind::PartitionCreated { .. } => "PartitionCreated",
             EventKind::RecordSent { .. } => "RecordSent",
             EventKind::MessageSent { .. } => "MessageSent",
-            EventKind::MessageDelivered { .. } => "MessageDelivered",
             EventKind::RecordAppended { .. } => "RecordAppended",
             EventKind::HighWatermarkUpdated { .. } => "HighWatermarkUpdated",
             EventKind::ProduceAcknowledged { .. } => "ProduceAcknowledged",
@@ -342,7 +336,6 @@ impl fmt::Display for EventKind {
             } => {
                 write!(f, "{message} to={to} arrives={deliver_at} {body}")
             }
-            EventKind::MessageDelivered { message, from } => write!(f, "{message} from={from}"),
             EventKind::RecordAppended {
                 partition,
                 offset,
