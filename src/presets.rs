@@ -5,7 +5,7 @@
 pub struct Preset {
     /// File stem in `scenarios/`, also its id in links.
     pub id: &'static str,
-    /// Where the picker lists it: Basics, Producer, Broker.
+    /// Where the picker lists it: Basics, Producer, Broker, Consumer.
     pub group: &'static str,
     /// The scenario JSON.
     pub json: &'static str,
@@ -58,6 +58,18 @@ presets!(
         "power-loss-with-flush-every-message",
         "legacy-hw-truncation-loses-committed",
         "epoch-truncation-keeps-committed",
+    ],
+    "Consumer": [
+        "auto-commit-crash-sync-processing",
+        "auto-commit-buffered-processing-loses",
+        "commit-after-processing-crash-duplicates",
+        "commit-before-processing-crash-loses",
+        "poll-interval-exceeded-commit-fails",
+        "close-commits-on-the-way-out",
+        "unsubscribe-before-close-duplicates",
+        "dedup-sink-turns-duplicates-into-one-effect",
+        "bounded-dedup-window-misses-old-duplicates",
+        "offsets-in-sink-transaction-exactly-once",
     ],
 );
 

@@ -112,6 +112,14 @@ pub fn text(scenario: &Scenario, run: &Run) -> String {
         "verdict: {} (producer to log, as observed in this run)",
         ledger.delivery()
     );
+    if let Some(e2e) = ledger.end_to_end() {
+        let twice = ledger.consumed.values().filter(|c| c.effects > 1).count();
+        let _ = writeln!(
+            out,
+            "end to end: {e2e} (producer to sink: {} records applied, {twice} applied more than once)",
+            ledger.applied()
+        );
+    }
     out
 }
 
@@ -124,6 +132,7 @@ pub fn json(scenario: &Scenario, run: &Run, with_trace: bool) -> String {
         "config": run.config,
         "ledger": run.ledger,
         "delivery": run.ledger.delivery(),
+        "end_to_end": run.ledger.end_to_end(),
         "trace_digest": run.trace.digest(),
     });
     if with_trace {

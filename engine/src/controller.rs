@@ -144,7 +144,8 @@ impl Controller {
         }
     }
 
-    fn is_live(&self, broker: BrokerId) -> bool {
+    /// Whether the controller counts `broker` as alive (registered and not fenced).
+    pub fn is_live(&self, broker: BrokerId) -> bool {
         self.brokers.get(&broker).is_some_and(|(live, _)| *live)
     }
 

@@ -47,6 +47,24 @@ pub enum KafkaError {
     /// `UNKNOWN_LEADER_EPOCH` (75): the request carried a newer leader epoch than the
     /// broker knows yet.
     UnknownLeaderEpoch,
+    /// `UNKNOWN_MEMBER_ID` (25): the group coordinator does not know this member (it was
+    /// removed after a session timeout or left the group).
+    UnknownMemberId,
+    /// `ILLEGAL_GENERATION` (22): the member's generation is not the group's current one.
+    IllegalGeneration,
+    /// `REBALANCE_IN_PROGRESS` (27): the group is rebalancing; the member must rejoin.
+    RebalanceInProgress,
+    /// `NOT_COORDINATOR` (16): this broker is not the group's coordinator (any more).
+    NotCoordinator,
+    /// `COORDINATOR_NOT_AVAILABLE` (15): no broker hosts the group's coordinator right now.
+    CoordinatorNotAvailable,
+    /// Client side: a `commitSync()` of a member that is no longer in the group's current
+    /// generation (`UNKNOWN_MEMBER_ID` / `ILLEGAL_GENERATION`): `CommitFailedException`.
+    CommitFailed,
+    /// `OFFSET_OUT_OF_RANGE` (1): the fetch position is outside the log.
+    OffsetOutOfRange,
+    /// Client side: no committed offset and `auto.offset.reset=none`.
+    NoOffsetForPartition,
 }
 
 impl KafkaError {
@@ -65,6 +83,14 @@ impl KafkaError {
             KafkaError::RequestTimedOut => "TimeoutException",
             KafkaError::FencedLeaderEpoch => "FencedLeaderEpochException",
             KafkaError::UnknownLeaderEpoch => "UnknownLeaderEpochException",
+            KafkaError::UnknownMemberId => "UnknownMemberIdException",
+            KafkaError::IllegalGeneration => "IllegalGenerationException",
+            KafkaError::RebalanceInProgress => "RebalanceInProgressException",
+            KafkaError::NotCoordinator => "NotCoordinatorException",
+            KafkaError::CoordinatorNotAvailable => "CoordinatorNotAvailableException",
+            KafkaError::CommitFailed => "CommitFailedException",
+            KafkaError::OffsetOutOfRange => "OffsetOutOfRangeException",
+            KafkaError::NoOffsetForPartition => "NoOffsetForPartitionException",
         }
     }
 
@@ -74,7 +100,13 @@ impl KafkaError {
             KafkaError::MessageTooLarge
             | KafkaError::RecordTooLarge
             | KafkaError::OutOfOrderSequenceNumber
-            | KafkaError::InvalidProducerEpoch => false,
+            | KafkaError::InvalidProducerEpoch
+            | KafkaError::UnknownMemberId
+            | KafkaError::IllegalGeneration
+            | KafkaError::RebalanceInProgress
+            | KafkaError::CommitFailed
+            | KafkaError::OffsetOutOfRange
+            | KafkaError::NoOffsetForPartition => false,
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
@@ -83,7 +115,9 @@ impl KafkaError {
             | KafkaError::DeliveryTimeout
             | KafkaError::RequestTimedOut
             | KafkaError::FencedLeaderEpoch
-            | KafkaError::UnknownLeaderEpoch => true,
+            | KafkaError::UnknownLeaderEpoch
+            | KafkaError::NotCoordinator
+            | KafkaError::CoordinatorNotAvailable => true,
         }
     }
 }
@@ -104,6 +138,14 @@ impl fmt::Display for KafkaError {
             KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",
             KafkaError::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
             KafkaError::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
+            KafkaError::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            KafkaError::IllegalGeneration => "ILLEGAL_GENERATION",
+            KafkaError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            KafkaError::NotCoordinator => "NOT_COORDINATOR",
+            KafkaError::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            KafkaError::CommitFailed => "CommitFailedException",
+            KafkaError::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
+            KafkaError::NoOffsetForPartition => "NoOffsetForPartitionException",
         })
     }
 }

@@ -70,6 +70,7 @@ impl EventKind {
             EventKind::InvariantViolated { .. } => {
                 "A replication invariant does not hold: committed data may be missing from a replica that could be elected."
             }
+            EventKind::Consumer(fact) => fact.explanation(),
         }
     }
 

@@ -70,6 +70,41 @@ pub enum Fault {
         /// Which node.
         node: NodeId,
     },
+    /// A consumer's process dies (kill -9, OOM): what it had fetched, processed but not
+    /// committed, or buffered is gone; the group notices after `session.timeout.ms`.
+    CrashConsumer {
+        /// Which consumer (`C0`, `C1`, …).
+        consumer: NodeId,
+    },
+    /// A stopped consumer starts again and joins the group as a new member.
+    RestartConsumer {
+        /// Which consumer.
+        consumer: NodeId,
+    },
+    /// The consumer's whole process stops for `ms` (a long GC pause): no processing, no
+    /// heartbeats; messages wait in its socket.
+    PauseConsumer {
+        /// Which consumer.
+        consumer: NodeId,
+        /// How long, in milliseconds.
+        ms: u64,
+    },
+    /// From now on each record takes `processing_ms` to process (a slow downstream).
+    SlowConsumer {
+        /// Which consumer.
+        consumer: NodeId,
+        /// Processing time per record, in milliseconds.
+        processing_ms: u64,
+    },
+    /// The application shuts its consumer down gracefully at its next `poll()`: `close()`,
+    /// or `unsubscribe()` then `close()` (seed 004).
+    CloseConsumer {
+        /// Which consumer.
+        consumer: NodeId,
+        /// Call `unsubscribe()` before `close()`.
+        #[serde(default)]
+        unsubscribe_first: bool,
+    },
     /// The next `count` produce responses `broker` sends are lost on the way back: the
     /// request was applied, the producer never hears so.
     DropResponses {
@@ -97,6 +132,54 @@ impl Fault {
             | Fault::SlowLink { from, to, .. }
             | Fault::HealLink { from, to } => [of(from), of(to)].into_iter().flatten().collect(),
             Fault::Isolate { node } | Fault::Reconnect { node } => of(node).into_iter().collect(),
+            Fault::CrashConsumer { .. }
+            | Fault::RestartConsumer { .. }
+            | Fault::PauseConsumer { .. }
+            | Fault::SlowConsumer { .. }
+            | Fault::CloseConsumer { .. } => Vec::new(),
+        }
+    }
+
+    /// Every consumer the fault names.
+    pub fn consumers(&self) -> Vec<u32> {
+        let nodes: Vec<&NodeId> = match self {
+            Fault::CutLink { from, to, .. }
+            | Fault::SlowLink { from, to, .. }
+            | Fault::HealLink { from, to } => vec![from, to],
+            Fault::Isolate { node } | Fault::Reconnect { node } => vec![node],
+            Fault::CrashConsumer { consumer }
+            | Fault::RestartConsumer { consumer }
+            | Fault::PauseConsumer { consumer, .. }
+            | Fault::SlowConsumer { consumer, .. }
+            | Fault::CloseConsumer { consumer, .. } => vec![consumer],
+            _ => Vec::new(),
+        };
+        nodes
+            .into_iter()
+            .filter_map(|n| match n {
+                NodeId::Consumer(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The node a fault happens to (where the app draws its marker).
+    pub fn target(&self) -> NodeId {
+        match self {
+            Fault::CrashBroker { broker }
+            | Fault::PowerLoss { broker }
+            | Fault::DiskLoss { broker }
+            | Fault::RestartBroker { broker }
+            | Fault::DropResponses { broker, .. } => NodeId::Broker(*broker),
+            Fault::CutLink { from, .. }
+            | Fault::SlowLink { from, .. }
+            | Fault::HealLink { from, .. } => *from,
+            Fault::Isolate { node } | Fault::Reconnect { node } => *node,
+            Fault::CrashConsumer { consumer }
+            | Fault::RestartConsumer { consumer }
+            | Fault::PauseConsumer { consumer, .. }
+            | Fault::SlowConsumer { consumer, .. }
+            | Fault::CloseConsumer { consumer, .. } => *consumer,
         }
     }
 
@@ -154,6 +237,21 @@ impl fmt::Display for Fault {
             Fault::DropResponses { broker, count } => {
                 write!(f, "next {count} produce response(s) from {broker} lost")
             }
+            Fault::CrashConsumer { consumer } => write!(f, "process crash of {consumer}"),
+            Fault::RestartConsumer { consumer } => write!(f, "restart of {consumer}"),
+            Fault::PauseConsumer { consumer, ms } => write!(f, "{consumer} paused for {ms}ms"),
+            Fault::SlowConsumer {
+                consumer,
+                processing_ms,
+            } => write!(f, "{consumer} now takes {processing_ms}ms per record"),
+            Fault::CloseConsumer {
+                consumer,
+                unsubscribe_first: false,
+            } => write!(f, "{consumer}: close()"),
+            Fault::CloseConsumer {
+                consumer,
+                unsubscribe_first: true,
+            } => write!(f, "{consumer}: unsubscribe() then close()"),
         }
     }
 }

@@ -60,7 +60,7 @@ impl Offset {
 }
 
 /// A node of the simulated system: something that sends and receives messages.
-/// Written `B0`, `P0` or `C` in scenarios and traces.
+/// Written `B0`, `P0`, `C` (the controller) or `C0` (a consumer) in scenarios and traces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum NodeId {
@@ -70,6 +70,8 @@ pub enum NodeId {
     Broker(BrokerId),
     /// The controller (KRaft quorum) that owns partition metadata.
     Controller,
+    /// A member of the consumer group (its `KafkaConsumer` and the poll loop around it).
+    Consumer(u32),
 }
 
 impl fmt::Display for NodeId {
@@ -78,6 +80,7 @@ impl fmt::Display for NodeId {
             NodeId::Producer(n) => write!(f, "P{n}"),
             NodeId::Broker(b) => write!(f, "{b}"),
             NodeId::Controller => f.write_str("C"),
+            NodeId::Consumer(n) => write!(f, "C{n}"),
         }
     }
 }
@@ -87,7 +90,7 @@ impl TryFrom<String> for NodeId {
     fn try_from(text: String) -> Result<NodeId, String> {
         let bad = || {
             format!(
-                "`{text}` is not a node: write B0, B1, … for brokers, P0 for the producer, C for the controller"
+                "`{text}` is not a node: write B0, B1, … for brokers, P0 for the producer, C for the controller, C0, C1, … for consumers"
             )
         };
         let number = |rest: &str| rest.parse::<u32>().map_err(|_| bad());
@@ -95,6 +98,7 @@ impl TryFrom<String> for NodeId {
             Some(("B" | "b", rest)) => Ok(NodeId::Broker(BrokerId(number(rest)?))),
             Some(("P" | "p", rest)) => Ok(NodeId::Producer(number(rest)?)),
             Some(("C" | "c", "")) => Ok(NodeId::Controller),
+            Some(("C" | "c", rest)) => Ok(NodeId::Consumer(number(rest)?)),
             _ => Err(bad()),
         }
     }
@@ -116,6 +120,7 @@ mod tests {
             ("B2", NodeId::Broker(BrokerId(2))),
             ("P0", NodeId::Producer(0)),
             ("C", NodeId::Controller),
+            ("C1", NodeId::Consumer(1)),
         ] {
             assert_eq!(NodeId::try_from(text.to_string()), Ok(node));
             assert_eq!(String::from(node), text);

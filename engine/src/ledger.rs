@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod consumption;
+pub use consumption::Consumed;
+
 /// The kinds of anomaly the checker finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +27,11 @@ pub enum AnomalyKind {
     Duplicate,
     /// The log holds the record before one the producer sent earlier to that partition.
     Reorder,
+    /// The consumers processed the record again and its effect reached the sink twice.
+    DuplicateEffect,
+    /// The group moved past the record (committed beyond it) and its effect never reached
+    /// the sink.
+    LostEffect,
 }
 
 impl fmt::Display for AnomalyKind {
@@ -32,6 +40,8 @@ impl fmt::Display for AnomalyKind {
             AnomalyKind::LostAcknowledgedWrite => "lost acknowledged write",
             AnomalyKind::Duplicate => "duplicate",
             AnomalyKind::Reorder => "reorder",
+            AnomalyKind::DuplicateEffect => "effect applied twice",
+            AnomalyKind::LostEffect => "effect never applied",
         })
     }
 }
@@ -154,6 +164,10 @@ pub struct Ledger {
     pub violations: Vec<Violation>,
     /// Partitions with no leader when the run ended (their records are unavailable, not lost).
     pub offline_partitions: Vec<PartitionId>,
+    /// Per record, what the consumers did with it (empty without a consumer group).
+    pub consumed: BTreeMap<RecordId, Consumed>,
+    /// Whether the run had consumers (the end-to-end verdict applies).
+    pub has_consumers: bool,
 }
 
 /// Record id → `T`, stored densely (record ids are `0..records`).
@@ -201,10 +215,12 @@ struct Fold {
     /// Per (broker, partition, record): the truncation event that removed it there.
     removed_by: BTreeMap<(BrokerId, PartitionId, RecordId), usize>,
     violations: Vec<Violation>,
+    consumption: consumption::ConsumptionFold,
 }
 
 impl Fold {
     fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {
+        self.consumption.apply(index, e);
         let broker = match e.node {
             NodeId::Broker(b) => Some(b),
             _ => None,
@@ -312,13 +328,23 @@ impl Ledger {
             fold.apply(index, e);
         }
         let mut anomalies = Vec::new();
+        let mut final_logs = BTreeMap::new();
         for (partition, (leader, _, _)) in &fold.leaders {
             let log = fold
                 .logs
                 .get(&(*leader, *partition))
                 .map_or(&[][..], Vec::as_slice);
             check_partition_log(log, &mut fold.fates, &mut anomalies);
+            if fold.consumption.seen {
+                let offsets = log
+                    .iter()
+                    .enumerate()
+                    .map(|(o, (r, _))| (Offset(o as u64), *r))
+                    .collect::<Vec<_>>();
+                final_logs.insert(*partition, offsets);
+            }
         }
+        anomalies.extend(fold.consumption.anomalies(&final_logs));
         for fate in fold.fates.values() {
             if fate.copies == 0 && matches!(fate.outcome, ProduceOutcome::Acknowledged { .. }) {
                 let event = fold.ack_event.get(&fate.record).copied().unwrap_or(0);
@@ -351,6 +377,8 @@ impl Ledger {
             anomalies,
             violations: fold.violations,
             offline_partitions,
+            has_consumers: fold.consumption.seen,
+            consumed: fold.consumption.consumed,
         }
     }
 
@@ -381,6 +409,31 @@ impl Ledger {
     /// How many anomalies of `kind`.
     pub fn count(&self, kind: AnomalyKind) -> usize {
         self.anomalies.iter().filter(|a| a.kind == kind).count()
+    }
+
+    /// The guarantee observed end to end, producer to sink (none without consumers).
+    pub fn end_to_end(&self) -> Option<Delivery> {
+        if !self.has_consumers {
+            return None;
+        }
+        let lost = self.count(AnomalyKind::LostAcknowledgedWrite)
+            + self.count(AnomalyKind::LostEffect)
+            > 0;
+        let duplicated = self.count(AnomalyKind::DuplicateEffect) > 0;
+        if self.acknowledged() == 0 && !duplicated {
+            return Some(Delivery::NothingAcknowledged);
+        }
+        Some(match (lost, duplicated) {
+            (false, false) => Delivery::ExactlyOnce,
+            (false, true) => Delivery::AtLeastOnce,
+            (true, false) => Delivery::AtMostOnce,
+            (true, true) => Delivery::NoGuarantee,
+        })
+    }
+
+    /// Records whose effect reached the sink at least once.
+    pub fn applied(&self) -> usize {
+        self.consumed.values().filter(|c| c.effects > 0).count()
     }
 
     /// The guarantee observed, producer to log.

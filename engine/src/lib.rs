@@ -15,6 +15,7 @@
 
 pub mod acks;
 pub mod broker;
+pub mod consumer;
 pub mod controller;
 pub mod epoch_cache;
 pub mod errors;

@@ -12,6 +12,10 @@ pub const MAX_TEXT_BYTES: u64 = 4_000;
 pub const MAX_PRODUCERS: u64 = 8;
 /// Most brokers in a cluster.
 pub const MAX_BROKERS: u64 = 9;
+/// Most consumer group members.
+pub const MAX_CONSUMERS: u64 = 8;
+/// Longest processing time of one record, in milliseconds.
+pub const MAX_PROCESSING_MS: u64 = 600_000;
 /// Most partitions of the topic.
 pub const MAX_PARTITIONS: u64 = 64;
 /// Most records one producer sends.

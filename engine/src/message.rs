@@ -4,6 +4,7 @@
 //! controller sends them, which has the same effect after one network delay).
 
 use crate::acks::Acks;
+use crate::consumer::protocol::GroupMessage;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, RecordId};
 use serde::{Deserialize, Serialize};
@@ -155,6 +156,8 @@ pub enum Message {
     },
     /// The controller announces a partition's leader, epoch and ISR.
     PartitionChange(PartitionState),
+    /// A consumer's request to a broker, or the broker's answer.
+    Group(GroupMessage),
 }
 
 impl Message {
@@ -174,6 +177,7 @@ impl Message {
             Message::BrokerRegistration => "BrokerRegistration",
             Message::AlterPartition { .. } => "AlterPartition",
             Message::PartitionChange(_) => "PartitionChange",
+            Message::Group(g) => g.name(),
         }
     }
 
@@ -182,7 +186,10 @@ impl Message {
         match self {
             Message::ProduceRequest(ProduceRequest { record, .. })
             | Message::ProduceResponse { record, .. } => vec![*record],
-            Message::FetchResponse { records, .. } => records.iter().map(|r| r.record).collect(),
+            Message::FetchResponse { records, .. }
+            | Message::Group(GroupMessage::FetchResponse { records, .. }) => {
+                records.iter().map(|r| r.record).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -288,6 +295,7 @@ impl fmt::Display for Message {
                 )
             }
             Message::PartitionChange(state) => write!(f, "{name} {state}"),
+            Message::Group(g) => write!(f, "{g}"),
         }
     }
 }

@@ -13,8 +13,11 @@ use crate::scenario::NetworkSpec;
 use crate::time::SimTime;
 use std::collections::BTreeMap;
 
-/// Node slots: the controller, the producers, then the brokers.
-const SLOTS: usize = 1 + limits::MAX_PRODUCERS as usize + limits::MAX_BROKERS as usize;
+/// Node slots: the controller, the producers, the brokers, then the consumers.
+const SLOTS: usize = 1
+    + limits::MAX_PRODUCERS as usize
+    + limits::MAX_BROKERS as usize
+    + limits::MAX_CONSUMERS as usize;
 
 /// A node's slot in the link table (dense, so a send costs an index, not a map lookup).
 fn slot(node: NodeId) -> usize {
@@ -22,6 +25,9 @@ fn slot(node: NodeId) -> usize {
         NodeId::Controller => 0,
         NodeId::Producer(p) => 1 + p as usize,
         NodeId::Broker(b) => 1 + limits::MAX_PRODUCERS as usize + b.0 as usize,
+        NodeId::Consumer(c) => {
+            1 + limits::MAX_PRODUCERS as usize + limits::MAX_BROKERS as usize + c as usize
+        }
     };
     // Validation caps producers and brokers, so this only guards against our own bugs.
     assert!(i < SLOTS, "node {node} outside the link table");

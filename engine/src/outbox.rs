@@ -3,6 +3,7 @@
 //! Nodes never touch the clock, the RNG or the queue (stateright's actor model): they push
 //! commands here, and the simulator applies them in order, deciding when messages arrive.
 
+use crate::consumer::timers::{ConsumerTimer, GroupTimer};
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::Message;
 use crate::time::SimTime;
@@ -76,11 +77,24 @@ pub enum Timer {
         /// Which parked fetch this timer belongs to (a later one supersedes it).
         fetch: u64,
     },
+    /// A leader has held a consumer's empty fetch for `fetch.max.wait.ms`.
+    ConsumerFetchWaitExpired {
+        /// The partition fetched.
+        partition: PartitionId,
+        /// The consumer waiting.
+        consumer: u32,
+        /// Which parked fetch this timer belongs to.
+        fetch: u64,
+    },
+    /// A consumer's timer (its poll loop, processing, heartbeat thread).
+    Consumer(ConsumerTimer),
+    /// The group coordinator's timer.
+    Group(GroupTimer),
 }
 
 impl Timer {
     /// How many kinds of timer there are (see [`Timer::kind`]).
-    pub const KINDS: usize = 13;
+    pub const KINDS: usize = 14 + ConsumerTimer::KINDS + GroupTimer::KINDS;
 
     /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
     /// they fire in the order they were set (a lane of the event queue).
@@ -99,6 +113,9 @@ impl Timer {
             Timer::ProducerWake => 10,
             Timer::ProducerSend { .. } => 11,
             Timer::FetchWaitExpired { .. } => 12,
+            Timer::ConsumerFetchWaitExpired { .. } => 13,
+            Timer::Consumer(t) => 14 + t.kind(),
+            Timer::Group(t) => 14 + ConsumerTimer::KINDS + t.kind(),
         }
     }
 }

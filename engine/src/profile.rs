@@ -72,6 +72,14 @@ impl KafkaVersion {
                 _ => 9_000,
             },
             broker_heartbeat_interval_ms: 2_000,
+            // KIP-735 (3.0): 10 s → 45 s.
+            consumer_session_timeout_ms: if self >= KafkaVersion::V3_9 {
+                45_000
+            } else {
+                10_000
+            },
+            // KIP-134 (0.11).
+            group_initial_rebalance_delay_ms: if legacy { 0 } else { 3_000 },
             replica_fetch_backoff_ms: 1_000,
             high_watermark_checkpoint_interval_ms: 5_000,
             high_watermark_frozen_below_min_isr: modern,
@@ -138,6 +146,10 @@ pub struct Defaults {
     pub broker_session_timeout_ms: u64,
     /// `broker.heartbeat.interval.ms`.
     pub broker_heartbeat_interval_ms: u64,
+    /// Consumer `session.timeout.ms`.
+    pub consumer_session_timeout_ms: u64,
+    /// Broker `group.initial.rebalance.delay.ms`.
+    pub group_initial_rebalance_delay_ms: u64,
     /// `replica.fetch.backoff.ms`.
     pub replica_fetch_backoff_ms: u64,
     /// `replica.high.watermark.checkpoint.interval.ms`.

@@ -6,6 +6,7 @@
 //! or a file is untrusted: [`Scenario::from_json`] caps its size and validates every field.
 
 use crate::acks::Acks;
+use crate::consumer::spec::{self as consumer_spec, ConsumerGroupSpec, ConsumerSettings};
 use crate::fault::ScheduledFault;
 use crate::ids::PartitionId;
 use crate::ledger::AnomalyKind;
@@ -35,6 +36,9 @@ pub struct Scenario {
     pub topic: TopicSpec,
     /// The producing application.
     pub producer: ProducerSpec,
+    /// The consumer group reading the topic, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_group: Option<ConsumerGroupSpec>,
     /// Latency of every link.
     #[serde(default)]
     pub network: NetworkSpec,
@@ -110,6 +114,13 @@ pub struct BrokerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_max_bytes: Option<u32>,
+    /// `group.initial.rebalance.delay.ms`: how long an empty group waits for more members.
+    #[serde(
+        rename = "group.initial.rebalance.delay.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_initial_rebalance_delay_ms: Option<u64>,
     /// Feature level `eligible.leader.replicas.version` (KIP-966): 1 turns ELR on.
     #[serde(
         rename = "eligible.leader.replicas.version",
@@ -420,6 +431,24 @@ impl Scenario {
         (0..self.topic.replication_factor)
             .map(|i| crate::ids::BrokerId((partition.0 + i) % n))
             .collect()
+    }
+
+    /// The consumer configs in force, if the scenario has a consumer group.
+    pub fn consumer_settings(&self) -> Option<ConsumerSettings> {
+        let d = self.kafka_version.defaults();
+        self.consumer_group
+            .as_ref()
+            .map(|g| consumer_spec::settings(&g.configs, d.consumer_session_timeout_ms))
+    }
+
+    /// Broker `group.initial.rebalance.delay.ms` in force.
+    pub fn group_initial_rebalance_delay_ms(&self) -> Setting<u64> {
+        Setting::resolve(
+            self.cluster.configs.group_initial_rebalance_delay_ms,
+            self.kafka_version
+                .defaults()
+                .group_initial_rebalance_delay_ms,
+        )
     }
 
     /// The partitions of the topic.

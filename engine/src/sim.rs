@@ -22,6 +22,8 @@ use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+mod group;
+
 /// Something due at a point in simulated time.
 #[derive(Clone, Debug)]
 enum Event {
@@ -67,6 +69,8 @@ pub struct Sim {
     trace: Trace,
     events_handled: u64,
     outbox: Outbox,
+    /// The consumer group, its coordinator and its sink, if the scenario has them.
+    group: Option<group::Group>,
 }
 
 impl Sim {
@@ -113,6 +117,7 @@ impl Sim {
             trace: Trace::default(),
             events_handled: 0,
             outbox: Outbox::default(),
+            group: group::Group::new(scenario),
         };
         sim.create_cluster();
         if let Some(timer) = sim.producer.first_timer() {
@@ -129,6 +134,9 @@ impl Sim {
         for (index, scheduled) in scenario.faults.iter().enumerate() {
             sim.queue
                 .push(SimTime::from_ms(scheduled.at_ms), Event::Fault(index));
+        }
+        if let Some(spec) = &scenario.consumer_group {
+            sim.start_consumers(spec.start_ms);
         }
         sim
     }
@@ -199,12 +207,38 @@ impl Sim {
                 timer,
                 incarnation,
             } => {
-                if self.is_current(node, incarnation) {
-                    self.with_node(node, |sim, out| match node {
-                        NodeId::Broker(b) => sim.brokers[b.0 as usize].on_timer(time, timer, out),
-                        NodeId::Producer(_) => sim.producer.on_timer(time, timer, out),
-                        NodeId::Controller => sim.controller.on_timer(timer, out),
-                    });
+                if let Some(until) = self.paused_until(node) {
+                    let event = Event::Timer {
+                        node,
+                        timer,
+                        incarnation,
+                    };
+                    self.queue.push(until, event);
+                    return;
+                }
+                match (node, timer) {
+                    (NodeId::Consumer(c), Timer::Consumer(t)) => {
+                        if incarnation == self.consumer_incarnation(c) {
+                            self.consumer_timer(c, t);
+                        }
+                    }
+                    (NodeId::Broker(b), Timer::Group(t)) => {
+                        if self.is_current(node, incarnation) {
+                            self.group_timer(b, t);
+                        }
+                    }
+                    (_, timer) => {
+                        if self.is_current(node, incarnation) {
+                            self.with_node(node, |sim, out| match node {
+                                NodeId::Broker(b) => {
+                                    sim.brokers[b.0 as usize].on_timer(time, timer, out)
+                                }
+                                NodeId::Producer(_) => sim.producer.on_timer(time, timer, out),
+                                NodeId::Controller => sim.controller.on_timer(timer, out),
+                                NodeId::Consumer(_) => {}
+                            });
+                        }
+                    }
                 }
                 Some(node)
             }
@@ -227,6 +261,18 @@ impl Sim {
         message: Rc<Message>,
         doomed: bool,
     ) -> Option<NodeId> {
+        if let Some(until) = self.paused_until(to) {
+            // A paused process reads its socket when it wakes.
+            let event = Event::Deliver {
+                id,
+                from,
+                to,
+                message,
+                doomed,
+            };
+            self.queue.push(until, event);
+            return None;
+        }
         let reason = if doomed {
             Some(DropReason::ResponseLost)
         } else if self.network.is_cut(from, to) {
@@ -249,18 +295,23 @@ impl Sim {
             return None;
         }
         let now = self.now;
-        self.with_node(to, |sim, out| match to {
-            NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),
-            NodeId::Producer(_) => sim.producer.on_message(now, from, &message, out),
-            NodeId::Controller => sim.controller.on_message(now, from, &message, out),
-        });
+        match (to, message.as_ref()) {
+            (NodeId::Consumer(c), _) => self.consumer_message(c, from, &message),
+            (NodeId::Broker(b), Message::Group(g)) if self.group_request(b, from, g) => {}
+            _ => self.with_node(to, |sim, out| match to {
+                NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),
+                NodeId::Producer(_) => sim.producer.on_message(now, from, &message, out),
+                NodeId::Controller => sim.controller.on_message(now, from, &message, out),
+                NodeId::Consumer(_) => {}
+            }),
+        }
         Some(to)
     }
 
     /// A client's request to a crashed broker process: the machine's OS answers with a
     /// reset, so the client learns at once (a power or disk loss leaves it waiting).
     fn maybe_refuse(&mut self, from: NodeId, to: NodeId, reason: DropReason) {
-        let (NodeId::Producer(_), NodeId::Broker(b)) = (from, to) else {
+        let (NodeId::Producer(_) | NodeId::Consumer(_), NodeId::Broker(b)) = (from, to) else {
             return;
         };
         if reason == DropReason::ReceiverDown && self.brokers[b.0 as usize].refuses_connections() {
@@ -270,17 +321,7 @@ impl Sim {
 
     fn apply_fault(&mut self, index: usize) -> Option<NodeId> {
         let fault = self.faults[index].fault.clone();
-        let node = match &fault {
-            Fault::CrashBroker { broker }
-            | Fault::PowerLoss { broker }
-            | Fault::DiskLoss { broker }
-            | Fault::RestartBroker { broker }
-            | Fault::DropResponses { broker, .. } => NodeId::Broker(*broker),
-            Fault::CutLink { from, .. }
-            | Fault::SlowLink { from, .. }
-            | Fault::HealLink { from, .. } => *from,
-            Fault::Isolate { node } | Fault::Reconnect { node } => *node,
-        };
+        let node = fault.target();
         self.record(
             node,
             EventKind::FaultApplied {
@@ -312,6 +353,11 @@ impl Sim {
             Fault::Isolate { node } => self.network.set_isolated(node, true),
             Fault::Reconnect { node } => self.network.set_isolated(node, false),
             Fault::DropResponses { broker, count } => self.network.drop_responses(broker, count),
+            Fault::CrashConsumer { .. }
+            | Fault::RestartConsumer { .. }
+            | Fault::PauseConsumer { .. }
+            | Fault::SlowConsumer { .. }
+            | Fault::CloseConsumer { .. } => self.consumer_fault(&fault),
         }
         Some(node)
     }
@@ -328,11 +374,15 @@ impl Sim {
                 out.send(NodeId::Producer(0), Message::ConnectionClosed);
             }
         });
+        if how == Stop::Crash && was_running {
+            self.reset_consumer_connections(broker);
+        }
     }
 
     fn is_running(&self, node: NodeId) -> bool {
         match node {
             NodeId::Broker(b) => self.brokers[b.0 as usize].is_running(),
+            NodeId::Consumer(c) => self.consumer_running(c),
             _ => true,
         }
     }
@@ -340,6 +390,7 @@ impl Sim {
     fn incarnation(&self, node: NodeId) -> u32 {
         match node {
             NodeId::Broker(b) => self.incarnations[b.0 as usize],
+            NodeId::Consumer(c) => self.consumer_incarnation(c),
             _ => 0,
         }
     }

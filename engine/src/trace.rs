@@ -5,6 +5,7 @@
 //! line per event (the golden-file format); `digest` hashes that text, so "same scenario and
 //! seed, same trace" can be checked across native and wasm runs.
 
+use crate::consumer::facts::ConsumerFact;
 use crate::errors::KafkaError;
 use crate::fault::Fault;
 use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
@@ -203,6 +204,8 @@ pub enum EventKind {
         /// What was seen.
         detail: String,
     },
+    /// A fact of the consumer group, its members or the sink.
+    Consumer(ConsumerFact),
 }
 
 /// Why a message never arrived.
@@ -306,6 +309,7 @@ impl EventKind {
             EventKind::LogTruncated { .. } => "LogTruncated",
             EventKind::LogFlushed { .. } => "LogFlushed",
             EventKind::InvariantViolated { .. } => "InvariantViolated",
+            EventKind::Consumer(fact) => fact.name(),
         }
     }
 }
@@ -425,6 +429,7 @@ impl fmt::Display for EventKind {
             } => {
                 write!(f, "{invariant} {partition}: {detail}")
             }
+            EventKind::Consumer(fact) => write!(f, "{fact}"),
         }
     }
 }

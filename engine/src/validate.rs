@@ -259,6 +259,68 @@ impl Scenario {
                 100,
             );
         }
+        if let (Some(g), Some(c)) = (&self.consumer_group, self.consumer_settings()) {
+            range(
+                "consumer_group.group_id.length",
+                g.group_id.len() as u64,
+                1,
+                limits::MAX_NAME_BYTES,
+            );
+            range(
+                "consumer_group.members",
+                g.members.into(),
+                1,
+                limits::MAX_CONSUMERS,
+            );
+            range("consumer_group.start_ms", g.start_ms, 0, self.duration_ms);
+            range(
+                "consumer_group.processing_ms",
+                g.processing_ms,
+                0,
+                limits::MAX_PROCESSING_MS,
+            );
+            if let crate::consumer::spec::SinkSpec::Dedup { window: Some(n) } = g.sink {
+                range("consumer_group.sink.window", n.into(), 1, 1_000_000);
+            }
+            let configs = "consumer_group.configs";
+            // group.min.session.timeout.ms / group.max.session.timeout.ms (broker defaults).
+            range(
+                &format!("{configs}.session.timeout.ms"),
+                c.session_timeout_ms.value,
+                6_000,
+                1_800_000,
+            );
+            range(
+                &format!("{configs}.heartbeat.interval.ms"),
+                c.heartbeat_interval_ms.value,
+                1,
+                c.session_timeout_ms.value.saturating_sub(1),
+            );
+            range(
+                &format!("{configs}.max.poll.interval.ms"),
+                c.max_poll_interval_ms.value,
+                1,
+                limits::MAX_DURATION_MS,
+            );
+            range(
+                &format!("{configs}.max.poll.records"),
+                c.max_poll_records.value.into(),
+                1,
+                100_000,
+            );
+            range(
+                &format!("{configs}.auto.commit.interval.ms"),
+                c.auto_commit_interval_ms.value,
+                1,
+                limits::MAX_DURATION_MS,
+            );
+        }
+        range(
+            "cluster.configs.group.initial.rebalance.delay.ms",
+            self.group_initial_rebalance_delay_ms().value,
+            0,
+            limits::MAX_DURATION_MS,
+        );
         range(
             "faults.length",
             self.faults.len() as u64,
@@ -279,6 +341,34 @@ impl Scenario {
             }
             for p in scheduled.fault.producers() {
                 range(&format!("{path}.producer"), p.into(), 0, 0);
+            }
+            let members = self.consumer_group.as_ref().map_or(0, |g| g.members);
+            for c in scheduled.fault.consumers() {
+                let max = u64::from(members).saturating_sub(1);
+                if members == 0 {
+                    range(
+                        &format!("{path}.consumer (no consumer_group)"),
+                        c.into(),
+                        1,
+                        0,
+                    );
+                } else {
+                    range(&format!("{path}.consumer"), c.into(), 0, max);
+                }
+            }
+            match scheduled.fault {
+                crate::fault::Fault::PauseConsumer { ms, .. } => {
+                    range(&format!("{path}.ms"), ms, 1, limits::MAX_DURATION_MS);
+                }
+                crate::fault::Fault::SlowConsumer { processing_ms, .. } => {
+                    range(
+                        &format!("{path}.processing_ms"),
+                        processing_ms,
+                        0,
+                        limits::MAX_PROCESSING_MS,
+                    );
+                }
+                _ => {}
             }
             if let crate::fault::Fault::SlowLink { latency_us, .. } = scheduled.fault {
                 range(

@@ -48,6 +48,16 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("retries-reorder-without-idempotence"),
     preset!("slow-follower-leaves-and-rejoins-isr"),
     preset!("workshop-cluster"),
+    preset!("auto-commit-crash-sync-processing"),
+    preset!("auto-commit-buffered-processing-loses"),
+    preset!("commit-after-processing-crash-duplicates"),
+    preset!("commit-before-processing-crash-loses"),
+    preset!("poll-interval-exceeded-commit-fails"),
+    preset!("close-commits-on-the-way-out"),
+    preset!("unsubscribe-before-close-duplicates"),
+    preset!("dedup-sink-turns-duplicates-into-one-effect"),
+    preset!("bounded-dedup-window-misses-old-duplicates"),
+    preset!("offsets-in-sink-transaction-exactly-once"),
 ];
 
 #[wasm_bindgen_test]

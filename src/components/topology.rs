@@ -86,6 +86,7 @@ fn anchor(geometry: &Layout, node: NodeId) -> Option<Point> {
         NodeId::Producer(_) => Some(geometry.producer.right_mid()),
         NodeId::Broker(b) => geometry.brokers.get(b.0 as usize).map(|r| r.left_mid()),
         NodeId::Controller => Some(geometry.controller.right_mid()),
+        NodeId::Consumer(_) => None,
     }
 }
 

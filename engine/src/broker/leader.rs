@@ -491,6 +491,7 @@ impl Broker {
             return;
         }
         replica.high_watermark = candidate;
+        let consumers_waiting = !state.parked_consumer_fetches.is_empty();
         out.emit(EventKind::HighWatermarkUpdated {
             partition,
             high_watermark: candidate,
@@ -504,6 +505,9 @@ impl Broker {
         for ack in done {
             let result = error.map_or(Ok(ack.offset), Err);
             respond(out, ack.producer, partition, ack.record, Acks::All, result);
+        }
+        if consumers_waiting {
+            self.answer_parked_consumer_fetches(partition, out);
         }
     }
 }

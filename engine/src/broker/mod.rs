@@ -8,6 +8,7 @@
 //! `log.flush.interval.ms` (never, by default); a process crash keeps the page cache, a power
 //! loss keeps only what was flushed, a disk loss keeps nothing (kafka-semantics.md §B.11).
 
+mod consumer_fetch;
 mod follower;
 mod leader;
 mod producer_state;
@@ -15,6 +16,7 @@ mod replica;
 
 pub use replica::Replica;
 
+use crate::consumer::protocol::GroupMessage;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
 use crate::message::{Message, PartitionState};
 use crate::outbox::{Outbox, Timer};
@@ -255,12 +257,30 @@ impl Broker {
             Message::PartitionChange(ref state) => {
                 self.on_partition_change(now, state.clone(), out)
             }
+            Message::Group(GroupMessage::Fetch {
+                partition,
+                position,
+                reset,
+                correlation,
+            }) => {
+                if let NodeId::Consumer(consumer) = from {
+                    let fetch = consumer_fetch::ConsumerFetch {
+                        consumer,
+                        partition,
+                        position,
+                        reset,
+                        correlation,
+                    };
+                    self.on_consumer_fetch(now, fetch, out);
+                }
+            }
             Message::ProduceResponse { .. }
             | Message::MetadataResponse { .. }
             | Message::ConnectionClosed
             | Message::BrokerHeartbeat
             | Message::BrokerRegistration
-            | Message::AlterPartition { .. } => {}
+            | Message::AlterPartition { .. }
+            | Message::Group(_) => {}
         }
     }
 
@@ -307,6 +327,11 @@ impl Broker {
                 follower,
                 fetch,
             } => self.on_fetch_wait_expired(partition, follower, fetch, out),
+            Timer::ConsumerFetchWaitExpired {
+                partition,
+                consumer,
+                fetch,
+            } => self.on_consumer_fetch_wait_expired(partition, consumer, fetch, out),
             Timer::ProduceTimeout { partition, record } => {
                 self.on_produce_timeout(partition, record, out)
             }
@@ -319,7 +344,9 @@ impl Broker {
             | Timer::RequestTimeout { .. }
             | Timer::DeliveryTimeout { .. }
             | Timer::ApplicationResend { .. }
-            | Timer::ProducerWake => {}
+            | Timer::ProducerWake
+            | Timer::Consumer(_)
+            | Timer::Group(_) => {}
         }
     }
 

@@ -48,6 +48,8 @@ pub struct LeaderState {
     pub(super) pending_acks: Vec<PendingAck>,
     /// Empty follower fetches being held (the fetch purgatory).
     pub(super) parked_fetches: BTreeMap<BrokerId, ParkedFetch>,
+    /// Consumer fetches held until the high watermark moves, by consumer.
+    pub(super) parked_consumer_fetches: BTreeMap<u32, ParkedConsumerFetch>,
     pub(super) next_park_id: u64,
 }
 
@@ -77,6 +79,14 @@ pub struct ParkedFetch {
 }
 
 /// A follower's progress.
+/// A consumer fetch held for `fetch.max.wait.ms`.
+#[derive(Clone, Copy, Debug)]
+pub struct ParkedConsumerFetch {
+    pub(super) id: u64,
+    pub(super) position: Offset,
+    pub(super) correlation: u64,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct FollowerState {
     pub(super) leader: BrokerId,

@@ -1,0 +1,193 @@
+//! A leader serving consumers: the Fetch API with `replica_id = -1` reads from the fetch
+//! position up to the high watermark (never past it, so a consumer never sees a record the
+//! ISR may still lose), resolves `auto.offset.reset` for a position it was not given, answers
+//! OFFSET_OUT_OF_RANGE for a position past the log end (after a truncation), and holds an
+//! empty fetch for `fetch.max.wait.ms` until the high watermark moves (long polling).
+//!
+//! Simplified: no log start offset (no retention yet), so `earliest` is offset 0; a fetch
+//! returns every record up to the HW (no `max.partition.fetch.bytes` cap).
+
+use super::Broker;
+use super::replica::{ParkedConsumerFetch, Role};
+use crate::consumer::protocol::GroupMessage;
+use crate::consumer::spec::OffsetReset;
+use crate::errors::KafkaError;
+use crate::ids::{NodeId, Offset, PartitionId};
+use crate::message::Message;
+use crate::outbox::{Outbox, Timer};
+use crate::time::SimTime;
+
+/// `fetch.max.wait.ms` (the consumer default).
+const FETCH_MAX_WAIT_MS: u64 = 500;
+
+/// One consumer fetch, as it arrived.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ConsumerFetch {
+    pub(crate) consumer: u32,
+    pub(crate) partition: PartitionId,
+    pub(crate) position: Option<Offset>,
+    pub(crate) reset: OffsetReset,
+    pub(crate) correlation: u64,
+}
+
+impl Broker {
+    /// Answers a consumer's fetch now if there is anything to say, else parks it.
+    pub(crate) fn on_consumer_fetch(
+        &mut self,
+        now: SimTime,
+        fetch: ConsumerFetch,
+        out: &mut Outbox,
+    ) {
+        let ConsumerFetch {
+            consumer,
+            partition,
+            ..
+        } = fetch;
+        let to = NodeId::Consumer(consumer);
+        let refuse = |out: &mut Outbox, error, position| {
+            let answer = GroupMessage::FetchResponse {
+                partition,
+                position,
+                records: Vec::new(),
+                high_watermark: Offset(0),
+                error: Some(error),
+                correlation: fetch.correlation,
+            };
+            out.send(to, Message::Group(answer));
+        };
+        let Some(replica) = self.replicas.get_mut(&partition) else {
+            return refuse(out, KafkaError::NotLeaderOrFollower, Offset(0));
+        };
+        let Role::Leader(state) = &mut replica.role else {
+            return refuse(out, KafkaError::NotLeaderOrFollower, Offset(0));
+        };
+        let hw = replica.high_watermark;
+        let position = match (fetch.position, fetch.reset) {
+            (Some(p), _) => p,
+            (None, OffsetReset::Latest) => hw,
+            (None, _) => Offset(0),
+        };
+        if position > replica.log.log_end_offset() {
+            return refuse(out, KafkaError::OffsetOutOfRange, position);
+        }
+        if position < hw {
+            return answer(
+                replica,
+                partition,
+                consumer,
+                position,
+                fetch.correlation,
+                out,
+            );
+        }
+        let id = state.next_park_id;
+        state.next_park_id += 1;
+        state.parked_consumer_fetches.insert(
+            consumer,
+            ParkedConsumerFetch {
+                id,
+                position,
+                correlation: fetch.correlation,
+            },
+        );
+        out.set_timer(
+            now.plus_ms(FETCH_MAX_WAIT_MS),
+            Timer::ConsumerFetchWaitExpired {
+                partition,
+                consumer,
+                fetch: id,
+            },
+        );
+    }
+
+    /// `fetch.max.wait.ms` passed: answer the held fetch, empty.
+    pub(crate) fn on_consumer_fetch_wait_expired(
+        &mut self,
+        partition: PartitionId,
+        consumer: u32,
+        fetch: u64,
+        out: &mut Outbox,
+    ) {
+        let Some(replica) = self.replicas.get_mut(&partition) else {
+            return;
+        };
+        let Role::Leader(state) = &mut replica.role else {
+            return;
+        };
+        match state.parked_consumer_fetches.get(&consumer).copied() {
+            Some(parked) if parked.id == fetch => {
+                state.parked_consumer_fetches.remove(&consumer);
+                answer(
+                    replica,
+                    partition,
+                    consumer,
+                    parked.position,
+                    parked.correlation,
+                    out,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// The high watermark moved: held consumer fetches below it are answered.
+    pub(crate) fn answer_parked_consumer_fetches(
+        &mut self,
+        partition: PartitionId,
+        out: &mut Outbox,
+    ) {
+        let Some(replica) = self.replicas.get_mut(&partition) else {
+            return;
+        };
+        let hw = replica.high_watermark;
+        let Role::Leader(state) = &mut replica.role else {
+            return;
+        };
+        let ready: Vec<(u32, ParkedConsumerFetch)> = state
+            .parked_consumer_fetches
+            .iter()
+            .filter(|(_, p)| p.position < hw)
+            .map(|(c, p)| (*c, *p))
+            .collect();
+        for (consumer, parked) in ready {
+            if let Role::Leader(state) = &mut replica.role {
+                state.parked_consumer_fetches.remove(&consumer);
+            }
+            answer(
+                replica,
+                partition,
+                consumer,
+                parked.position,
+                parked.correlation,
+                out,
+            );
+        }
+    }
+}
+
+fn answer(
+    replica: &super::Replica,
+    partition: PartitionId,
+    consumer: u32,
+    position: Offset,
+    correlation: u64,
+    out: &mut Outbox,
+) {
+    let hw = replica.high_watermark;
+    let records = replica
+        .log
+        .read_from(position)
+        .iter()
+        .take_while(|r| r.offset < hw)
+        .copied()
+        .collect();
+    let answer = GroupMessage::FetchResponse {
+        partition,
+        position,
+        records,
+        high_watermark: hw,
+        error: None,
+        correlation,
+    };
+    out.send(NodeId::Consumer(consumer), Message::Group(answer));
+}

@@ -1,0 +1,396 @@
+//! The group coordinator of the classic protocol (`GroupCoordinator`, kafka-semantics.md
+//! §B.9): members join, the group rebalances eagerly with the range assignor, heartbeats
+//! keep sessions alive for `session.timeout.ms`, and committed offsets are checked against
+//! the member and its generation.
+//!
+//! - A rebalance starts when a member joins, rejoins, leaves or times out. It completes when
+//!   every known member has rejoined, or after the rebalance timeout (the members'
+//!   `max.poll.interval.ms`), when the ones missing are removed. An empty group waits
+//!   `group.initial.rebalance.delay.ms` first, so members starting together land in one
+//!   generation.
+//! - OffsetCommit: an unknown member gets UNKNOWN_MEMBER_ID, an old generation
+//!   ILLEGAL_GENERATION (the client raises both as `CommitFailedException`); a commit of the
+//!   current generation is stored, even while a rebalance is being prepared (that is how
+//!   `onJoinPrepare` commits before rejoining).
+//!
+//! Simplified: the coordinator lives on one broker at a time; when that broker stops
+//! answering and the controller fences it, the next live broker takes over with the group's
+//! members and offsets intact (in Kafka it reloads them from the replicated
+//! `__consumer_offsets` partition it now leads). SyncGroup and OffsetFetch are folded into
+//! the JoinGroup answer.
+
+use super::facts::{ConsumerFact, MemberRemoval};
+use super::protocol::{Assignment, GroupMessage};
+use super::timers::GroupTimer;
+use crate::errors::KafkaError;
+use crate::ids::{NodeId, Offset, PartitionId};
+use crate::message::Message;
+use crate::outbox::{Outbox, Timer};
+use crate::time::SimTime;
+use crate::trace::EventKind;
+use std::collections::BTreeMap;
+
+/// The group's state machine (classic protocol).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GroupState {
+    Empty,
+    PreparingRebalance,
+    Stable,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Member {
+    node: NodeId,
+    /// Rejoined in the rebalance being prepared.
+    joined: bool,
+    /// Heartbeats received (the session deadline of an older one is stale).
+    beats: u64,
+}
+
+/// The coordinator's timing configs.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupRules {
+    /// Members' `session.timeout.ms`.
+    pub session_timeout_ms: u64,
+    /// Members' `max.poll.interval.ms` (the rebalance timeout).
+    pub rebalance_timeout_ms: u64,
+    /// Broker `group.initial.rebalance.delay.ms`.
+    pub initial_rebalance_delay_ms: u64,
+}
+
+/// One consumer group's coordinator.
+#[derive(Clone, Debug)]
+pub struct Coordinator {
+    rules: GroupRules,
+    partitions: u32,
+    state: GroupState,
+    generation: u32,
+    members: BTreeMap<u32, Member>,
+    next_member: u32,
+    committed: BTreeMap<PartitionId, Offset>,
+    rebalances: u64,
+    /// When the rebalance being prepared stops waiting for the initial delay.
+    delay_until: Option<SimTime>,
+}
+
+impl Coordinator {
+    /// A coordinator for a group reading `partitions` partitions.
+    pub fn new(rules: GroupRules, partitions: u32) -> Coordinator {
+        Coordinator {
+            rules,
+            partitions,
+            state: GroupState::Empty,
+            generation: 0,
+            members: BTreeMap::new(),
+            next_member: 0,
+            committed: BTreeMap::new(),
+            rebalances: 0,
+            delay_until: None,
+        }
+    }
+
+    /// The group's committed offset for `partition`.
+    pub fn committed(&self, partition: PartitionId) -> Option<Offset> {
+        self.committed.get(&partition).copied()
+    }
+
+    /// A new broker took over the group: every session starts afresh, and a rebalance
+    /// being prepared gets a new deadline.
+    pub fn take_over(&mut self, now: SimTime, out: &mut Outbox) {
+        let members: Vec<u32> = self.members.keys().copied().collect();
+        for member in members {
+            self.arm_session(now, member, out);
+        }
+        if self.state == GroupState::PreparingRebalance {
+            self.arm_rebalance_timeout(now, self.rules.rebalance_timeout_ms, out);
+        }
+    }
+
+    /// Handles a group request from `from`.
+    pub fn on_message(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        message: &GroupMessage,
+        out: &mut Outbox,
+    ) {
+        match *message {
+            GroupMessage::JoinGroup { member } => self.on_join(now, from, member, out),
+            GroupMessage::Heartbeat { member, generation } => {
+                let error = self.on_heartbeat(now, member, generation, out);
+                reply(out, from, GroupMessage::HeartbeatResponse { error });
+            }
+            GroupMessage::LeaveGroup { member } if self.members.remove(&member).is_some() => {
+                fact(
+                    out,
+                    ConsumerFact::MemberRemoved {
+                        member,
+                        reason: MemberRemoval::LeftGroup,
+                    },
+                );
+                self.prepare_rebalance(now, out);
+            }
+            GroupMessage::OffsetCommit {
+                member,
+                generation,
+                ref offsets,
+                sync,
+            } => {
+                let error = if !self.members.contains_key(&member) {
+                    Some(KafkaError::UnknownMemberId)
+                } else if generation != self.generation {
+                    Some(KafkaError::IllegalGeneration)
+                } else {
+                    None
+                };
+                if error.is_none() {
+                    for &(partition, offset) in offsets {
+                        self.committed.insert(partition, offset);
+                    }
+                    fact(
+                        out,
+                        ConsumerFact::OffsetsCommitted {
+                            member,
+                            offsets: offsets.clone(),
+                        },
+                    );
+                }
+                let answer = GroupMessage::OffsetCommitResponse {
+                    offsets: offsets.clone(),
+                    error,
+                    sync,
+                };
+                reply(out, from, answer);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_join(&mut self, now: SimTime, from: NodeId, member: Option<u32>, out: &mut Outbox) {
+        let id = match member {
+            Some(id) if self.members.contains_key(&id) => id,
+            Some(_) => {
+                let answer = GroupMessage::JoinGroupResponse {
+                    result: Err(KafkaError::UnknownMemberId),
+                };
+                return reply(out, from, answer);
+            }
+            None => {
+                let id = self.next_member;
+                self.next_member += 1;
+                self.members.insert(
+                    id,
+                    Member {
+                        node: from,
+                        joined: false,
+                        beats: 0,
+                    },
+                );
+                fact(
+                    out,
+                    ConsumerFact::MemberJoined {
+                        member: id,
+                        consumer: from,
+                    },
+                );
+                id
+            }
+        };
+        if self.state != GroupState::PreparingRebalance {
+            self.prepare_rebalance(now, out);
+        }
+        if let Some(m) = self.members.get_mut(&id) {
+            m.joined = true;
+            m.node = from;
+        }
+        self.arm_session(now, id, out);
+        self.maybe_complete(now, out);
+    }
+
+    fn on_heartbeat(
+        &mut self,
+        now: SimTime,
+        member: u32,
+        generation: u32,
+        out: &mut Outbox,
+    ) -> Option<KafkaError> {
+        if !self.members.contains_key(&member) {
+            return Some(KafkaError::UnknownMemberId);
+        }
+        self.arm_session(now, member, out);
+        if self.state == GroupState::PreparingRebalance {
+            Some(KafkaError::RebalanceInProgress)
+        } else if generation != self.generation {
+            Some(KafkaError::IllegalGeneration)
+        } else {
+            None
+        }
+    }
+
+    fn arm_session(&mut self, now: SimTime, member: u32, out: &mut Outbox) {
+        let Some(m) = self.members.get_mut(&member) else {
+            return;
+        };
+        m.beats += 1;
+        let timer = GroupTimer::SessionExpiry {
+            member,
+            beat: m.beats,
+        };
+        out.set_timer(
+            now.plus_ms(self.rules.session_timeout_ms),
+            Timer::Group(timer),
+        );
+    }
+
+    fn arm_rebalance_timeout(&mut self, now: SimTime, after_ms: u64, out: &mut Outbox) {
+        self.rebalances += 1;
+        let timer = GroupTimer::RebalanceTimeout {
+            rebalance: self.rebalances,
+        };
+        out.set_timer(now.plus_ms(after_ms), Timer::Group(timer));
+    }
+
+    fn prepare_rebalance(&mut self, now: SimTime, out: &mut Outbox) {
+        let was_empty = self.state == GroupState::Empty;
+        self.state = GroupState::PreparingRebalance;
+        for m in self.members.values_mut() {
+            m.joined = false;
+        }
+        if was_empty && self.rules.initial_rebalance_delay_ms > 0 {
+            self.delay_until = Some(now.plus_ms(self.rules.initial_rebalance_delay_ms));
+            self.arm_rebalance_timeout(now, self.rules.initial_rebalance_delay_ms, out);
+        } else {
+            self.delay_until = None;
+            self.arm_rebalance_timeout(now, self.rules.rebalance_timeout_ms, out);
+        }
+        fact(
+            out,
+            ConsumerFact::RebalanceStarted {
+                generation: self.generation,
+            },
+        );
+        self.maybe_complete(now, out);
+    }
+
+    /// Handles a timer.
+    pub fn on_timer(&mut self, now: SimTime, timer: GroupTimer, out: &mut Outbox) {
+        match timer {
+            GroupTimer::SessionExpiry { member, beat } => {
+                if self.members.get(&member).is_some_and(|m| m.beats == beat) {
+                    self.members.remove(&member);
+                    fact(
+                        out,
+                        ConsumerFact::MemberRemoved {
+                            member,
+                            reason: MemberRemoval::SessionTimeout,
+                        },
+                    );
+                    if self.state == GroupState::PreparingRebalance {
+                        self.maybe_complete(now, out);
+                    } else {
+                        self.prepare_rebalance(now, out);
+                    }
+                }
+            }
+            GroupTimer::RebalanceTimeout { rebalance } => {
+                if rebalance != self.rebalances || self.state != GroupState::PreparingRebalance {
+                    return;
+                }
+                if self.delay_until.is_some_and(|d| d <= now) {
+                    // The initial delay is over; members still missing get the full timeout.
+                    self.delay_until = None;
+                    if !self.all_joined() {
+                        self.arm_rebalance_timeout(now, self.rules.rebalance_timeout_ms, out);
+                        return;
+                    }
+                    return self.complete(out);
+                }
+                let missing: Vec<u32> = self
+                    .members
+                    .iter()
+                    .filter(|(_, m)| !m.joined)
+                    .map(|(id, _)| *id)
+                    .collect();
+                for member in missing {
+                    self.members.remove(&member);
+                    fact(
+                        out,
+                        ConsumerFact::MemberRemoved {
+                            member,
+                            reason: MemberRemoval::RebalanceTimeout,
+                        },
+                    );
+                }
+                self.complete(out);
+            }
+        }
+    }
+
+    fn all_joined(&self) -> bool {
+        self.members.values().all(|m| m.joined)
+    }
+
+    fn maybe_complete(&mut self, _now: SimTime, out: &mut Outbox) {
+        if self.state == GroupState::PreparingRebalance
+            && self.delay_until.is_none()
+            && self.all_joined()
+        {
+            self.complete(out);
+        }
+    }
+
+    /// The new generation: range-assign the partitions over the members (by member id) and
+    /// answer every waiting JoinGroup.
+    fn complete(&mut self, out: &mut Outbox) {
+        self.generation += 1;
+        if self.members.is_empty() {
+            self.state = GroupState::Empty;
+            return;
+        }
+        self.state = GroupState::Stable;
+        let ids: Vec<u32> = self.members.keys().copied().collect();
+        let n = ids.len() as u32;
+        let (per, extra) = (self.partitions / n, self.partitions % n);
+        let mut next = 0;
+        let mut assignment = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let count = per + u32::from((i as u32) < extra);
+            let partitions: Vec<(PartitionId, Option<Offset>)> = (next..next + count)
+                .map(PartitionId)
+                .map(|p| (p, self.committed(p)))
+                .collect();
+            next += count;
+            let member = self.members[id];
+            assignment.push((
+                member.node,
+                partitions.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+            ));
+            let answer = GroupMessage::JoinGroupResponse {
+                result: Ok(Assignment {
+                    generation: self.generation,
+                    member: *id,
+                    partitions,
+                }),
+            };
+            reply(out, member.node, answer);
+        }
+        for m in self.members.values_mut() {
+            m.joined = false;
+        }
+        fact(
+            out,
+            ConsumerFact::GroupRebalanced {
+                generation: self.generation,
+                assignment,
+            },
+        );
+    }
+}
+
+fn fact(out: &mut Outbox, fact: ConsumerFact) {
+    out.emit(EventKind::Consumer(fact));
+}
+
+fn reply(out: &mut Outbox, to: NodeId, message: GroupMessage) {
+    out.send(to, Message::Group(message));
+}

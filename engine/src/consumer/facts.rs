@@ -1,0 +1,310 @@
+//! The facts the consuming side adds to the trace: the group's membership and generations,
+//! each poll, each record's processing and its effect downstream, commits and their
+//! failures, position resets and members leaving.
+
+use super::sink::EffectOutcome;
+use super::spec::OffsetReset;
+use crate::errors::KafkaError;
+use crate::ids::{NodeId, Offset, PartitionId, RecordId};
+use serde::Serialize;
+use std::fmt;
+
+/// Why the coordinator removed a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRemoval {
+    /// No heartbeat for `session.timeout.ms`.
+    SessionTimeout,
+    /// It sent LeaveGroup.
+    LeftGroup,
+    /// It did not rejoin before the rebalance timeout.
+    RebalanceTimeout,
+}
+
+/// Why a member left the group on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// `max.poll.interval.ms` passed since the last `poll()`: the heartbeat thread leaves.
+    PollIntervalExceeded,
+    /// `close()`.
+    Close,
+    /// `unsubscribe()` (before `close()`).
+    Unsubscribe,
+}
+
+/// One record a `poll()` returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Polled {
+    /// Partition.
+    pub partition: PartitionId,
+    /// Offset.
+    pub offset: Offset,
+    /// Which record.
+    pub record: RecordId,
+}
+
+/// A fact of the consuming side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum ConsumerFact {
+    /// The coordinator admitted a new member.
+    MemberJoined {
+        /// Its member id.
+        member: u32,
+        /// The consumer it is.
+        consumer: NodeId,
+    },
+    /// The coordinator removed a member.
+    MemberRemoved {
+        /// Member id.
+        member: u32,
+        /// Why.
+        reason: MemberRemoval,
+    },
+    /// A rebalance began: members must rejoin (eager: they give up every partition).
+    RebalanceStarted {
+        /// The generation ending.
+        generation: u32,
+    },
+    /// A new generation with its partition assignment (range assignor).
+    GroupRebalanced {
+        /// The new generation.
+        generation: u32,
+        /// Which consumer owns which partitions.
+        assignment: Vec<(NodeId, Vec<PartitionId>)>,
+    },
+    /// The coordinator stored committed offsets.
+    OffsetsCommitted {
+        /// The member that committed.
+        member: u32,
+        /// Next offset to read, per partition.
+        offsets: Vec<(PartitionId, Offset)>,
+    },
+    /// A member got its partitions, each starting at the committed offset (or none).
+    PartitionsAssigned {
+        /// Generation.
+        generation: u32,
+        /// Partitions and where consumption resumes.
+        partitions: Vec<(PartitionId, Option<Offset>)>,
+    },
+    /// A partition had no usable position: `auto.offset.reset` moved it.
+    PositionReset {
+        /// Partition.
+        partition: PartitionId,
+        /// Where it landed.
+        to: Offset,
+        /// The policy used.
+        policy: OffsetReset,
+    },
+    /// `poll()` returned these records; the positions moved past them.
+    RecordsPolled {
+        /// The records, in the order returned.
+        records: Vec<Polled>,
+    },
+    /// The application finished processing a record and wrote its result downstream.
+    RecordProcessed {
+        /// Which record.
+        record: RecordId,
+        /// Partition.
+        partition: PartitionId,
+        /// Offset.
+        offset: Offset,
+        /// What the write did in the sink.
+        outcome: EffectOutcome,
+    },
+    /// A commit failed (a `commitSync` throws it to the application; an async one is only
+    /// logged).
+    CommitFailed {
+        /// The error.
+        error: KafkaError,
+        /// Whether the application waited for it.
+        sync: bool,
+    },
+    /// The member left the group itself.
+    LeftGroup {
+        /// Why.
+        reason: LeaveReason,
+    },
+    /// The consumer was closed and its application stopped.
+    ConsumerClosed,
+    /// The consumer process started (again).
+    ConsumerStarted,
+    /// The consumer process died: unprocessed records and uncommitted positions are gone.
+    ConsumerStopped,
+    /// The consumer gave up: the exception reached the top of its poll loop.
+    ConsumerFailed {
+        /// What was thrown.
+        error: KafkaError,
+    },
+}
+
+impl ConsumerFact {
+    /// The fact's name, as shown in the trace.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ConsumerFact::MemberJoined { .. } => "MemberJoined",
+            ConsumerFact::MemberRemoved { .. } => "MemberRemoved",
+            ConsumerFact::RebalanceStarted { .. } => "RebalanceStarted",
+            ConsumerFact::GroupRebalanced { .. } => "GroupRebalanced",
+            ConsumerFact::OffsetsCommitted { .. } => "OffsetsCommitted",
+            ConsumerFact::PartitionsAssigned { .. } => "PartitionsAssigned",
+            ConsumerFact::PositionReset { .. } => "PositionReset",
+            ConsumerFact::RecordsPolled { .. } => "RecordsPolled",
+            ConsumerFact::RecordProcessed { .. } => "RecordProcessed",
+            ConsumerFact::CommitFailed { .. } => "CommitFailed",
+            ConsumerFact::LeftGroup { .. } => "LeftGroup",
+            ConsumerFact::ConsumerClosed => "ConsumerClosed",
+            ConsumerFact::ConsumerStarted => "ConsumerStarted",
+            ConsumerFact::ConsumerStopped => "ConsumerStopped",
+            ConsumerFact::ConsumerFailed { .. } => "ConsumerFailed",
+        }
+    }
+}
+
+impl fmt::Display for MemberRemoval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MemberRemoval::SessionTimeout => "session.timeout.ms passed without a heartbeat",
+            MemberRemoval::LeftGroup => "left the group",
+            MemberRemoval::RebalanceTimeout => "did not rejoin before the rebalance timeout",
+        })
+    }
+}
+
+impl fmt::Display for LeaveReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LeaveReason::PollIntervalExceeded => "max.poll.interval.ms exceeded",
+            LeaveReason::Close => "close()",
+            LeaveReason::Unsubscribe => "unsubscribe()",
+        })
+    }
+}
+
+fn offsets(f: &mut fmt::Formatter<'_>, offsets: &[(PartitionId, Offset)]) -> fmt::Result {
+    for (p, o) in offsets {
+        write!(f, " {p}:{o}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for ConsumerFact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConsumerFact::MemberJoined { member, consumer } => write!(f, "m{member} is {consumer}"),
+            ConsumerFact::MemberRemoved { member, reason } => write!(f, "m{member}: {reason}"),
+            ConsumerFact::RebalanceStarted { generation } => {
+                write!(f, "generation {generation} ends; members rejoin")
+            }
+            ConsumerFact::GroupRebalanced {
+                generation,
+                assignment,
+            } => {
+                write!(f, "generation={generation}")?;
+                for (node, partitions) in assignment {
+                    let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+                    write!(f, " {node}=[{}]", list.join(","))?;
+                }
+                Ok(())
+            }
+            ConsumerFact::OffsetsCommitted { member, offsets: o } => {
+                write!(f, "m{member}")?;
+                offsets(f, o)
+            }
+            ConsumerFact::PartitionsAssigned {
+                generation,
+                partitions,
+            } => {
+                write!(f, "generation={generation}")?;
+                for (p, from) in partitions {
+                    match from {
+                        Some(o) => write!(f, " {p}@{o}")?,
+                        None => write!(f, " {p}@none")?,
+                    }
+                }
+                Ok(())
+            }
+            ConsumerFact::PositionReset {
+                partition,
+                to,
+                policy,
+            } => write!(f, "{partition} to={to} (auto.offset.reset={policy})"),
+            ConsumerFact::RecordsPolled { records } => {
+                write!(f, "{} records", records.len())?;
+                if let (Some(first), Some(last)) = (records.first(), records.last()) {
+                    write!(
+                        f,
+                        " {}@{}..{}@{}",
+                        first.partition, first.offset, last.partition, last.offset
+                    )?;
+                }
+                Ok(())
+            }
+            ConsumerFact::RecordProcessed {
+                record,
+                partition,
+                offset,
+                outcome,
+            } => write!(f, "{record} {partition}@{offset} {outcome}"),
+            ConsumerFact::CommitFailed { error, sync } => {
+                let how = if *sync { "commitSync" } else { "async commit" };
+                write!(f, "{how}: {}", error.exception())
+            }
+            ConsumerFact::LeftGroup { reason } => write!(f, "{reason}"),
+            ConsumerFact::ConsumerClosed
+            | ConsumerFact::ConsumerStarted
+            | ConsumerFact::ConsumerStopped => Ok(()),
+            ConsumerFact::ConsumerFailed { error } => write!(f, "{}", error.exception()),
+        }
+    }
+}
+
+impl ConsumerFact {
+    /// What this kind of fact means, in Kafka's terms.
+    pub fn explanation(&self) -> &'static str {
+        match self {
+            ConsumerFact::MemberJoined { .. } => {
+                "The group coordinator admitted a new member and started a rebalance."
+            }
+            ConsumerFact::MemberRemoved { .. } => {
+                "The coordinator removed the member; its partitions go to the others in the next generation."
+            }
+            ConsumerFact::RebalanceStarted { .. } => {
+                "A rebalance began. With the eager protocol every member gives up all its partitions and rejoins."
+            }
+            ConsumerFact::GroupRebalanced { .. } => {
+                "A new generation: the range assignor split the partitions over the members."
+            }
+            ConsumerFact::OffsetsCommitted { .. } => {
+                "The coordinator stored the group's committed offsets: the next record to read per partition. A new owner resumes there."
+            }
+            ConsumerFact::PartitionsAssigned { .. } => {
+                "The member got its partitions and resumes each from the committed offset (or the offsets its sink stored)."
+            }
+            ConsumerFact::PositionReset { .. } => {
+                "No committed offset (or it was out of range): auto.offset.reset chose where to start."
+            }
+            ConsumerFact::RecordsPolled { .. } => {
+                "poll() returned these records and moved the positions past them; an auto-commit in a later poll() covers them."
+            }
+            ConsumerFact::RecordProcessed { .. } => {
+                "The application processed the record and wrote its result downstream."
+            }
+            ConsumerFact::CommitFailed { .. } => {
+                "The commit failed: the member is no longer in the group's current generation (CommitFailedException), or a rebalance is under way. The records will be read again by their new owner."
+            }
+            ConsumerFact::LeftGroup { .. } => {
+                "The member left the group; its partitions move to the other members."
+            }
+            ConsumerFact::ConsumerClosed => "The application closed its consumer.",
+            ConsumerFact::ConsumerStarted => "The consumer process started.",
+            ConsumerFact::ConsumerStopped => {
+                "The consumer process died: what it fetched or processed without committing will be read again by the next owner."
+            }
+            ConsumerFact::ConsumerFailed { .. } => {
+                "The consumer threw out of its poll loop and stopped."
+            }
+        }
+    }
+}

@@ -1,0 +1,901 @@
+//! One consumer group member: the application's poll loop around a classic
+//! `KafkaConsumer` (kafka-semantics.md §B.9).
+//!
+//! - `poll()`: find the coordinator; (re)join the group when needed — eager, so first the
+//!   auto-commit of `onJoinPrepare` and giving up every partition; then the auto-commit
+//!   check (`maybeAutoCommitOffsetsAsync`, before fetching: a commit in poll N covers what
+//!   polls up to N-1 returned); then up to `max.poll.records` buffered records, moving the
+//!   positions past them; else fetch from the partition leaders and wait.
+//! - Processing: synchronous (the loop polls again only when the batch is done) or buffered
+//!   (records go to a worker and the loop polls again at once, the javadoc's batching
+//!   example). Each record takes the configured time and writes its result to the sink.
+//! - Manual commits: `commitSync` before processing, after each record, after each batch,
+//!   or the offsets kept in the sink's own transaction. A commit of a member that is no
+//!   longer in the current generation raises `CommitFailedException`; the application logs
+//!   it and polls again (which rejoins).
+//! - The heartbeat thread: heartbeats every `heartbeat.interval.ms`; leaves the group when
+//!   `max.poll.interval.ms` passes without a `poll()`; marks the coordinator unknown when
+//!   it stops answering.
+//! - `close()`: the auto-commit (synchronous), then LeaveGroup. `unsubscribe()` first
+//!   leaves the group without committing, so `close()` has nothing left to commit.
+
+use super::facts::{ConsumerFact, LeaveReason, Polled};
+use super::protocol::{Assignment, GroupMessage};
+use super::sink::Sink;
+use super::spec::{CommitStrategy, ConsumerGroupSpec, ConsumerSettings, OffsetReset, Processing};
+use super::timers::ConsumerTimer;
+use crate::errors::KafkaError;
+use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
+use crate::message::{LogRecord, Message};
+use crate::outbox::{Outbox, Timer};
+use crate::time::SimTime;
+use crate::trace::EventKind;
+use std::collections::{BTreeMap, VecDeque};
+
+/// The consumer's `request.timeout.ms`.
+const REQUEST_TIMEOUT_MS: u64 = 30_000;
+
+/// What the application thread is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Thread {
+    /// Not started, crashed or closed.
+    Stopped,
+    /// Inside `poll()`.
+    Polling,
+    /// Processing the batch the last poll returned.
+    Processing,
+    /// Waiting for a `commitSync`.
+    Committing(Then),
+}
+
+/// What the application does once its `commitSync` returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Then {
+    Process,
+    ContinueProcessing,
+    Poll,
+}
+
+/// A graceful shutdown asked for by a fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shutdown {
+    /// `close()`.
+    Close,
+    /// `unsubscribe()` then `close()`.
+    UnsubscribeThenClose,
+}
+
+/// The application's choices.
+#[derive(Clone, Copy, Debug)]
+struct Rules {
+    settings: ConsumerSettings,
+    processing: Processing,
+    commit: CommitStrategy,
+    brokers: u32,
+}
+
+/// One consumer instance and its application.
+#[derive(Clone, Debug)]
+pub struct Member {
+    index: u32,
+    rules: Rules,
+    processing_ms: u64,
+    thread: Thread,
+    coordinator: Option<BrokerId>,
+    finding_coordinator: bool,
+    last_coordinator_answer: SimTime,
+    next_broker: u32,
+    member_id: Option<u32>,
+    generation: Option<u32>,
+    joining: bool,
+    rejoin: bool,
+    assigned: Vec<PartitionId>,
+    positions: BTreeMap<PartitionId, Option<Offset>>,
+    leaders: BTreeMap<PartitionId, BrokerId>,
+    metadata_pending: bool,
+    fetched: BTreeMap<PartitionId, VecDeque<LogRecord>>,
+    fetches: BTreeMap<PartitionId, (u64, SimTime)>,
+    next_correlation: u64,
+    work: VecDeque<Polled>,
+    working: bool,
+    step: u64,
+    last_poll: SimTime,
+    next_auto_commit: SimTime,
+    /// A `commitSync` waiting for the coordinator (sent, or to send once it is found).
+    pending_commit: Option<(Vec<(PartitionId, Offset)>, bool)>,
+    retry_armed: bool,
+    shutdown: Option<Shutdown>,
+}
+
+impl Member {
+    /// Member `index` of the group in `spec`.
+    pub fn new(
+        index: u32,
+        spec: &ConsumerGroupSpec,
+        settings: ConsumerSettings,
+        brokers: u32,
+    ) -> Member {
+        Member {
+            index,
+            rules: Rules {
+                settings,
+                processing: spec.processing,
+                commit: spec.commit,
+                brokers,
+            },
+            processing_ms: spec.processing_ms,
+            thread: Thread::Stopped,
+            coordinator: None,
+            finding_coordinator: false,
+            last_coordinator_answer: SimTime::ZERO,
+            next_broker: index,
+            member_id: None,
+            generation: None,
+            joining: false,
+            rejoin: false,
+            assigned: Vec::new(),
+            positions: BTreeMap::new(),
+            leaders: BTreeMap::new(),
+            metadata_pending: false,
+            fetched: BTreeMap::new(),
+            fetches: BTreeMap::new(),
+            next_correlation: 0,
+            work: VecDeque::new(),
+            working: false,
+            step: 0,
+            last_poll: SimTime::ZERO,
+            next_auto_commit: SimTime::ZERO,
+            pending_commit: None,
+            retry_armed: false,
+            shutdown: None,
+        }
+    }
+
+    /// Whether the process is running.
+    pub fn is_running(&self) -> bool {
+        self.thread != Thread::Stopped
+    }
+
+    /// The process dies: everything in memory is gone (a restart joins as a new member).
+    pub fn crash(&mut self, out: &mut Outbox) {
+        if self.is_running() {
+            *self = Member::new(
+                self.index,
+                &ConsumerGroupSpec {
+                    group_id: String::new(),
+                    members: 0,
+                    start_ms: 0,
+                    processing_ms: self.processing_ms,
+                    processing: self.rules.processing,
+                    commit: self.rules.commit,
+                    sink: Default::default(),
+                    configs: Default::default(),
+                },
+                self.rules.settings,
+                self.rules.brokers,
+            );
+            fact(out, ConsumerFact::ConsumerStopped);
+        }
+    }
+
+    /// From now on each record takes `ms` to process (slow processing).
+    pub fn set_processing_ms(&mut self, ms: u64) {
+        self.processing_ms = ms;
+    }
+
+    /// The application shuts the consumer down at its next `poll()`.
+    pub fn shut_down(&mut self, now: SimTime, how: Shutdown, sink: &mut Sink, out: &mut Outbox) {
+        self.shutdown = Some(how);
+        if self.thread == Thread::Polling {
+            self.poll(now, sink, out);
+        }
+    }
+
+    /// Handles a timer.
+    pub fn on_timer(
+        &mut self,
+        now: SimTime,
+        timer: ConsumerTimer,
+        sink: &mut Sink,
+        out: &mut Outbox,
+    ) {
+        match timer {
+            ConsumerTimer::Start => {
+                if self.is_running() {
+                    return;
+                }
+                fact(out, ConsumerFact::ConsumerStarted);
+                self.thread = Thread::Polling;
+                self.last_poll = now;
+                self.tick_later(now, out);
+                self.poll(now, sink, out);
+            }
+            ConsumerTimer::HeartbeatTick if self.is_running() => {
+                self.heartbeat_tick(now, sink, out);
+                self.tick_later(now, out);
+            }
+            ConsumerTimer::ProcessingDone { step } if step == self.step && self.working => {
+                self.processed_one(now, sink, out);
+            }
+            ConsumerTimer::Retry if self.is_running() => {
+                self.retry_armed = false;
+                if self.thread == Thread::Polling {
+                    self.poll(now, sink, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn tick_later(&self, now: SimTime, out: &mut Outbox) {
+        let at = now.plus_ms(self.rules.settings.heartbeat_interval_ms.value);
+        out.set_timer(at, Timer::Consumer(ConsumerTimer::HeartbeatTick));
+    }
+
+    fn retry_later(&mut self, now: SimTime, out: &mut Outbox) {
+        if !self.retry_armed {
+            self.retry_armed = true;
+            let at = now.plus_ms(self.rules.settings.retry_backoff_ms);
+            out.set_timer(at, Timer::Consumer(ConsumerTimer::Retry));
+        }
+    }
+
+    fn any_broker(&mut self) -> NodeId {
+        let b = BrokerId(self.next_broker % self.rules.brokers.max(1));
+        self.next_broker = self.next_broker.wrapping_add(1);
+        NodeId::Broker(b)
+    }
+
+    // ---- poll() ----
+
+    /// The application is inside `poll()`: do whatever the consumer needs next.
+    fn poll(&mut self, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
+        if let Some(how) = self.shutdown.take() {
+            return self.close(how, out);
+        }
+        let Some(coordinator) = self.coordinator else {
+            if !self.finding_coordinator {
+                self.finding_coordinator = true;
+                let to = self.any_broker();
+                out.send(to, Message::Group(GroupMessage::FindCoordinator));
+            }
+            return;
+        };
+        if self.generation.is_none() || self.rejoin {
+            if !self.joining {
+                self.join(coordinator, out);
+            }
+            return;
+        }
+        self.last_poll = now;
+        loop {
+            self.maybe_auto_commit(now, coordinator, out);
+            if let Some(&p) = self
+                .assigned
+                .iter()
+                .find(|p| self.positions.get(p).is_some_and(Option::is_none))
+                && self.rules.settings.auto_offset_reset.value == OffsetReset::None
+            {
+                let _ = p;
+                fact(
+                    out,
+                    ConsumerFact::ConsumerFailed {
+                        error: KafkaError::NoOffsetForPartition,
+                    },
+                );
+                return self.close(Shutdown::Close, out);
+            }
+            let batch = self.take_batch();
+            if batch.is_empty() {
+                return self.fetch(now, out);
+            }
+            fact(
+                out,
+                ConsumerFact::RecordsPolled {
+                    records: batch.clone(),
+                },
+            );
+            let commit_first = matches!(self.rules.commit, CommitStrategy::SyncBeforeProcessing);
+            match self.rules.processing {
+                Processing::Synchronous => {
+                    self.work.extend(batch);
+                    if commit_first {
+                        return self.commit_sync(self.consumed(), Then::Process, sink, now, out);
+                    }
+                    self.thread = Thread::Processing;
+                    return self.start_processing(now, out);
+                }
+                Processing::Buffered => {
+                    self.work.extend(batch);
+                    if !self.working {
+                        self.start_processing(now, out);
+                    }
+                    if commit_first || self.rules.commit == CommitStrategy::SyncAfterBatch {
+                        return self.commit_sync(self.consumed(), Then::Poll, sink, now, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `onJoinPrepare` (eager): the auto-commit, synchronously, then every partition is
+    /// given up; then JoinGroup.
+    fn join(&mut self, coordinator: BrokerId, out: &mut Outbox) {
+        if self.rules.settings.enable_auto_commit.value
+            && let (Some(member), Some(generation)) = (self.member_id, self.generation)
+        {
+            let offsets = self.consumed();
+            if !offsets.is_empty() {
+                let commit = GroupMessage::OffsetCommit {
+                    member,
+                    generation,
+                    offsets,
+                    sync: false,
+                };
+                out.send(NodeId::Broker(coordinator), Message::Group(commit));
+            }
+        }
+        self.revoke();
+        self.joining = true;
+        let join = GroupMessage::JoinGroup {
+            member: self.member_id,
+        };
+        out.send(NodeId::Broker(coordinator), Message::Group(join));
+    }
+
+    fn revoke(&mut self) {
+        self.assigned.clear();
+        self.positions.clear();
+        self.fetched.clear();
+        self.fetches.clear();
+    }
+
+    /// The positions of every owned partition that has one: `allConsumed()`.
+    fn consumed(&self) -> Vec<(PartitionId, Offset)> {
+        self.assigned
+            .iter()
+            .filter_map(|p| self.positions.get(p).copied().flatten().map(|o| (*p, o)))
+            .collect()
+    }
+
+    fn maybe_auto_commit(&mut self, now: SimTime, coordinator: BrokerId, out: &mut Outbox) {
+        if !self.rules.settings.enable_auto_commit.value || now < self.next_auto_commit {
+            return;
+        }
+        self.next_auto_commit = now.plus_ms(self.rules.settings.auto_commit_interval_ms.value);
+        let (Some(member), Some(generation)) = (self.member_id, self.generation) else {
+            return;
+        };
+        let offsets = self.consumed();
+        if offsets.is_empty() {
+            return;
+        }
+        let commit = GroupMessage::OffsetCommit {
+            member,
+            generation,
+            offsets,
+            sync: false,
+        };
+        out.send(NodeId::Broker(coordinator), Message::Group(commit));
+    }
+
+    /// Up to `max.poll.records` buffered records, partition by partition; the positions
+    /// move past them.
+    fn take_batch(&mut self) -> Vec<Polled> {
+        let mut left = self.rules.settings.max_poll_records.value as usize;
+        let mut batch = Vec::new();
+        for p in &self.assigned {
+            let Some(queue) = self.fetched.get_mut(p) else {
+                continue;
+            };
+            while left > 0
+                && let Some(r) = queue.pop_front()
+            {
+                batch.push(Polled {
+                    partition: *p,
+                    offset: r.offset,
+                    record: r.record,
+                });
+                self.positions.insert(*p, Some(r.offset.next()));
+                left -= 1;
+            }
+        }
+        batch
+    }
+
+    /// Sends a fetch to the leader of every owned partition that has none outstanding.
+    fn fetch(&mut self, now: SimTime, out: &mut Outbox) {
+        let reset = self.rules.settings.auto_offset_reset.value;
+        let mut need_metadata = false;
+        for p in self.assigned.clone() {
+            if self.fetches.contains_key(&p) {
+                continue;
+            }
+            let Some(&leader) = self.leaders.get(&p) else {
+                need_metadata = true;
+                continue;
+            };
+            let position = self.positions.get(&p).copied().flatten().map(|o| {
+                self.fetched
+                    .get(&p)
+                    .and_then(VecDeque::back)
+                    .map_or(o, |r| r.offset.next())
+            });
+            self.next_correlation += 1;
+            let correlation = self.next_correlation;
+            self.fetches.insert(p, (correlation, now));
+            let fetch = GroupMessage::Fetch {
+                partition: p,
+                position,
+                reset,
+                correlation,
+            };
+            out.send(NodeId::Broker(leader), Message::Group(fetch));
+        }
+        if need_metadata {
+            self.refresh_metadata(out);
+        }
+    }
+
+    fn refresh_metadata(&mut self, out: &mut Outbox) {
+        if !self.metadata_pending {
+            self.metadata_pending = true;
+            let to = self.any_broker();
+            out.send(to, Message::MetadataRequest);
+        }
+    }
+
+    // ---- processing ----
+
+    fn start_processing(&mut self, now: SimTime, out: &mut Outbox) {
+        if self.work.is_empty() {
+            self.working = false;
+            return;
+        }
+        self.working = true;
+        self.step += 1;
+        let at = now.plus_ms(self.processing_ms);
+        out.set_timer(
+            at,
+            Timer::Consumer(ConsumerTimer::ProcessingDone { step: self.step }),
+        );
+    }
+
+    fn processed_one(&mut self, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
+        self.working = false;
+        let Some(done) = self.work.pop_front() else {
+            return;
+        };
+        let next = done.offset.next();
+        let stored = (self.rules.commit == CommitStrategy::InSinkTransaction).then_some(next);
+        let outcome = sink.write(done.record, done.partition, stored);
+        fact(
+            out,
+            ConsumerFact::RecordProcessed {
+                record: done.record,
+                partition: done.partition,
+                offset: done.offset,
+                outcome,
+            },
+        );
+        if self.rules.commit == CommitStrategy::SyncPerRecord {
+            let offsets = vec![(done.partition, next)];
+            if self.rules.processing == Processing::Synchronous {
+                return self.commit_sync(offsets, Then::ContinueProcessing, sink, now, out);
+            }
+            self.send_commit(offsets, false, out);
+        }
+        self.after_record(now, sink, out);
+    }
+
+    fn after_record(&mut self, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
+        if !self.work.is_empty() {
+            return self.start_processing(now, out);
+        }
+        if self.rules.processing == Processing::Buffered {
+            return;
+        }
+        if self.rules.commit == CommitStrategy::SyncAfterBatch {
+            return self.commit_sync(self.consumed(), Then::Poll, sink, now, out);
+        }
+        self.thread = Thread::Polling;
+        self.poll(now, sink, out);
+    }
+
+    // ---- commits ----
+
+    fn commit_sync(
+        &mut self,
+        offsets: Vec<(PartitionId, Offset)>,
+        then: Then,
+        sink: &mut Sink,
+        now: SimTime,
+        out: &mut Outbox,
+    ) {
+        if self.generation.is_none() || offsets.is_empty() {
+            if self.generation.is_none() && !offsets.is_empty() {
+                let error = KafkaError::CommitFailed;
+                fact(out, ConsumerFact::CommitFailed { error, sync: true });
+            }
+            return self.resume(then, now, sink, out);
+        }
+        self.thread = Thread::Committing(then);
+        self.pending_commit = Some((offsets.clone(), true));
+        if self.coordinator.is_some() {
+            self.send_commit(offsets, true, out);
+        }
+    }
+
+    fn send_commit(&mut self, offsets: Vec<(PartitionId, Offset)>, sync: bool, out: &mut Outbox) {
+        if offsets.is_empty() {
+            return;
+        }
+        let (Some(coordinator), Some(member), Some(generation)) =
+            (self.coordinator, self.member_id, self.generation)
+        else {
+            return;
+        };
+        let commit = GroupMessage::OffsetCommit {
+            member,
+            generation,
+            offsets,
+            sync,
+        };
+        out.send(NodeId::Broker(coordinator), Message::Group(commit));
+    }
+
+    fn resume(&mut self, then: Then, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
+        match then {
+            Then::Process => {
+                self.thread = Thread::Processing;
+                self.start_processing(now, out);
+                if self.work.is_empty() {
+                    self.thread = Thread::Polling;
+                    self.poll(now, sink, out);
+                }
+            }
+            Then::ContinueProcessing => {
+                self.thread = Thread::Processing;
+                self.after_record(now, sink, out);
+            }
+            Then::Poll => {
+                self.thread = Thread::Polling;
+                self.poll(now, sink, out);
+            }
+        }
+    }
+
+    fn on_commit_response(
+        &mut self,
+        now: SimTime,
+        error: Option<KafkaError>,
+        sync: bool,
+        sink: &mut Sink,
+        out: &mut Outbox,
+    ) {
+        if let Some(error) = error {
+            match error {
+                KafkaError::NotCoordinator | KafkaError::CoordinatorNotAvailable if sync => {
+                    // Retriable: find the coordinator again and resend.
+                    self.lose_coordinator();
+                    return self.retry_later(now, out);
+                }
+                KafkaError::UnknownMemberId | KafkaError::IllegalGeneration => {
+                    self.generation = None;
+                    if error == KafkaError::UnknownMemberId {
+                        self.member_id = None;
+                    }
+                    let error = if sync {
+                        KafkaError::CommitFailed
+                    } else {
+                        error
+                    };
+                    fact(out, ConsumerFact::CommitFailed { error, sync });
+                }
+                KafkaError::RebalanceInProgress => {
+                    self.rejoin = true;
+                    fact(out, ConsumerFact::CommitFailed { error, sync });
+                }
+                _ => fact(out, ConsumerFact::CommitFailed { error, sync }),
+            }
+        }
+        if sync && let Thread::Committing(then) = self.thread {
+            self.pending_commit = None;
+            self.resume(then, now, sink, out);
+        }
+    }
+
+    // ---- the heartbeat thread ----
+
+    fn heartbeat_tick(&mut self, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
+        let settings = self.rules.settings;
+        if let (Some(member), Some(generation)) = (self.member_id, self.generation)
+            && self.thread != Thread::Polling
+            && now.as_us().saturating_sub(self.last_poll.as_us())
+                > settings.max_poll_interval_ms.value * 1_000
+        {
+            // `maybeLeaveGroup`: the member gives its partitions up; its next commit fails.
+            if let Some(c) = self.coordinator {
+                let leave = GroupMessage::LeaveGroup { member };
+                out.send(NodeId::Broker(c), Message::Group(leave));
+            }
+            let _ = generation;
+            self.generation = None;
+            self.member_id = None;
+            fact(
+                out,
+                ConsumerFact::LeftGroup {
+                    reason: LeaveReason::PollIntervalExceeded,
+                },
+            );
+        }
+        if let (Some(c), Some(member), Some(generation)) =
+            (self.coordinator, self.member_id, self.generation)
+        {
+            let beat = GroupMessage::Heartbeat { member, generation };
+            out.send(NodeId::Broker(c), Message::Group(beat));
+            let silent_us = now
+                .as_us()
+                .saturating_sub(self.last_coordinator_answer.as_us());
+            if silent_us > settings.session_timeout_ms.value * 1_000 {
+                self.lose_coordinator();
+            }
+        }
+        let stale: Vec<PartitionId> = self
+            .fetches
+            .iter()
+            .filter(|(_, (_, sent))| now >= sent.plus_ms(REQUEST_TIMEOUT_MS))
+            .map(|(p, _)| *p)
+            .collect();
+        for p in stale {
+            self.fetches.remove(&p);
+            self.leaders.remove(&p);
+        }
+        if self.thread == Thread::Polling {
+            self.poll(now, sink, out);
+        }
+    }
+
+    /// `markCoordinatorUnknown`: look it up again; a join in progress starts over.
+    fn lose_coordinator(&mut self) {
+        self.coordinator = None;
+        self.joining = false;
+    }
+
+    // ---- responses ----
+
+    /// Handles a message from a broker.
+    pub fn on_message(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        message: &Message,
+        sink: &mut Sink,
+        out: &mut Outbox,
+    ) {
+        if !self.is_running() {
+            return;
+        }
+        match message {
+            Message::MetadataResponse { leaders } => {
+                self.metadata_pending = false;
+                for &(p, leader) in leaders {
+                    match leader {
+                        Some(b) => self.leaders.insert(p, b),
+                        None => self.leaders.remove(&p),
+                    };
+                }
+                if leaders
+                    .iter()
+                    .any(|(p, l)| l.is_none() && self.assigned.contains(p))
+                {
+                    self.retry_later(now, out);
+                }
+            }
+            Message::ConnectionClosed => {
+                let NodeId::Broker(b) = from else { return };
+                self.fetches.retain(|p, _| self.leaders.get(p) != Some(&b));
+                self.leaders.retain(|_, l| *l != b);
+                if self.coordinator == Some(b) {
+                    self.lose_coordinator();
+                }
+                return self.retry_later(now, out);
+            }
+            Message::Group(g) => return self.on_group(now, from, g, sink, out),
+            _ => return,
+        }
+        if self.thread == Thread::Polling {
+            self.poll(now, sink, out);
+        }
+    }
+
+    fn on_group(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        message: &GroupMessage,
+        sink: &mut Sink,
+        out: &mut Outbox,
+    ) {
+        if from == self.coordinator.map(NodeId::Broker).unwrap_or(from) {
+            self.last_coordinator_answer = now;
+        }
+        match message {
+            GroupMessage::FindCoordinatorResponse { coordinator } => {
+                self.finding_coordinator = false;
+                self.coordinator = *coordinator;
+                self.last_coordinator_answer = now;
+                match coordinator {
+                    None => return self.retry_later(now, out),
+                    Some(_) => {
+                        if let Some((offsets, sync)) = self.pending_commit.clone() {
+                            self.send_commit(offsets, sync, out);
+                        }
+                    }
+                }
+            }
+            GroupMessage::JoinGroupResponse { result } => {
+                self.joining = false;
+                match result {
+                    Ok(a) => self.assigned_partitions(now, a, sink, out),
+                    Err(KafkaError::UnknownMemberId) => self.member_id = None,
+                    Err(_) => {
+                        self.lose_coordinator();
+                        return self.retry_later(now, out);
+                    }
+                }
+            }
+            GroupMessage::HeartbeatResponse { error } => match error {
+                None => {}
+                Some(KafkaError::RebalanceInProgress) => self.rejoin = true,
+                Some(KafkaError::UnknownMemberId) => {
+                    self.member_id = None;
+                    self.generation = None;
+                }
+                Some(KafkaError::IllegalGeneration) => self.generation = None,
+                Some(_) => self.lose_coordinator(),
+            },
+            GroupMessage::OffsetCommitResponse { error, sync, .. } => {
+                return self.on_commit_response(now, *error, *sync, sink, out);
+            }
+            GroupMessage::FetchResponse {
+                partition,
+                position,
+                records,
+                error,
+                correlation,
+                ..
+            } => {
+                let p = *partition;
+                if self.fetches.get(&p).map(|(c, _)| *c) != Some(*correlation) {
+                    return; // stale: revoked or replaced since
+                }
+                self.fetches.remove(&p);
+                match error {
+                    None => self.fetched_records(p, *position, records, out),
+                    Some(KafkaError::OffsetOutOfRange) => {
+                        // The position is past the log (a truncation): reset it.
+                        self.positions.insert(p, None);
+                        self.fetched.remove(&p);
+                    }
+                    Some(_) => {
+                        self.leaders.remove(&p);
+                        return self.retry_later(now, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if self.thread == Thread::Polling {
+            self.poll(now, sink, out);
+        }
+    }
+
+    fn assigned_partitions(
+        &mut self,
+        now: SimTime,
+        a: &Assignment,
+        sink: &mut Sink,
+        out: &mut Outbox,
+    ) {
+        self.member_id = Some(a.member);
+        self.generation = Some(a.generation);
+        self.rejoin = false;
+        self.revoke();
+        let in_sink = self.rules.commit == CommitStrategy::InSinkTransaction;
+        let partitions: Vec<(PartitionId, Option<Offset>)> = a
+            .partitions
+            .iter()
+            .map(|&(p, committed)| {
+                // Offsets kept with the results: seek to what the sink stored.
+                let start = if in_sink {
+                    sink.stored_offset(p)
+                } else {
+                    committed
+                };
+                (p, start)
+            })
+            .collect();
+        for &(p, start) in &partitions {
+            self.assigned.push(p);
+            self.positions.insert(p, start);
+        }
+        self.next_auto_commit = now.plus_ms(self.rules.settings.auto_commit_interval_ms.value);
+        fact(
+            out,
+            ConsumerFact::PartitionsAssigned {
+                generation: a.generation,
+                partitions,
+            },
+        );
+    }
+
+    fn fetched_records(
+        &mut self,
+        p: PartitionId,
+        position: Offset,
+        records: &[LogRecord],
+        out: &mut Outbox,
+    ) {
+        if !self.assigned.contains(&p) {
+            return;
+        }
+        let policy = self.rules.settings.auto_offset_reset.value;
+        let start = match self.positions.get(&p).copied().flatten() {
+            Some(o) => o,
+            None => {
+                self.positions.insert(p, Some(position));
+                fact(
+                    out,
+                    ConsumerFact::PositionReset {
+                        partition: p,
+                        to: position,
+                        policy,
+                    },
+                );
+                position
+            }
+        };
+        let queue = self.fetched.entry(p).or_default();
+        let expected = queue.back().map_or(start, |r| r.offset.next());
+        queue.extend(records.iter().filter(|r| r.offset >= expected).copied());
+    }
+
+    // ---- shutdown ----
+
+    fn close(&mut self, how: Shutdown, out: &mut Outbox) {
+        if let (Some(c), Some(member)) = (self.coordinator, self.member_id) {
+            let to = NodeId::Broker(c);
+            if how == Shutdown::UnsubscribeThenClose {
+                out.send(to, Message::Group(GroupMessage::LeaveGroup { member }));
+                fact(
+                    out,
+                    ConsumerFact::LeftGroup {
+                        reason: LeaveReason::Unsubscribe,
+                    },
+                );
+                self.revoke();
+            }
+            if self.rules.settings.enable_auto_commit.value {
+                self.send_commit(self.consumed(), true, out);
+            }
+            if how == Shutdown::Close {
+                out.send(to, Message::Group(GroupMessage::LeaveGroup { member }));
+                fact(
+                    out,
+                    ConsumerFact::LeftGroup {
+                        reason: LeaveReason::Close,
+                    },
+                );
+            }
+        }
+        fact(out, ConsumerFact::ConsumerClosed);
+        self.thread = Thread::Stopped;
+        self.work.clear();
+        self.working = false;
+    }
+}
+
+fn fact(out: &mut Outbox, fact: ConsumerFact) {
+    out.emit(EventKind::Consumer(fact));
+}

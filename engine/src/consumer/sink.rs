@@ -1,0 +1,178 @@
+//! The downstream system the consumers write to, with the failure behaviour of the stores
+//! the seeds recommend: a plain sink applies every write; a de-duplicating store keyed by
+//! record id drops a repeat it remembers (all ids, or the last N as seed 003 suggests); an
+//! upsert by key overwrites with the same value (seed 004's HBase row key). A sink can also
+//! keep each partition's next offset in the same transaction as the result (seed 004's
+//! MySQL advice), for the consumer to resume from.
+
+use super::spec::SinkSpec;
+use crate::ids::{Offset, PartitionId, RecordId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt;
+
+/// What one processing of a record did downstream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectOutcome {
+    /// The first effect of this record.
+    Applied,
+    /// The effect was applied again: a duplicate downstream.
+    AppliedAgain,
+    /// The de-duplicating store recognised the id and wrote nothing.
+    Deduplicated,
+    /// The upsert wrote the same row again: no visible change.
+    Overwritten,
+}
+
+impl EffectOutcome {
+    /// Whether this processing changed the downstream state.
+    pub fn is_effect(self) -> bool {
+        matches!(self, EffectOutcome::Applied | EffectOutcome::AppliedAgain)
+    }
+}
+
+impl fmt::Display for EffectOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EffectOutcome::Applied => "applied",
+            EffectOutcome::AppliedAgain => "applied-again",
+            EffectOutcome::Deduplicated => "deduplicated",
+            EffectOutcome::Overwritten => "overwritten",
+        })
+    }
+}
+
+/// The downstream store's state.
+#[derive(Clone, Debug, Default)]
+pub struct Sink {
+    spec: SinkSpec,
+    /// Records whose effect is in the store.
+    applied: BTreeSet<RecordId>,
+    /// The ids a bounded de-duplicating store still remembers, oldest first.
+    window: VecDeque<RecordId>,
+    /// Next offset per partition, written with the results (when the consumer stores them).
+    offsets: BTreeMap<PartitionId, Offset>,
+}
+
+impl Sink {
+    /// An empty store.
+    pub fn new(spec: SinkSpec) -> Sink {
+        Sink {
+            spec,
+            ..Sink::default()
+        }
+    }
+
+    /// Writes the result of processing `record` (and, if `offset` is given, the partition's
+    /// next offset in the same transaction).
+    pub fn write(
+        &mut self,
+        record: RecordId,
+        partition: PartitionId,
+        offset: Option<Offset>,
+    ) -> EffectOutcome {
+        let before = self.applied.contains(&record);
+        let outcome = match self.spec {
+            SinkSpec::Plain => {
+                if before {
+                    EffectOutcome::AppliedAgain
+                } else {
+                    EffectOutcome::Applied
+                }
+            }
+            SinkSpec::Upsert => {
+                if before {
+                    EffectOutcome::Overwritten
+                } else {
+                    EffectOutcome::Applied
+                }
+            }
+            SinkSpec::Dedup { window } => {
+                let remembered = match window {
+                    None => before,
+                    Some(_) => self.window.contains(&record),
+                };
+                if remembered {
+                    EffectOutcome::Deduplicated
+                } else {
+                    if let Some(n) = window {
+                        self.window.push_back(record);
+                        while self.window.len() > n as usize {
+                            self.window.pop_front();
+                        }
+                    }
+                    if before {
+                        EffectOutcome::AppliedAgain
+                    } else {
+                        EffectOutcome::Applied
+                    }
+                }
+            }
+        };
+        self.applied.insert(record);
+        if let Some(next) = offset {
+            self.offsets.insert(partition, next);
+        }
+        outcome
+    }
+
+    /// The next offset the store holds for `partition`, if it ever stored one.
+    pub fn stored_offset(&self, partition: PartitionId) -> Option<Offset> {
+        self.offsets.get(&partition).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: PartitionId = PartitionId(0);
+
+    fn writes(spec: SinkSpec, records: &[u32]) -> Vec<EffectOutcome> {
+        let mut sink = Sink::new(spec);
+        records
+            .iter()
+            .map(|r| sink.write(RecordId(*r), P, None))
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_sink_applies_a_repeat_again() {
+        use EffectOutcome::*;
+        assert_eq!(writes(SinkSpec::Plain, &[1, 1]), [Applied, AppliedAgain]);
+    }
+
+    #[test]
+    fn an_unbounded_dedup_store_drops_every_repeat() {
+        use EffectOutcome::*;
+        let spec = SinkSpec::Dedup { window: None };
+        assert_eq!(writes(spec, &[1, 2, 1]), [Applied, Applied, Deduplicated]);
+    }
+
+    #[test]
+    fn a_bounded_dedup_store_forgets_old_ids() {
+        use EffectOutcome::*;
+        let spec = SinkSpec::Dedup { window: Some(2) };
+        assert_eq!(
+            writes(spec, &[1, 2, 3, 3, 1]),
+            [Applied, Applied, Applied, Deduplicated, AppliedAgain]
+        );
+    }
+
+    #[test]
+    fn an_upsert_overwrites_without_a_second_effect() {
+        use EffectOutcome::*;
+        let outcomes = writes(SinkSpec::Upsert, &[4, 4]);
+        assert_eq!(outcomes, [Applied, Overwritten]);
+        assert!(!outcomes[1].is_effect());
+    }
+
+    #[test]
+    fn offsets_are_stored_with_the_result() {
+        let mut sink = Sink::new(SinkSpec::Plain);
+        assert_eq!(sink.stored_offset(P), None);
+        sink.write(RecordId(0), P, Some(Offset(1)));
+        assert_eq!(sink.stored_offset(P), Some(Offset(1)));
+    }
+}

@@ -1,0 +1,211 @@
+//! The consuming application as data: a consumer group, its poll loop, its commit strategy
+//! and the downstream sink it writes to, with the `KafkaConsumer` configs it sets
+//! (kafka-semantics.md §A.2, §B.9).
+
+use crate::profile::Setting;
+use serde::{Deserialize, Serialize};
+
+/// One consumer group reading the topic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerGroupSpec {
+    /// `group.id`.
+    #[serde(default = "default_group_id")]
+    pub group_id: String,
+    /// How many consumer instances (members) run, numbered `C0, C1, …`.
+    pub members: u32,
+    /// When the members start, in milliseconds.
+    #[serde(default)]
+    pub start_ms: u64,
+    /// How long the application works on one record, in milliseconds.
+    #[serde(default = "default_processing_ms")]
+    pub processing_ms: u64,
+    /// How the poll loop hands records to the processing code.
+    #[serde(default)]
+    pub processing: Processing,
+    /// When the application commits offsets itself (on top of `enable.auto.commit`).
+    #[serde(default)]
+    pub commit: CommitStrategy,
+    /// Where the effects of processing go.
+    #[serde(default)]
+    pub sink: SinkSpec,
+    /// Consumer configs, by Kafka name.
+    #[serde(default)]
+    pub configs: ConsumerConfigs,
+}
+
+fn default_group_id() -> String {
+    "app".to_string()
+}
+
+fn default_processing_ms() -> u64 {
+    5
+}
+
+/// How the poll loop processes what `poll()` returned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Processing {
+    /// `poll → process every record → poll`: the loop the javadoc asks for.
+    #[default]
+    Synchronous,
+    /// Records are copied into a buffer (or handed to a worker thread) and `poll()` is
+    /// called again before they are processed: the javadoc's batching example.
+    Buffered,
+}
+
+/// The application's own commits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitStrategy {
+    /// No manual commits (only `enable.auto.commit`, if on).
+    #[default]
+    None,
+    /// `commitSync()` after processing each batch (at-least-once).
+    SyncAfterBatch,
+    /// `commitSync()` after each record.
+    SyncPerRecord,
+    /// `commitSync()` as soon as `poll()` returns, before processing (at-most-once).
+    SyncBeforeProcessing,
+    /// The sink stores each record's offset in the same transaction as its result; on
+    /// assignment the consumer seeks to the offsets the sink holds (seed 004's MySQL advice).
+    InSinkTransaction,
+}
+
+/// The downstream system the processing writes to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SinkSpec {
+    /// Every processing applies its effect again (an insert, an e-mail, a payment).
+    #[default]
+    Plain,
+    /// A de-duplicating store keyed by record id; `window` keeps only the last N ids (seed
+    /// 003's bounded set), so an older duplicate gets through.
+    Dedup {
+        /// How many recent ids it remembers (none: all).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<u32>,
+    },
+    /// An idempotent upsert by the record's key (seed 004's HBase row key): a second write
+    /// overwrites the first with the same value.
+    Upsert,
+}
+
+/// `auto.offset.reset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetReset {
+    /// The log start offset.
+    Earliest,
+    /// The end of the log (the high watermark).
+    Latest,
+    /// No reset: the consumer throws `NoOffsetForPartitionException`.
+    None,
+}
+
+impl std::fmt::Display for OffsetReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OffsetReset::Earliest => "earliest",
+            OffsetReset::Latest => "latest",
+            OffsetReset::None => "none",
+        })
+    }
+}
+
+/// Consumer configs the engine models.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerConfigs {
+    /// `enable.auto.commit`.
+    #[serde(
+        rename = "enable.auto.commit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_auto_commit: Option<bool>,
+    /// `auto.commit.interval.ms`.
+    #[serde(
+        rename = "auto.commit.interval.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_commit_interval_ms: Option<u64>,
+    /// `auto.offset.reset`.
+    #[serde(
+        rename = "auto.offset.reset",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_offset_reset: Option<OffsetReset>,
+    /// `max.poll.records`.
+    #[serde(
+        rename = "max.poll.records",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_poll_records: Option<u32>,
+    /// `max.poll.interval.ms`.
+    #[serde(
+        rename = "max.poll.interval.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_poll_interval_ms: Option<u64>,
+    /// `session.timeout.ms`.
+    #[serde(
+        rename = "session.timeout.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub session_timeout_ms: Option<u64>,
+    /// `heartbeat.interval.ms`.
+    #[serde(
+        rename = "heartbeat.interval.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub heartbeat_interval_ms: Option<u64>,
+}
+
+/// The consumer configs in force: each value with whether the scenario set it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ConsumerSettings {
+    /// `enable.auto.commit`.
+    pub enable_auto_commit: Setting<bool>,
+    /// `auto.commit.interval.ms`.
+    pub auto_commit_interval_ms: Setting<u64>,
+    /// `auto.offset.reset`.
+    pub auto_offset_reset: Setting<OffsetReset>,
+    /// `max.poll.records`.
+    pub max_poll_records: Setting<u32>,
+    /// `max.poll.interval.ms` (also the classic protocol's rebalance timeout).
+    pub max_poll_interval_ms: Setting<u64>,
+    /// `session.timeout.ms`.
+    pub session_timeout_ms: Setting<u64>,
+    /// `heartbeat.interval.ms`.
+    pub heartbeat_interval_ms: Setting<u64>,
+    /// `fetch.max.wait.ms` (not a scenario field: the default, 500).
+    pub fetch_max_wait_ms: u64,
+    /// `retry.backoff.ms` of the consumer (the default, 100).
+    pub retry_backoff_ms: u64,
+}
+
+/// Client defaults (the same in every modelled version since 3.0; `session.timeout.ms` was
+/// 10 s before 3.0, KIP-735).
+pub fn settings(configs: &ConsumerConfigs, session_timeout_default_ms: u64) -> ConsumerSettings {
+    ConsumerSettings {
+        enable_auto_commit: Setting::resolve(configs.enable_auto_commit, true),
+        auto_commit_interval_ms: Setting::resolve(configs.auto_commit_interval_ms, 5_000),
+        auto_offset_reset: Setting::resolve(configs.auto_offset_reset, OffsetReset::Latest),
+        max_poll_records: Setting::resolve(configs.max_poll_records, 500),
+        max_poll_interval_ms: Setting::resolve(configs.max_poll_interval_ms, 300_000),
+        session_timeout_ms: Setting::resolve(
+            configs.session_timeout_ms,
+            session_timeout_default_ms,
+        ),
+        heartbeat_interval_ms: Setting::resolve(configs.heartbeat_interval_ms, 3_000),
+        fetch_max_wait_ms: 500,
+        retry_backoff_ms: 100,
+    }
+}

@@ -1,0 +1,143 @@
+//! The end-to-end half of the ledger: how many times each record's effect reached the
+//! sink. A record processed twice into a plain sink is a *duplicate effect*; a record the
+//! group moved past (its committed offset, or a later record processed, is beyond it) whose
+//! effect never reached the sink is a *lost effect*. Each is linked to the most recent
+//! disruption before it: a fault, a member leaving the group, a failed commit.
+
+use super::{Anomaly, AnomalyKind};
+use crate::consumer::facts::ConsumerFact;
+use crate::ids::{Offset, PartitionId, RecordId};
+use crate::trace::{EventKind, TraceEvent};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What the consumers did with one record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Consumed {
+    /// Times a consumer finished processing it.
+    pub processed: u32,
+    /// Times its effect changed the sink (a plain sink: every processing).
+    pub effects: u32,
+}
+
+/// The consumption facts a fold collects.
+#[derive(Default)]
+pub(super) struct ConsumptionFold {
+    pub(super) seen: bool,
+    pub(super) consumed: BTreeMap<RecordId, Consumed>,
+    /// Per record: the trace event of its second effect.
+    second_effect: BTreeMap<RecordId, usize>,
+    /// Per partition: how far the group got (committed, or processed + 1).
+    pub(super) frontier: BTreeMap<PartitionId, Offset>,
+    /// Per partition: each commit's offset and event, in order.
+    commits: BTreeMap<PartitionId, Vec<(Offset, usize)>>,
+    disruptions: Vec<usize>,
+}
+
+impl ConsumptionFold {
+    pub(super) fn apply(&mut self, index: usize, e: &TraceEvent) {
+        match &e.kind {
+            EventKind::FaultApplied { .. } => self.disruptions.push(index),
+            EventKind::Consumer(fact) => {
+                self.seen = true;
+                self.apply_fact(index, fact);
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_fact(&mut self, index: usize, fact: &ConsumerFact) {
+        match fact {
+            ConsumerFact::RecordProcessed {
+                record,
+                partition,
+                offset,
+                outcome,
+            } => {
+                let c = self.consumed.entry(*record).or_default();
+                c.processed += 1;
+                if outcome.is_effect() {
+                    c.effects += 1;
+                    if c.effects == 2 {
+                        self.second_effect.insert(*record, index);
+                    }
+                }
+                self.advance(*partition, offset.next());
+            }
+            ConsumerFact::OffsetsCommitted { offsets, .. } => {
+                for &(p, o) in offsets {
+                    self.commits.entry(p).or_default().push((o, index));
+                    self.advance(p, o);
+                }
+            }
+            ConsumerFact::LeftGroup { .. } | ConsumerFact::CommitFailed { .. } => {
+                self.disruptions.push(index)
+            }
+            _ => {}
+        }
+    }
+
+    fn advance(&mut self, partition: PartitionId, to: Offset) {
+        let f = self.frontier.entry(partition).or_default();
+        *f = (*f).max(to);
+    }
+
+    /// The latest disruption before `event`.
+    fn cause_before(&self, event: usize) -> Option<usize> {
+        let i = self.disruptions.partition_point(|d| *d < event);
+        i.checked_sub(1).map(|i| self.disruptions[i])
+    }
+
+    /// The first disruption after `event` (or the last one before it).
+    fn cause_after(&self, event: usize) -> Option<usize> {
+        let i = self.disruptions.partition_point(|d| *d < event);
+        self.disruptions
+            .get(i)
+            .copied()
+            .or_else(|| self.cause_before(event))
+    }
+
+    /// Duplicate and lost effects, given each partition's final log as (offset, record).
+    pub(super) fn anomalies(
+        &self,
+        final_logs: &BTreeMap<PartitionId, Vec<(Offset, RecordId)>>,
+    ) -> Vec<Anomaly> {
+        let mut found = Vec::new();
+        if !self.seen {
+            return found;
+        }
+        for (&record, &event) in &self.second_effect {
+            found.push(Anomaly {
+                kind: AnomalyKind::DuplicateEffect,
+                record,
+                event,
+                cause: self.cause_before(event),
+            });
+        }
+        for (partition, log) in final_logs {
+            let frontier = self.frontier.get(partition).copied().unwrap_or_default();
+            for &(offset, record) in log {
+                if offset >= frontier {
+                    break;
+                }
+                if self.consumed.get(&record).is_some_and(|c| c.effects > 0) {
+                    continue;
+                }
+                // The commit that first moved past it.
+                let passed_by = self
+                    .commits
+                    .get(partition)
+                    .and_then(|c| c.iter().find(|(o, _)| *o > offset))
+                    .map(|(_, i)| *i);
+                let event = passed_by.unwrap_or(0);
+                found.push(Anomaly {
+                    kind: AnomalyKind::LostEffect,
+                    record,
+                    event,
+                    cause: self.cause_after(event),
+                });
+            }
+        }
+        found
+    }
+}
