@@ -1,0 +1,70 @@
+//! Property: with manual commits after processing and an idempotent sink, no plan of
+//! consumer crashes, pauses and restarts loses an effect or applies one twice.
+
+use delivery_lab_engine::fault::{Fault, ScheduledFault};
+use delivery_lab_engine::ids::NodeId;
+use delivery_lab_engine::{AnomalyKind, Scenario, run_with_seed};
+use proptest::prelude::*;
+
+const BASE: &str = r#"{
+  "name": "at-least-once consumer into an idempotent sink",
+  "kafka_version": "4.0",
+  "duration_ms": 40000,
+  "cluster": { "brokers": 3, "configs": { "min.insync.replicas": 2 } },
+  "topic": { "name": "t", "partitions": 3, "replication_factor": 3 },
+  "producer": { "records": 300, "start_ms": 100, "interval_ms": 30 },
+  "consumer_group": {
+    "members": 3,
+    "processing_ms": 40,
+    "commit": "sync_after_batch",
+    "sink": { "type": "SINK" },
+    "configs": { "enable.auto.commit": false, "session.timeout.ms": 6000, "max.poll.records": 40, "auto.offset.reset": "earliest", "max.poll.interval.ms": 8000 }
+  }
+}"#;
+
+fn fault() -> impl Strategy<Value = Fault> {
+    let consumer = (0..3u32).prop_map(NodeId::Consumer);
+    prop_oneof![
+        consumer
+            .clone()
+            .prop_map(|consumer| Fault::CrashConsumer { consumer }),
+        consumer
+            .clone()
+            .prop_map(|consumer| Fault::RestartConsumer { consumer }),
+        (consumer, 100..12_000u64).prop_map(|(consumer, ms)| Fault::PauseConsumer { consumer, ms }),
+    ]
+}
+
+fn plan() -> impl Strategy<Value = Vec<ScheduledFault>> {
+    prop::collection::vec(
+        (0..30_000u64, fault()).prop_map(|(at_ms, fault)| ScheduledFault { at_ms, fault }),
+        0..8,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn commit_after_processing_into_an_idempotent_sink_is_exactly_once(
+        seed in any::<u64>(),
+        faults in plan(),
+        upsert in any::<bool>(),
+    ) {
+        let sink = if upsert { "upsert" } else { "dedup" };
+        let mut scenario = Scenario::from_json(&BASE.replace("SINK", sink)).unwrap();
+        scenario.faults = faults;
+        let result = run_with_seed(&scenario, seed).unwrap();
+        let lost = result.ledger.count(AnomalyKind::LostEffect);
+        let twice = result.ledger.count(AnomalyKind::DuplicateEffect);
+        prop_assert_eq!(lost + twice, 0, "{:#?}", result.ledger.anomalies);
+    }
+
+    #[test]
+    fn a_plain_sink_may_duplicate_but_never_loses(seed in any::<u64>(), faults in plan()) {
+        let mut scenario = Scenario::from_json(&BASE.replace("SINK", "plain")).unwrap();
+        scenario.faults = faults;
+        let result = run_with_seed(&scenario, seed).unwrap();
+        prop_assert_eq!(result.ledger.count(AnomalyKind::LostEffect), 0, "{:#?}", result.ledger.anomalies);
+    }
+}

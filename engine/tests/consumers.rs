@@ -1,0 +1,225 @@
+//! The consumer group's mechanisms, each checked on the preset that shows it
+//! (kafka-semantics.md §B.9, scenarios C22–C26 and seed 004's shutdown advice).
+
+mod common;
+
+use delivery_lab_engine::consumer::facts::{ConsumerFact, LeaveReason};
+use delivery_lab_engine::consumer::sink::EffectOutcome;
+use delivery_lab_engine::errors::KafkaError;
+use delivery_lab_engine::ids::{NodeId, Offset, PartitionId};
+use delivery_lab_engine::trace::{EventKind, TraceEvent};
+use delivery_lab_engine::{AnomalyKind, Run, Scenario, run};
+
+fn preset(name: &str) -> Scenario {
+    common::presets()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no preset {name}"))
+        .1
+}
+
+fn facts(run: &Run) -> impl Iterator<Item = (&TraceEvent, &ConsumerFact)> {
+    run.trace.events.iter().filter_map(|e| match &e.kind {
+        EventKind::Consumer(f) => Some((e, f)),
+        _ => None,
+    })
+}
+
+/// The offsets the group committed for `partition`, in order.
+fn commits(run: &Run, partition: PartitionId) -> Vec<Offset> {
+    facts(run)
+        .filter_map(|(_, f)| match f {
+            ConsumerFact::OffsetsCommitted { offsets, .. } => offsets
+                .iter()
+                .find(|(p, _)| *p == partition)
+                .map(|(_, o)| *o),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn auto_commit_covers_only_earlier_polls_so_a_crash_duplicates_and_loses_nothing() {
+    let scenario = preset("auto-commit-crash-sync-processing");
+    let result = run(&scenario).unwrap();
+    assert_eq!(result.ledger.count(AnomalyKind::LostEffect), 0);
+    assert!(result.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+    // Each auto-commit happens inside a poll() before it returns records: the offset it
+    // commits is exactly where that poll's batch starts, never past it.
+    let mut checked = 0;
+    let events = &result.trace.events;
+    for (i, e) in events.iter().enumerate() {
+        let EventKind::Consumer(ConsumerFact::RecordsPolled { records }) = &e.kind else {
+            continue;
+        };
+        let Some(first) = records.first() else {
+            continue;
+        };
+        // An auto-commit sent in the same poll has arrived at the coordinator by now.
+        let committed_before = events[..i]
+            .iter()
+            .filter_map(|x| match &x.kind {
+                EventKind::Consumer(ConsumerFact::OffsetsCommitted { offsets, .. }) => offsets
+                    .iter()
+                    .find(|(p, _)| *p == first.partition)
+                    .map(|(_, o)| *o),
+                _ => None,
+            })
+            .max();
+        if let Some(c) = committed_before {
+            assert!(
+                c <= first.offset,
+                "a commit ran ahead of the records polled"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+    // The duplicates start exactly at the crashed member's last commit.
+    let p0 = PartitionId(0);
+    let last_commit = *commits(&result, p0).iter().max().unwrap();
+    let reprocessed_from = facts(&result)
+        .filter_map(|(_, f)| match f {
+            ConsumerFact::RecordProcessed {
+                partition,
+                offset,
+                outcome: EffectOutcome::AppliedAgain,
+                ..
+            } if *partition == p0 => Some(*offset),
+            _ => None,
+        })
+        .min()
+        .unwrap();
+    assert!(reprocessed_from <= last_commit);
+}
+
+#[test]
+fn buffered_processing_with_auto_commit_loses_what_the_buffer_held() {
+    let result = run(&preset("auto-commit-buffered-processing-loses")).unwrap();
+    assert!(result.ledger.count(AnomalyKind::LostEffect) > 0);
+    assert_eq!(result.ledger.count(AnomalyKind::DuplicateEffect), 0);
+    // Every lost record was polled by C0 and never processed: the commit ran past it.
+    let lost: Vec<_> = result
+        .ledger
+        .anomalies
+        .iter()
+        .filter(|a| a.kind == AnomalyKind::LostEffect)
+        .collect();
+    for a in lost {
+        let polled_by_c0 = facts(&result).any(|(e, f)| {
+            e.node == NodeId::Consumer(0)
+                && matches!(f, ConsumerFact::RecordsPolled { records } if records.iter().any(|r| r.record == a.record))
+        });
+        assert!(polled_by_c0, "{} was polled before the crash", a.record);
+        assert_eq!(
+            result
+                .ledger
+                .consumed
+                .get(&a.record)
+                .map_or(0, |c| c.processed),
+            0
+        );
+    }
+}
+
+#[test]
+fn commit_before_processing_loses_and_after_processing_duplicates() {
+    let before = run(&preset("commit-before-processing-crash-loses")).unwrap();
+    assert!(before.ledger.count(AnomalyKind::LostEffect) > 0);
+    assert_eq!(before.ledger.count(AnomalyKind::DuplicateEffect), 0);
+    let after = run(&preset("commit-after-processing-crash-duplicates")).unwrap();
+    assert!(after.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+    assert_eq!(after.ledger.count(AnomalyKind::LostEffect), 0);
+}
+
+#[test]
+fn a_member_past_max_poll_interval_leaves_and_its_commit_fails() {
+    let result = run(&preset("poll-interval-exceeded-commit-fails")).unwrap();
+    let c0 = NodeId::Consumer(0);
+    let left = facts(&result).find(|(e, f)| {
+        e.node == c0
+            && matches!(
+                f,
+                ConsumerFact::LeftGroup {
+                    reason: LeaveReason::PollIntervalExceeded
+                }
+            )
+    });
+    let failed = facts(&result).find(|(e, f)| {
+        e.node == c0
+            && matches!(
+                f,
+                ConsumerFact::CommitFailed {
+                    error: KafkaError::CommitFailed,
+                    sync: true
+                }
+            )
+    });
+    let (left, failed) = (left.unwrap().0, failed.unwrap().0);
+    assert!(
+        left.time < failed.time,
+        "it left first, then its commit failed"
+    );
+    assert_eq!(
+        KafkaError::CommitFailed.exception(),
+        "CommitFailedException"
+    );
+    assert!(result.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+}
+
+#[test]
+fn close_commits_but_unsubscribe_first_leaves_without_committing() {
+    let close = run(&preset("close-commits-on-the-way-out")).unwrap();
+    assert!(
+        close.ledger.anomalies.is_empty(),
+        "{:?}",
+        close.ledger.anomalies
+    );
+    let unsubscribe = run(&preset("unsubscribe-before-close-duplicates")).unwrap();
+    let c0 = NodeId::Consumer(0);
+    let left_at = facts(&unsubscribe)
+        .find(|(e, f)| {
+            e.node == c0
+                && matches!(
+                    f,
+                    ConsumerFact::LeftGroup {
+                        reason: LeaveReason::Unsubscribe
+                    }
+                )
+        })
+        .unwrap()
+        .0
+        .time;
+    // The member it was (m0) commits nothing once it has unsubscribed.
+    let late_commit = facts(&unsubscribe).any(|(e, f)| {
+        e.time > left_at && matches!(f, ConsumerFact::OffsetsCommitted { member: 0, .. })
+    });
+    assert!(!late_commit);
+    assert!(unsubscribe.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+}
+
+#[test]
+fn a_dedup_sink_absorbs_the_duplicates_a_bounded_one_lets_old_ones_through() {
+    let dedup = run(&preset("dedup-sink-turns-duplicates-into-one-effect")).unwrap();
+    assert!(dedup.ledger.anomalies.is_empty());
+    assert!(dedup.ledger.consumed.values().any(|c| c.processed > 1));
+    assert!(dedup.ledger.consumed.values().all(|c| c.effects <= 1));
+    let bounded = run(&preset("bounded-dedup-window-misses-old-duplicates")).unwrap();
+    assert!(bounded.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+}
+
+#[test]
+fn offsets_stored_with_results_resume_exactly_after_the_last_result() {
+    let result = run(&preset("offsets-in-sink-transaction-exactly-once")).unwrap();
+    assert!(result.ledger.anomalies.is_empty());
+    assert!(result.ledger.consumed.values().all(|c| c.processed == 1));
+    assert_eq!(result.ledger.applied(), result.ledger.acknowledged());
+}
+
+#[test]
+fn consumer_presets_report_an_end_to_end_verdict_and_others_do_not() {
+    let with = run(&preset("auto-commit-crash-sync-processing")).unwrap();
+    assert!(with.ledger.end_to_end().is_some());
+    let without = run(&preset("replication-acks-all")).unwrap();
+    assert_eq!(without.ledger.end_to_end(), None);
+}
