@@ -72,7 +72,7 @@ pub fn app() -> Html {
             </p>
             <main class="stage">
                 <div class="drawing">
-                    <Topology view={Rc::clone(&view)} />
+                    <Topology view={Rc::clone(&view)} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)} />
                     <Legend />
                 </div>
                 <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} on_seek={on_seek.clone()} />

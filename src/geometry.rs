@@ -11,6 +11,8 @@ pub const VIEW_H: f64 = 560.0;
 pub const BROKER_X: f64 = 330.0;
 /// Room to the left of the first log cell, for the partition label and leader badge.
 pub const LOG_LABEL_W: f64 = 120.0;
+/// Room right of the last log cell, for "HW · LEO · epoch · ISR".
+pub const LOG_TEXT_W: f64 = 190.0;
 
 /// A point in the drawing.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,7 +53,11 @@ impl Rect {
     }
 }
 
-/// The producer's box and one box per broker, stacked in a column.
+/// Width of the consumer column, when there is a consumer group.
+pub const CONSUMER_W: f64 = 168.0;
+
+/// The producer's box and one box per broker, stacked in a column; with a consumer group,
+/// a column of consumer boxes on the right and the sink below them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     /// The producing application.
@@ -60,22 +66,51 @@ pub struct Layout {
     pub controller: Rect,
     /// Brokers, by id.
     pub brokers: Vec<Rect>,
+    /// Consumer group members, by id (empty without a group).
+    pub consumers: Vec<Rect>,
+    /// The downstream sink (only with a group).
+    pub sink: Option<Rect>,
 }
 
-/// Lays out a producer and `brokers` brokers.
-pub fn layout(brokers: usize) -> Layout {
+/// Lays out a producer, `brokers` brokers and `consumers` consumers.
+pub fn layout(brokers: usize, consumers: usize) -> Layout {
     let n = brokers.max(1) as f64;
     let margin = 16.0;
     let gap = 12.0;
     let h = (VIEW_H - 2.0 * margin - gap * (n - 1.0)) / n;
+    // With consumers the brokers move left to leave room for the consumer column.
+    let (broker_x, consumer_room) = if consumers > 0 {
+        (BROKER_X - 100.0, CONSUMER_W + 36.0)
+    } else {
+        (BROKER_X, 0.0)
+    };
     let boxes = (0..brokers)
         .map(|i| Rect {
-            x: BROKER_X,
+            x: broker_x,
             y: margin + i as f64 * (h + gap),
-            w: VIEW_W - BROKER_X - margin,
+            w: VIEW_W - broker_x - margin - consumer_room,
             h,
         })
         .collect();
+    let sink_h = 96.0;
+    let column_h = VIEW_H - 2.0 * margin - sink_h - 2.0 * gap;
+    let m = consumers.max(1) as f64;
+    let ch = ((column_h - gap * (m - 1.0)) / m).min(110.0);
+    let cx = VIEW_W - margin - CONSUMER_W;
+    let consumer_boxes = (0..consumers)
+        .map(|i| Rect {
+            x: cx,
+            y: margin + i as f64 * (ch + gap),
+            w: CONSUMER_W,
+            h: ch,
+        })
+        .collect();
+    let sink = (consumers > 0).then_some(Rect {
+        x: cx,
+        y: VIEW_H - margin - sink_h,
+        w: CONSUMER_W,
+        h: sink_h,
+    });
     Layout {
         producer: Rect {
             x: 24.0,
@@ -90,6 +125,8 @@ pub fn layout(brokers: usize) -> Layout {
             h: 64.0,
         },
         brokers: boxes,
+        consumers: consumer_boxes,
+        sink,
     }
 }
 
@@ -148,7 +185,9 @@ pub fn row_metrics(box_h: f64, rows: usize) -> RowMetrics {
 
 /// How many log cells of `cell_w` fit in a row of `width` (leaving room for the labels).
 pub fn cells_that_fit(width: f64, cell_w: f64) -> usize {
-    ((width - LOG_LABEL_W - 110.0) / cell_w).floor().max(1.0) as usize
+    ((width - LOG_LABEL_W - LOG_TEXT_W) / cell_w)
+        .floor()
+        .max(1.0) as usize
 }
 
 /// Which offsets of a log of `len` records to draw in `fit` cells: the tail, so the newest
@@ -164,7 +203,7 @@ mod tests {
     #[test]
     fn broker_boxes_fit_the_drawing_without_overlapping() {
         for n in 1..=9 {
-            let l = layout(n);
+            let l = layout(n, 0);
             assert_eq!(l.brokers.len(), n);
             for pair in l.brokers.windows(2) {
                 assert!(pair[0].y + pair[0].h < pair[1].y, "{n} brokers overlap");
@@ -172,6 +211,26 @@ mod tests {
             let last = l.brokers.last().unwrap();
             assert!(last.y + last.h <= VIEW_H + 0.001);
         }
+    }
+
+    #[test]
+    fn consumers_sit_right_of_the_brokers_and_above_the_sink() {
+        for n in 1..=8 {
+            let l = layout(5, n);
+            let sink = l.sink.unwrap();
+            assert_eq!(l.consumers.len(), n);
+            for c in &l.consumers {
+                assert!(
+                    c.x > l.brokers[0].x + l.brokers[0].w,
+                    "right of the brokers"
+                );
+                assert!(c.y + c.h < sink.y, "above the sink");
+            }
+            for pair in l.consumers.windows(2) {
+                assert!(pair[0].y + pair[0].h < pair[1].y, "{n} consumers overlap");
+            }
+        }
+        assert!(layout(3, 0).sink.is_none());
     }
 
     #[test]

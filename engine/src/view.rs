@@ -9,6 +9,9 @@ use crate::time::SimTime;
 use crate::trace::{EventKind, Trace};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod group;
+pub use group::{ConsumerStatus, ConsumerView, GroupView, SinkView};
+
 /// The whole cluster at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterView {
@@ -30,6 +33,8 @@ pub struct ClusterView {
     pub acknowledged: usize,
     /// Records whose callback reported an error.
     pub failed: usize,
+    /// The consumer group, its members and its sink (empty without one).
+    pub group: GroupView,
 }
 
 /// One broker and its replicas.
@@ -123,6 +128,7 @@ impl ClusterView {
             ..ClusterView::default()
         };
         for e in &trace.events[..applied] {
+            view.group.apply(e);
             let broker = match e.node {
                 NodeId::Broker(b) => Some(b),
                 _ => None,
@@ -262,6 +268,7 @@ impl ClusterView {
                 _ => {}
             }
         }
+        view.group.finish(time);
         view.partitions = partitions.into_values().collect();
         view.brokers = (0..brokers)
             .map(BrokerId)

@@ -16,7 +16,9 @@ pub fn legend() -> Html {
             { message("dot produce-response", "ProduceResponse") }
             { message("dot fetch-request", "FetchRequest") }
             { message("dot fetch-response", "FetchResponse") }
-            { message("dot control", "controller") }
+            { message("dot consumer-fetch-response", "consumer fetch") }
+            { message("dot commit", "OffsetCommit") }
+            { message("dot control", "controller / group") }
             { message("dot lost", "will be lost") }
             <li><span class="swatch committed" aria-hidden="true"></span>{"committed (below HW)"}</li>
             <li><span class="swatch uncommitted" aria-hidden="true"></span>{"not yet committed"}</li>

@@ -1,6 +1,7 @@
 //! The page's components, one per file.
 
 pub mod broker_box;
+pub mod consumer_box;
 pub mod icon;
 pub mod legend;
 pub mod playback;

@@ -2,7 +2,9 @@
 //! the wire, placed along its link by its send and delivery times.
 
 use crate::components::broker_box::BrokerBox;
+use crate::components::consumer_box::{consumer_box, sink_box};
 use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
+use delivery_lab_engine::consumer::spec::SinkSpec;
 use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::view::{ClusterView, InFlight};
 use std::rc::Rc;
@@ -13,13 +15,16 @@ use yew::prelude::*;
 pub struct TopologyProps {
     /// The cluster at the play position.
     pub view: Rc<ClusterView>,
+    /// The consumer group's sink, if the scenario has a group.
+    #[prop_or_default]
+    pub sink: Option<SinkSpec>,
 }
 
 /// The animated cluster.
 #[function_component(Topology)]
 pub fn topology(props: &TopologyProps) -> Html {
     let view = &props.view;
-    let geometry = layout(view.brokers.len());
+    let geometry = layout(view.brokers.len(), view.group.consumers.len());
     let p = geometry.producer;
     let summary = format!(
         "Cluster of {} brokers at {}; {} messages in flight",
@@ -40,7 +45,14 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 74.0).to_string()}>{ format!("acked {}", view.acknowledged) }</text>
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 96.0).to_string()}>{ format!("failed {}", view.failed) }</text>
             </g>
+            { for geometry.consumers.iter().flat_map(|c| geometry.brokers.iter().map(move |b| (b.right_mid(), c.left_mid()))).map(|(a, z)| {
+                html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()} x2={z.x.to_string()} y2={z.y.to_string()} /> }
+            }) }
             { controller_box(&geometry, view) }
+            { for view.group.consumers.iter().zip(&geometry.consumers).map(|(c, rect)| consumer_box(c, &view.group, rect)) }
+            if let Some(rect) = geometry.sink {
+                { sink_box(&view.group, props.sink, &rect) }
+            }
             { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
                 <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} />
             }) }
@@ -81,12 +93,20 @@ fn controller_box(geometry: &Layout, view: &ClusterView) -> Html {
     }
 }
 
-fn anchor(geometry: &Layout, node: NodeId) -> Option<Point> {
+/// Where a message leaves or reaches `node`; a broker talks to consumers from its right
+/// edge, to everything else from its left.
+fn anchor(geometry: &Layout, node: NodeId, other: NodeId) -> Option<Point> {
     match node {
         NodeId::Producer(_) => Some(geometry.producer.right_mid()),
-        NodeId::Broker(b) => geometry.brokers.get(b.0 as usize).map(|r| r.left_mid()),
+        NodeId::Broker(b) => geometry.brokers.get(b.0 as usize).map(|r| {
+            if matches!(other, NodeId::Consumer(_)) {
+                r.right_mid()
+            } else {
+                r.left_mid()
+            }
+        }),
         NodeId::Controller => Some(geometry.controller.right_mid()),
-        NodeId::Consumer(_) => None,
+        NodeId::Consumer(c) => geometry.consumers.get(c as usize).map(|r| r.left_mid()),
     }
 }
 
@@ -94,7 +114,10 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Ht
     if m.is_heartbeat() {
         return None; // every two seconds from every broker: noise, not news
     }
-    let (from, to) = (anchor(geometry, m.from)?, anchor(geometry, m.to)?);
+    let (from, to) = (
+        anchor(geometry, m.from, m.to)?,
+        anchor(geometry, m.to, m.from)?,
+    );
     let between_brokers = matches!((m.from, m.to), (NodeId::Broker(_), NodeId::Broker(_)));
     let t = progress(m.sent_at, m.deliver_at, view.time);
     let at = point_on_link(from, to, t, between_brokers);
@@ -103,6 +126,9 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Ht
         "ProduceResponse" => "produce-response",
         "FetchRequest" | "OffsetsForLeaderEpoch" => "fetch-request",
         "FetchResponse" | "OffsetsForLeaderEpochResponse" => "fetch-response",
+        "ConsumerFetch" => "consumer-fetch",
+        "ConsumerFetchResponse" => "consumer-fetch-response",
+        "OffsetCommit" | "OffsetCommitResponse" => "commit",
         _ => "control",
     };
     let records: Vec<String> = m.records.iter().map(|r| format!("r{}", r.0)).collect();

@@ -41,6 +41,25 @@ fn anomaly_summary(kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
 /// How many anomalies or violations to list before summarising.
 const MAX_LISTED: usize = 6;
 
+fn processing_name(p: delivery_lab_engine::consumer::spec::Processing) -> &'static str {
+    use delivery_lab_engine::consumer::spec::Processing;
+    match p {
+        Processing::Synchronous => "synchronous processing",
+        Processing::Buffered => "buffered processing",
+    }
+}
+
+fn commit_name(c: delivery_lab_engine::consumer::spec::CommitStrategy) -> &'static str {
+    use delivery_lab_engine::consumer::spec::CommitStrategy;
+    match c {
+        CommitStrategy::None => "auto only",
+        CommitStrategy::SyncAfterBatch => "commitSync after each batch",
+        CommitStrategy::SyncPerRecord => "commitSync after each record",
+        CommitStrategy::SyncBeforeProcessing => "commitSync before processing",
+        CommitStrategy::InSinkTransaction => "offsets in the sink's transaction",
+    }
+}
+
 fn flush(value: Option<u64>) -> String {
     value.map_or_else(|| "never (Long.MAX)".to_string(), |n| n.to_string())
 }
@@ -72,7 +91,16 @@ pub fn verdict(props: &VerdictProps) -> Html {
             <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
                 { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&ledger.anomaly_kinds())) } }
             </p>
-            <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong></p>
+            <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong>{" producer → log"}</p>
+            if let Some(e2e) = ledger.end_to_end() {
+                <p class="guarantee">{"End to end: "}<strong data-testid="end-to-end">{ e2e.to_string() }</strong>{" producer → sink"}</p>
+                <p class="verdict-detail" data-testid="effects">
+                    { format!("{} records' effects reached the sink, {} of them more than once; {} processings in all.",
+                        ledger.applied(),
+                        ledger.consumed.values().filter(|c| c.effects > 1).count(),
+                        ledger.consumed.values().map(|c| u64::from(c.processed)).sum::<u64>()) }
+                </p>
+            }
             <p class="verdict-detail">
                 { format!("{} records sent, {} acknowledged, {} failed with an error the application saw; ", ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
                 { if safe { "none lost, duplicated or reordered.".to_string() }
@@ -137,6 +165,19 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 { setting("max.request.size", c.max_request_size.value.to_string(), c.max_request_size.explicit) }
                 { setting("enable.idempotence", c.enable_idempotence.value.to_string(), c.enable_idempotence.explicit) }
             </ul>
+            if let (Some(g), Some(cs)) = (&props.scenario.consumer_group, props.scenario.consumer_settings()) {
+                <h2>{"Consumer group"}</h2>
+                <ul class="configs">
+                    <li>{ format!("{} members · {} · commit: {} · {} ms per record", g.members, processing_name(g.processing), commit_name(g.commit), g.processing_ms) }</li>
+                    { setting("enable.auto.commit", cs.enable_auto_commit.value.to_string(), cs.enable_auto_commit.explicit) }
+                    { setting("auto.commit.interval.ms", cs.auto_commit_interval_ms.value.to_string(), cs.auto_commit_interval_ms.explicit) }
+                    { setting("auto.offset.reset", cs.auto_offset_reset.value.to_string(), cs.auto_offset_reset.explicit) }
+                    { setting("max.poll.records", cs.max_poll_records.value.to_string(), cs.max_poll_records.explicit) }
+                    { setting("max.poll.interval.ms", cs.max_poll_interval_ms.value.to_string(), cs.max_poll_interval_ms.explicit) }
+                    { setting("session.timeout.ms", cs.session_timeout_ms.value.to_string(), cs.session_timeout_ms.explicit) }
+                    { setting("heartbeat.interval.ms", cs.heartbeat_interval_ms.value.to_string(), cs.heartbeat_interval_ms.explicit) }
+                </ul>
+            }
             if let Ok(Idempotence::SilentlyDisabled(reason)) = props.scenario.idempotence() {
                 <p class="warning" data-testid="idempotence-off">
                     { format!("⚠ Idempotence is silently off: {reason}. Kafka switches a defaulted enable.idempotence off without an error (it only logs it), so retries can duplicate and reorder.") }
@@ -149,7 +190,8 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
                     <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
-                    <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet); no consumers yet."}</li>
+                    <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet)."}</li>
+                    <li>{"Consumers: one group on the classic protocol with the eager range assignor; SyncGroup and OffsetFetch are folded into the JoinGroup answer; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); no retention, so earliest is offset 0; no transactions or read_committed yet."}</li>
                 </ul>
             </details>
         </aside>

@@ -1,0 +1,38 @@
+// Consumer presets in the browser: the end-to-end verdict, the members and the sink.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+
+const app = useApp();
+
+test('auto-commit + crash during synchronous processing: duplicates downstream, not loss', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Auto-commit, crash while processing synchronously: duplicates, not loss');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Effect applied twice/);
+  assert.doesNotMatch(await page.getByTestId('headline').textContent(), /never applied/);
+  assert.match(await page.getByTestId('delivery').textContent(), /exactly-once/, 'the log itself is fine');
+  assert.match(await page.getByTestId('end-to-end').textContent(), /at-least-once/);
+  const drawing = await page.locator('svg.topology').textContent();
+  assert.match(drawing, /C0 · crashed/);
+  assert.match(drawing, /applied again [1-9]/);
+  await page.locator('.anomalies .jump').first().click();
+  assert.match(await page.locator('.trace').textContent(), /FaultApplied|CommitFailed|LeftGroup/);
+  await screenshot(page, 'consumer-auto-commit-crash');
+  assert.deepEqual(errors, []);
+});
+
+test('buffered processing loses; a de-duplicating sink turns the duplicates into one effect', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Auto-commit with buffered processing, crash: loss');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Effect never applied/);
+  assert.match(await page.getByTestId('end-to-end').textContent(), /at-most-once/);
+  await choosePreset(page, 'De-duplicating sink: the same crash, each effect once');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
+  assert.match(await page.locator('svg.topology').textContent(), /dedup by id/);
+  await screenshot(page, 'consumer-dedup-sink');
+  assert.deepEqual(errors, []);
+});
