@@ -1,6 +1,8 @@
 //! Property: with manual commits after processing and an idempotent sink, no plan of
 //! consumer crashes, pauses and restarts loses an effect or applies one twice.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use delivery_lab_engine::fault::{Fault, ScheduledFault};
 use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::{AnomalyKind, Scenario, run_with_seed};
