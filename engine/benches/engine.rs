@@ -42,6 +42,27 @@ mod bench {
         s
     }
 
+    /// The workshop scenario read by a consumer group of three members committing after
+    /// each batch, 1 ms per record, with one member crashing and restarting.
+    pub fn consumer_workshop() -> Scenario {
+        let mut s = workshop();
+        s.faults.clear();
+        s.consumer_group = Some(
+            serde_json::from_str(
+                r#"{ "members": 3, "processing_ms": 1, "commit": "sync_after_batch",
+                     "configs": { "enable.auto.commit": false, "auto.offset.reset": "earliest",
+                                  "session.timeout.ms": 6000 } }"#,
+            )
+            .expect("valid group"),
+        );
+        s.faults = serde_json::from_str(
+            r#"[ { "at_ms": 5000, "type": "crash_consumer", "consumer": "C1" },
+                 { "at_ms": 9000, "type": "restart_consumer", "consumer": "C1" } ]"#,
+        )
+        .expect("valid faults");
+        s
+    }
+
     pub fn engine(c: &mut Criterion) {
         let scenario = workshop();
         let events = run(&scenario).expect("valid").events;
@@ -50,6 +71,16 @@ mod bench {
         group.throughput(Throughput::Elements(events));
         group.bench_function("workshop_20k_records", |b| {
             b.iter(|| run(black_box(&scenario)).expect("valid"))
+        });
+        group.finish();
+
+        let consumers = consumer_workshop();
+        let events = run(&consumers).expect("valid").events;
+        let mut group = c.benchmark_group("engine");
+        group.sample_size(20);
+        group.throughput(Throughput::Elements(events));
+        group.bench_function("workshop_with_consumer_group", |b| {
+            b.iter(|| run(black_box(&consumers)).expect("valid"))
         });
         group.finish();
 
