@@ -223,3 +223,72 @@ fn consumer_presets_report_an_end_to_end_verdict_and_others_do_not() {
     let without = run(&preset("replication-acks-all")).unwrap();
     assert_eq!(without.ledger.end_to_end(), None);
 }
+
+#[test]
+fn no_committed_offset_with_reset_none_stops_the_consumer() {
+    let mut scenario = preset("commit-after-processing-crash-duplicates");
+    let group = scenario.consumer_group.as_mut().unwrap();
+    group.configs.auto_offset_reset = Some(delivery_lab_engine::consumer::spec::OffsetReset::None);
+    scenario.faults.clear();
+    let result = run(&scenario).unwrap();
+    let failed = facts(&result)
+        .filter(|(_, f)| {
+            matches!(
+                f,
+                ConsumerFact::ConsumerFailed {
+                    error: KafkaError::NoOffsetForPartition
+                }
+            )
+        })
+        .count();
+    assert_eq!(
+        failed, 2,
+        "both members throw NoOffsetForPartitionException"
+    );
+    assert_eq!(result.ledger.applied(), 0);
+}
+
+#[test]
+fn a_member_cut_off_from_the_coordinator_is_replaced_and_rejoins_after_the_heal() {
+    let mut scenario = preset("commit-after-processing-crash-duplicates");
+    // Its commitSync hangs until request.timeout.ms (30 s) passes, then is resent and fails.
+    scenario.duration_ms = 80_000;
+    scenario.faults = serde_json::from_str(
+        r#"[ { "at_ms": 6000, "type": "cut_link", "from": "C0", "to": "B0" },
+             { "at_ms": 24000, "type": "heal_link", "from": "C0", "to": "B0" } ]"#,
+    )
+    .unwrap();
+    let result = run(&scenario).unwrap();
+    let removed = facts(&result).any(|(_, f)| {
+        matches!(
+            f,
+            ConsumerFact::MemberRemoved {
+                member: 0,
+                reason: delivery_lab_engine::consumer::facts::MemberRemoval::SessionTimeout
+            }
+        )
+    });
+    assert!(removed, "no heartbeats for session.timeout.ms: removed");
+    let generations = facts(&result)
+        .filter(|(_, f)| matches!(f, ConsumerFact::GroupRebalanced { .. }))
+        .count();
+    assert!(
+        generations >= 3,
+        "formed, C0 removed, C0 back: {generations}"
+    );
+    assert_eq!(result.ledger.count(AnomalyKind::LostEffect), 0);
+    let commit_failed = facts(&result).any(|(e, f)| {
+        e.node == NodeId::Consumer(0)
+            && matches!(
+                f,
+                ConsumerFact::CommitFailed {
+                    error: KafkaError::CommitFailed,
+                    ..
+                }
+            )
+    });
+    assert!(
+        commit_failed,
+        "its hanging commitSync fails once it gets through"
+    );
+}

@@ -34,6 +34,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// The consumer's `request.timeout.ms`.
 const REQUEST_TIMEOUT_MS: u64 = 30_000;
+/// `default.api.timeout.ms`: how long `commitSync` keeps trying before a TimeoutException.
+const DEFAULT_API_TIMEOUT_MS: u64 = 60_000;
 
 /// What the application thread is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,8 +103,12 @@ pub struct Member {
     step: u64,
     last_poll: SimTime,
     next_auto_commit: SimTime,
-    /// A `commitSync` waiting for the coordinator (sent, or to send once it is found).
+    /// A `commitSync` waiting for the coordinator (sent, or to send once it is found), and
+    /// since when.
     pending_commit: Option<(Vec<(PartitionId, Offset)>, bool)>,
+    pending_since: SimTime,
+    /// When the pending commit was last sent.
+    commit_sent_at: SimTime,
     retry_armed: bool,
     shutdown: Option<Shutdown>,
 }
@@ -115,15 +121,21 @@ impl Member {
         settings: ConsumerSettings,
         brokers: u32,
     ) -> Member {
+        let rules = Rules {
+            settings,
+            processing: spec.processing,
+            commit: spec.commit,
+            brokers,
+        };
+        Member::fresh(index, rules, spec.processing_ms)
+    }
+
+    /// A member that has not started: nothing in memory.
+    fn fresh(index: u32, rules: Rules, processing_ms: u64) -> Member {
         Member {
             index,
-            rules: Rules {
-                settings,
-                processing: spec.processing,
-                commit: spec.commit,
-                brokers,
-            },
-            processing_ms: spec.processing_ms,
+            rules,
+            processing_ms,
             thread: Thread::Stopped,
             coordinator: None,
             finding_coordinator: false,
@@ -146,6 +158,8 @@ impl Member {
             last_poll: SimTime::ZERO,
             next_auto_commit: SimTime::ZERO,
             pending_commit: None,
+            pending_since: SimTime::ZERO,
+            commit_sent_at: SimTime::ZERO,
             retry_armed: false,
             shutdown: None,
         }
@@ -159,21 +173,7 @@ impl Member {
     /// The process dies: everything in memory is gone (a restart joins as a new member).
     pub fn crash(&mut self, out: &mut Outbox) {
         if self.is_running() {
-            *self = Member::new(
-                self.index,
-                &ConsumerGroupSpec {
-                    group_id: String::new(),
-                    members: 0,
-                    start_ms: 0,
-                    processing_ms: self.processing_ms,
-                    processing: self.rules.processing,
-                    commit: self.rules.commit,
-                    sink: Default::default(),
-                    configs: Default::default(),
-                },
-                self.rules.settings,
-                self.rules.brokers,
-            );
+            *self = Member::fresh(self.index, self.rules, self.processing_ms);
             fact(out, ConsumerFact::ConsumerStopped);
         }
     }
@@ -254,12 +254,7 @@ impl Member {
             return self.close(how, out);
         }
         let Some(coordinator) = self.coordinator else {
-            if !self.finding_coordinator {
-                self.finding_coordinator = true;
-                let to = self.any_broker();
-                out.send(to, Message::Group(GroupMessage::FindCoordinator));
-            }
-            return;
+            return self.find_coordinator(out);
         };
         if self.generation.is_none() || self.rejoin {
             if !self.joining {
@@ -270,19 +265,13 @@ impl Member {
         self.last_poll = now;
         loop {
             self.maybe_auto_commit(now, coordinator, out);
-            if let Some(&p) = self
+            let unpositioned = self
                 .assigned
                 .iter()
-                .find(|p| self.positions.get(p).is_some_and(Option::is_none))
-                && self.rules.settings.auto_offset_reset.value == OffsetReset::None
-            {
-                let _ = p;
-                fact(
-                    out,
-                    ConsumerFact::ConsumerFailed {
-                        error: KafkaError::NoOffsetForPartition,
-                    },
-                );
+                .any(|p| self.positions.get(p).is_some_and(Option::is_none));
+            if unpositioned && self.rules.settings.auto_offset_reset.value == OffsetReset::None {
+                let error = KafkaError::NoOffsetForPartition;
+                fact(out, ConsumerFact::ConsumerFailed { error });
                 return self.close(Shutdown::Close, out);
             }
             let batch = self.take_batch();
@@ -315,6 +304,14 @@ impl Member {
                     }
                 }
             }
+        }
+    }
+
+    fn find_coordinator(&mut self, out: &mut Outbox) {
+        if !self.finding_coordinator {
+            self.finding_coordinator = true;
+            let to = self.any_broker();
+            out.send(to, Message::Group(GroupMessage::FindCoordinator));
         }
     }
 
@@ -521,6 +518,8 @@ impl Member {
         }
         self.thread = Thread::Committing(then);
         self.pending_commit = Some((offsets.clone(), true));
+        self.pending_since = now;
+        self.commit_sent_at = now;
         if self.coordinator.is_some() {
             self.send_commit(offsets, true, out);
         }
@@ -609,7 +608,7 @@ impl Member {
 
     fn heartbeat_tick(&mut self, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
         let settings = self.rules.settings;
-        if let (Some(member), Some(generation)) = (self.member_id, self.generation)
+        if let (Some(member), Some(_)) = (self.member_id, self.generation)
             && self.thread != Thread::Polling
             && now.as_us().saturating_sub(self.last_poll.as_us())
                 > settings.max_poll_interval_ms.value * 1_000
@@ -619,7 +618,6 @@ impl Member {
                 let leave = GroupMessage::LeaveGroup { member };
                 out.send(NodeId::Broker(c), Message::Group(leave));
             }
-            let _ = generation;
             self.generation = None;
             self.member_id = None;
             fact(
@@ -639,6 +637,23 @@ impl Member {
                 .saturating_sub(self.last_coordinator_answer.as_us());
             if silent_us > settings.session_timeout_ms.value * 1_000 {
                 self.lose_coordinator();
+            }
+        }
+        if let Thread::Committing(then) = self.thread {
+            if now >= self.pending_since.plus_ms(DEFAULT_API_TIMEOUT_MS) {
+                // commitSync gives up: TimeoutException to the application.
+                self.pending_commit = None;
+                let error = KafkaError::RequestTimedOut;
+                fact(out, ConsumerFact::CommitFailed { error, sync: true });
+                return self.resume(then, now, sink, out);
+            }
+            if now >= self.commit_sent_at.plus_ms(REQUEST_TIMEOUT_MS) {
+                // No answer within request.timeout.ms: the coordinator is presumed gone;
+                // look it up again and resend.
+                self.lose_coordinator();
+            }
+            if self.coordinator.is_none() {
+                self.find_coordinator(out);
             }
         }
         let stale: Vec<PartitionId> = self
@@ -729,6 +744,12 @@ impl Member {
                     None => return self.retry_later(now, out),
                     Some(_) => {
                         if let Some((offsets, sync)) = self.pending_commit.clone() {
+                            if self.generation.is_none() {
+                                // Out of the group meanwhile: the retry cannot succeed.
+                                let error = Some(KafkaError::IllegalGeneration);
+                                return self.on_commit_response(now, error, sync, sink, out);
+                            }
+                            self.commit_sent_at = now;
                             self.send_commit(offsets, sync, out);
                         }
                     }
