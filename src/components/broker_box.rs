@@ -3,9 +3,10 @@
 //! membership, and which records are on disk (fsynced) rather than only in the page cache.
 
 use crate::geometry::{LOG_LABEL_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells};
-use delivery_lab_engine::ids::BrokerId;
+use delivery_lab_engine::ids::{BrokerId, Offset, PartitionId};
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
+use std::collections::BTreeMap;
 use yew::prelude::*;
 
 /// Props of [`BrokerBox`].
@@ -17,6 +18,9 @@ pub struct BrokerBoxProps {
     pub partitions: Vec<PartitionState>,
     /// Where to draw it.
     pub rect: Rect,
+    /// The consumer group's committed offset per partition (marked on leader rows).
+    #[prop_or_default]
+    pub committed: BTreeMap<PartitionId, Offset>,
 }
 
 /// A broker and its replicas.
@@ -26,6 +30,7 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
         broker,
         partitions,
         rect,
+        committed,
     } = props;
     let metrics = row_metrics(rect.h, broker.replicas.len());
     let fit = cells_that_fit(rect.w, metrics.cell_w);
@@ -60,21 +65,29 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
             { for broker.replicas.iter().enumerate().map(|(i, r)| {
                 let y = rect.y + 26.0 + i as f64 * metrics.row_h;
                 let state = partitions.iter().find(|s| s.partition == r.partition);
-                replica_row(r, broker.id, state, rect.x + 10.0, y, metrics, fit)
+                let row = Row { x: rect.x + 10.0, y, metrics, fit };
+                replica_row(r, broker.id, state, committed.get(&r.partition).copied(), row)
             }) }
         </g>
     }
+}
+
+/// Where one replica row goes and how many cells it has room for.
+struct Row {
+    x: f64,
+    y: f64,
+    metrics: RowMetrics,
+    fit: usize,
 }
 
 fn replica_row(
     replica: &ReplicaView,
     me: BrokerId,
     state: Option<&PartitionState>,
-    x: f64,
-    y: f64,
-    metrics: RowMetrics,
-    fit: usize,
+    committed: Option<Offset>,
+    row: Row,
 ) -> Html {
+    let Row { x, y, metrics, fit } = row;
     let RowMetrics { cell_h, cell_w, .. } = metrics;
     let cells = visible_cells(replica.log.len(), fit);
     let first = cells.start;
@@ -131,6 +144,9 @@ fn replica_row(
                     </g>
                 }
             }) }
+            if let Some(c) = committed.filter(|c| true_leader && c.0 as usize >= first && c.0 as usize <= leo) {
+                { commit_marker(cell_x(c.0 as usize) - 1.5, y, c) }
+            }
             if let Some(hx) = hw_x {
                 <line class="hw-marker" x1={hx.to_string()} x2={hx.to_string()} y1={(y - 3.0).to_string()} y2={(y + cell_h + 3.0).to_string()} />
             }
@@ -138,6 +154,25 @@ fn replica_row(
                 { offsets_label(hw, leo, replica, state, true_leader) }
             </text>
         </g>
+    }
+}
+
+/// The group's committed offset: a small flag above the cell boundary where the next
+/// owner of the partition would resume.
+fn commit_marker(x: f64, y: f64, committed: Offset) -> Html {
+    let points = format!(
+        "{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+        x - 5.0,
+        y - 9.0,
+        x + 5.0,
+        y - 9.0,
+        x,
+        y - 2.0
+    );
+    html! {
+        <polygon class="commit-marker" points={points}>
+            <title>{ format!("consumer group's committed offset {committed}: a new owner resumes here") }</title>
+        </polygon>
     }
 }
 

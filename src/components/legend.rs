@@ -23,6 +23,7 @@ pub fn legend() -> Html {
             <li><span class="swatch committed" aria-hidden="true"></span>{"committed (below HW)"}</li>
             <li><span class="swatch uncommitted" aria-hidden="true"></span>{"not yet committed"}</li>
             <li><span class="swatch hw" aria-hidden="true"></span>{"high watermark"}</li>
+            <li><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><polygon class="commit-marker" points="2,3 14,3 8,12" /></svg>{"group's committed offset"}</li>
             <li><span class="swatch committed disk" aria-hidden="true"></span>{"on disk (fsynced)"}</li>
         </ul>
     }

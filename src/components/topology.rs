@@ -54,7 +54,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 { sink_box(&view.group, props.sink, &rect) }
             }
             { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
-                <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} />
+                <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} committed={view.group.committed.clone()} />
             }) }
             <g class="messages">
                 { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view)) }
