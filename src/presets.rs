@@ -70,6 +70,8 @@ presets!(
         "dedup-sink-turns-duplicates-into-one-effect",
         "bounded-dedup-window-misses-old-duplicates",
         "offsets-in-sink-transaction-exactly-once",
+        "offset-lock-sink-exactly-once",
+        "auto-offset-reset-latest-skips-earlier-records",
     ],
 );
 

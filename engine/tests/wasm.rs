@@ -58,6 +58,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("dedup-sink-turns-duplicates-into-one-effect"),
     preset!("bounded-dedup-window-misses-old-duplicates"),
     preset!("offsets-in-sink-transaction-exactly-once"),
+    preset!("offset-lock-sink-exactly-once"),
+    preset!("auto-offset-reset-latest-skips-earlier-records"),
 ];
 
 #[wasm_bindgen_test]

@@ -55,6 +55,7 @@ pub fn sink_box(group: &GroupView, spec: Option<SinkSpec>, rect: &Rect) -> Html 
         Some(SinkSpec::Dedup { window: None }) => "dedup by id".to_string(),
         Some(SinkSpec::Dedup { window: Some(n) }) => format!("dedup, last {n} ids"),
         Some(SinkSpec::Upsert) => "upsert by key".to_string(),
+        Some(SinkSpec::OffsetGuard) => "offset as a lock".to_string(),
     };
     let s = group.sink;
     let twice = s.applied_again > 0;

@@ -54,6 +54,7 @@ fn commit_name(c: delivery_lab_engine::consumer::spec::CommitStrategy) -> &'stat
     match c {
         CommitStrategy::None => "auto only",
         CommitStrategy::SyncAfterBatch => "commitSync after each batch",
+        CommitStrategy::AsyncAfterBatch => "commitAsync after each batch",
         CommitStrategy::SyncPerRecord => "commitSync after each record",
         CommitStrategy::SyncBeforeProcessing => "commitSync before processing",
         CommitStrategy::InSinkTransaction => "offsets in the sink's transaction",

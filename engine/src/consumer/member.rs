@@ -464,8 +464,8 @@ impl Member {
             return;
         };
         let next = done.offset.next();
-        let stored = (self.rules.commit == CommitStrategy::InSinkTransaction).then_some(next);
-        let outcome = sink.write(done.record, done.partition, stored);
+        let store = self.rules.commit == CommitStrategy::InSinkTransaction;
+        let outcome = sink.write(done.record, (done.partition, done.offset), store);
         fact(
             out,
             ConsumerFact::RecordProcessed {
@@ -492,8 +492,12 @@ impl Member {
         if self.rules.processing == Processing::Buffered {
             return;
         }
-        if self.rules.commit == CommitStrategy::SyncAfterBatch {
-            return self.commit_sync(self.consumed(), Then::Poll, sink, now, out);
+        match self.rules.commit {
+            CommitStrategy::SyncAfterBatch => {
+                return self.commit_sync(self.consumed(), Then::Poll, sink, now, out);
+            }
+            CommitStrategy::AsyncAfterBatch => self.send_commit(self.consumed(), false, out),
+            _ => {}
         }
         self.thread = Thread::Polling;
         self.poll(now, sink, out);

@@ -53,6 +53,8 @@ pub struct Sink {
     window: VecDeque<RecordId>,
     /// Next offset per partition, written with the results (when the consumer stores them).
     offsets: BTreeMap<PartitionId, Offset>,
+    /// Per partition, the highest offset applied (the optimistic lock's version).
+    guard: BTreeMap<PartitionId, Offset>,
 }
 
 impl Sink {
@@ -69,9 +71,10 @@ impl Sink {
     pub fn write(
         &mut self,
         record: RecordId,
-        partition: PartitionId,
-        offset: Option<Offset>,
+        at: (PartitionId, Offset),
+        store: bool,
     ) -> EffectOutcome {
+        let (partition, offset) = at;
         let before = self.applied.contains(&record);
         let outcome = match self.spec {
             SinkSpec::Plain => {
@@ -79,6 +82,18 @@ impl Sink {
                     EffectOutcome::AppliedAgain
                 } else {
                     EffectOutcome::Applied
+                }
+            }
+            SinkSpec::OffsetGuard => {
+                if self.guard.get(&partition).is_some_and(|g| *g >= offset) {
+                    EffectOutcome::Deduplicated
+                } else {
+                    self.guard.insert(partition, offset);
+                    if before {
+                        EffectOutcome::AppliedAgain
+                    } else {
+                        EffectOutcome::Applied
+                    }
                 }
             }
             SinkSpec::Upsert => {
@@ -111,8 +126,8 @@ impl Sink {
             }
         };
         self.applied.insert(record);
-        if let Some(next) = offset {
-            self.offsets.insert(partition, next);
+        if store {
+            self.offsets.insert(partition, offset.next());
         }
         outcome
     }
@@ -129,11 +144,12 @@ mod tests {
 
     const P: PartitionId = PartitionId(0);
 
+    /// Writes records `r` at offset `r` of one partition.
     fn writes(spec: SinkSpec, records: &[u32]) -> Vec<EffectOutcome> {
         let mut sink = Sink::new(spec);
         records
             .iter()
-            .map(|r| sink.write(RecordId(*r), P, None))
+            .map(|r| sink.write(RecordId(*r), (P, Offset(u64::from(*r))), false))
             .collect()
     }
 
@@ -172,7 +188,23 @@ mod tests {
     fn offsets_are_stored_with_the_result() {
         let mut sink = Sink::new(SinkSpec::Plain);
         assert_eq!(sink.stored_offset(P), None);
-        sink.write(RecordId(0), P, Some(Offset(1)));
+        sink.write(RecordId(0), (P, Offset(0)), true);
         assert_eq!(sink.stored_offset(P), Some(Offset(1)));
+    }
+
+    #[test]
+    fn the_offset_guard_refuses_anything_not_past_the_last_applied_offset() {
+        use EffectOutcome::*;
+        assert_eq!(
+            writes(SinkSpec::OffsetGuard, &[0, 1, 2, 1, 2, 3]),
+            [
+                Applied,
+                Applied,
+                Applied,
+                Deduplicated,
+                Deduplicated,
+                Applied
+            ]
+        );
     }
 }

@@ -63,6 +63,9 @@ pub enum CommitStrategy {
     None,
     /// `commitSync()` after processing each batch (at-least-once).
     SyncAfterBatch,
+    /// `commitAsync()` after processing each batch: the loop does not wait, and a failed
+    /// commit is only logged.
+    AsyncAfterBatch,
     /// `commitSync()` after each record.
     SyncPerRecord,
     /// `commitSync()` as soon as `poll()` returns, before processing (at-most-once).
@@ -89,6 +92,9 @@ pub enum SinkSpec {
     /// An idempotent upsert by the record's key (seed 004's HBase row key): a second write
     /// overwrites the first with the same value.
     Upsert,
+    /// The offset as an optimistic lock (seed 000): the store keeps each partition's last
+    /// applied offset and refuses a write whose offset is not above it.
+    OffsetGuard,
 }
 
 /// `auto.offset.reset`.
