@@ -30,7 +30,10 @@ use crate::rng::{SimRng, Stream};
 use crate::scenario::{EffectiveConfig, FailurePolicy, Idempotence, ProducerSpec};
 use crate::time::SimTime;
 use crate::trace::EventKind;
+use in_flight::InFlightSet;
 use std::collections::{BTreeMap, VecDeque};
+
+mod in_flight;
 
 /// The producer id the (simulated) InitProducerId hands out.
 const PRODUCER_ID: u64 = 1_000;
@@ -84,7 +87,9 @@ pub struct Producer {
     brokers: u32,
     leaders: BTreeMap<PartitionId, Option<BrokerId>>,
     queues: BTreeMap<PartitionId, VecDeque<Batch>>,
-    in_flight: BTreeMap<RecordId, InFlight>,
+    in_flight: InFlightSet,
+    /// Scratch list of partitions for the sender loop (kept to avoid an allocation a pass).
+    scratch: Vec<PartitionId>,
     next_sequence: BTreeMap<PartitionId, u32>,
     /// The producer epoch; bumped after a batch fails with its sequence unresolved.
     epoch: u16,
@@ -133,7 +138,8 @@ impl Producer {
             brokers,
             leaders,
             queues: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: InFlightSet::default(),
+            scratch: Vec::new(),
             next_sequence: BTreeMap::new(),
             epoch: 0,
             next_metadata_broker: 0,
@@ -220,8 +226,10 @@ impl Producer {
 
     /// The sender loop: sends every batch that may go now.
     fn drain(&mut self, now: SimTime, out: &mut Outbox) {
-        let partitions: Vec<PartitionId> = self.queues.keys().copied().collect();
-        for partition in partitions {
+        let mut partitions = std::mem::take(&mut self.scratch);
+        partitions.clear();
+        partitions.extend(self.queues.keys().copied());
+        for &partition in &partitions {
             while let Some(front) = self.queues.get(&partition).and_then(|q| q.front().copied()) {
                 if front.not_before > now {
                     if self.wake_at.is_none_or(|w| w > front.not_before || w < now) {
@@ -243,23 +251,15 @@ impl Producer {
                 self.transmit(now, front, leader, out);
             }
         }
+        self.scratch = partitions;
     }
 
     /// The in-flight limit per connection, the muted partition of `max.in.flight=1`, and
     /// the idempotent producer's rule of one outstanding batch while a retry is pending.
     fn may_send(&self, partition: PartitionId, leader: BrokerId) -> bool {
-        let to_leader = self
-            .in_flight
-            .values()
-            .filter(|f| f.broker == leader)
-            .count();
-        if to_leader >= self.rules.max_in_flight {
+        if self.in_flight.to_broker(leader) >= self.rules.max_in_flight {
             return false;
         }
-        let mut of_partition = self
-            .in_flight
-            .values()
-            .filter(|f| f.batch.partition == partition);
         let serialize = self.rules.max_in_flight == 1
             || (self.rules.idempotent
                 && self
@@ -267,7 +267,7 @@ impl Producer {
                     .get(&partition)
                     .and_then(VecDeque::front)
                     .is_some_and(|b| b.attempts > 0));
-        !(serialize && of_partition.next().is_some())
+        !(serialize && self.in_flight.of_partition(partition) > 0)
     }
 
     fn transmit(&mut self, now: SimTime, mut batch: Batch, leader: BrokerId, out: &mut Outbox) {
@@ -326,7 +326,7 @@ impl Producer {
                 record,
                 result,
             } => {
-                if !self.in_flight.contains_key(&record) {
+                if !self.in_flight.contains(&record) {
                     return; // already expired or answered: the callback has fired
                 }
                 match result {
@@ -343,12 +343,7 @@ impl Producer {
             }
             Message::ConnectionClosed => {
                 let NodeId::Broker(broker) = from else { return };
-                let lost: Vec<RecordId> = self
-                    .in_flight
-                    .iter()
-                    .filter(|(_, f)| f.broker == broker)
-                    .map(|(r, _)| *r)
-                    .collect();
+                let lost = self.in_flight.records_to(broker);
                 for record in lost {
                     self.failed_attempt(now, record, KafkaError::NetworkException, out);
                 }

@@ -1,0 +1,66 @@
+//! The sender's in-flight requests, counted per connection and per partition as they come
+//! and go, so checking `max.in.flight.requests.per.connection` costs a lookup, not a scan.
+
+use super::InFlight;
+use crate::ids::{BrokerId, PartitionId, RecordId};
+use std::collections::BTreeMap;
+
+/// Requests on the wire, by record.
+#[derive(Clone, Debug, Default)]
+pub(super) struct InFlightSet {
+    by_record: BTreeMap<RecordId, InFlight>,
+    per_broker: BTreeMap<BrokerId, usize>,
+    per_partition: BTreeMap<PartitionId, usize>,
+}
+
+impl InFlightSet {
+    pub(super) fn insert(&mut self, record: RecordId, f: InFlight) {
+        if let Some(old) = self.by_record.insert(record, f) {
+            self.uncount(&old);
+        }
+        *self.per_broker.entry(f.broker).or_default() += 1;
+        *self.per_partition.entry(f.batch.partition).or_default() += 1;
+    }
+
+    pub(super) fn remove(&mut self, record: &RecordId) -> Option<InFlight> {
+        let f = self.by_record.remove(record)?;
+        self.uncount(&f);
+        Some(f)
+    }
+
+    fn uncount(&mut self, f: &InFlight) {
+        if let Some(n) = self.per_broker.get_mut(&f.broker) {
+            *n = n.saturating_sub(1);
+        }
+        if let Some(n) = self.per_partition.get_mut(&f.batch.partition) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    pub(super) fn get(&self, record: &RecordId) -> Option<&InFlight> {
+        self.by_record.get(record)
+    }
+
+    pub(super) fn contains(&self, record: &RecordId) -> bool {
+        self.by_record.contains_key(record)
+    }
+
+    /// Requests outstanding on the connection to `broker`.
+    pub(super) fn to_broker(&self, broker: BrokerId) -> usize {
+        self.per_broker.get(&broker).copied().unwrap_or(0)
+    }
+
+    /// Requests outstanding for `partition`.
+    pub(super) fn of_partition(&self, partition: PartitionId) -> usize {
+        self.per_partition.get(&partition).copied().unwrap_or(0)
+    }
+
+    /// The records in flight to `broker`.
+    pub(super) fn records_to(&self, broker: BrokerId) -> Vec<RecordId> {
+        self.by_record
+            .iter()
+            .filter(|(_, f)| f.broker == broker)
+            .map(|(r, _)| *r)
+            .collect()
+    }
+}
