@@ -111,6 +111,9 @@ pub struct Member {
     commit_sent_at: SimTime,
     retry_armed: bool,
     shutdown: Option<Shutdown>,
+    /// The generation the last heartbeat was sent for (an answer about an older one is
+    /// stale, as in `HeartbeatResponseHandler`).
+    beat_generation: Option<u32>,
 }
 
 impl Member {
@@ -162,6 +165,7 @@ impl Member {
             commit_sent_at: SimTime::ZERO,
             retry_armed: false,
             shutdown: None,
+            beat_generation: None,
         }
     }
 
@@ -635,6 +639,7 @@ impl Member {
             (self.coordinator, self.member_id, self.generation)
         {
             let beat = GroupMessage::Heartbeat { member, generation };
+            self.beat_generation = Some(generation);
             out.send(NodeId::Broker(c), Message::Group(beat));
             let silent_us = now
                 .as_us()
@@ -770,6 +775,7 @@ impl Member {
                     }
                 }
             }
+            GroupMessage::HeartbeatResponse { .. } if self.beat_generation != self.generation => {}
             GroupMessage::HeartbeatResponse { error } => match error {
                 None => {}
                 Some(KafkaError::RebalanceInProgress) => self.rejoin = true,
