@@ -292,3 +292,28 @@ fn a_member_cut_off_from_the_coordinator_is_replaced_and_rejoins_after_the_heal(
         "its hanging commitSync fails once it gets through"
     );
 }
+
+#[test]
+fn consumer_settings_and_faults_are_validated_with_their_paths() {
+    let mut scenario = preset("auto-commit-crash-sync-processing");
+    scenario.faults =
+        serde_json::from_str(r#"[ { "at_ms": 10, "type": "crash_consumer", "consumer": "C7" } ]"#)
+            .unwrap();
+    let group = scenario.consumer_group.as_mut().unwrap();
+    group.configs.session_timeout_ms = Some(1_000);
+    group.members = 0;
+    let errors = scenario.validate().unwrap_err().to_string();
+    assert!(
+        errors.contains("consumer_group.configs.session.timeout.ms"),
+        "{errors}"
+    );
+    assert!(errors.contains("consumer_group.members"), "{errors}");
+    assert!(errors.contains("faults[0].consumer"), "{errors}");
+    let mut no_group = preset("replication-acks-all");
+    no_group.faults = serde_json::from_str(
+        r#"[ { "at_ms": 10, "type": "pause_consumer", "consumer": "C0", "ms": 5 } ]"#,
+    )
+    .unwrap();
+    let errors = no_group.validate().unwrap_err().to_string();
+    assert!(errors.contains("no consumer_group"), "{errors}");
+}
