@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod components;
+pub mod edit;
 pub mod geometry;
 pub mod hooks;
 pub mod panic_panel;

@@ -86,6 +86,9 @@ pub enum Action {
     SetSpeed(usize),
     /// The animation loop: `ms` real milliseconds have passed.
     Tick(u64),
+    /// Run an edited scenario (a fault dropped, moved or removed, a setting changed),
+    /// keeping the play position; a scenario the engine refuses leaves the run as it was.
+    Edit(Rc<Scenario>),
 }
 
 /// Loads and runs one preset.
@@ -149,6 +152,15 @@ impl Reducible for LabState {
                     next.speed = speed_for(next.scenario.duration_ms);
                 }
                 Err(e) => next.error = Some(e),
+            },
+            Action::Edit(scenario) => match delivery_lab_engine::run(&scenario) {
+                Ok(run) => {
+                    next.scenario = scenario;
+                    next.run = Rc::new(run);
+                    next.error = None;
+                    next.position = self.position.min(next.end());
+                }
+                Err(e) => next.error = Some(format!("That change was not applied: {e}")),
             },
             Action::Seek(t) => next.position = t.min(self.end()),
             Action::StepForward => {
@@ -228,6 +240,41 @@ mod tests {
             65_000 * 1_000 / SPEEDS[long].0 <= 30_000,
             "plays in about half a minute"
         );
+    }
+
+    #[test]
+    fn an_edit_reruns_the_engine_and_keeps_the_play_position() {
+        let s = Rc::new(LabState::initial());
+        let s = reduce(s, Action::Seek(SimTime::from_ms(50)));
+        let target =
+            delivery_lab_engine::ids::NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
+        let edited = crate::edit::add_fault(
+            &s.scenario,
+            s.position,
+            target,
+            crate::edit::FaultKind::Crash,
+        )
+        .unwrap();
+        let after = reduce(s.clone(), Action::Edit(Rc::new(edited)));
+        assert!(!Rc::ptr_eq(&s.run, &after.run), "re-ran");
+        assert_eq!(after.position, s.position);
+        assert_eq!(after.scenario.faults.len(), s.scenario.faults.len() + 1);
+    }
+
+    #[test]
+    fn an_edit_the_engine_refuses_keeps_the_last_good_run() {
+        let s = Rc::new(LabState::initial());
+        let mut bad = (*s.scenario).clone();
+        bad.topic.replication_factor = 99;
+        let after = reduce(s.clone(), Action::Edit(Rc::new(bad)));
+        assert!(
+            after
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("replication_factor")
+        );
+        assert!(Rc::ptr_eq(&s.run, &after.run));
     }
 
     #[test]

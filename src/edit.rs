@@ -1,0 +1,237 @@
+//! Editing the scenario from the page: faults dropped on a node at the play position,
+//! moved along the time axis or removed, and the settings changed under Kafka's names.
+//! Pure functions of a scenario, so they are tested natively; the store re-runs the engine
+//! on the result and keeps the last good run if the engine refuses it.
+
+use delivery_lab_engine::Scenario;
+use delivery_lab_engine::acks::Acks;
+use delivery_lab_engine::fault::{Fault, ScheduledFault};
+use delivery_lab_engine::ids::NodeId;
+use delivery_lab_engine::time::SimTime;
+
+/// A fault the palette offers; which nodes it applies to decides where it can be dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The process dies (broker or consumer).
+    Crash,
+    /// A stopped broker or consumer starts again.
+    Restart,
+    /// The broker's machine loses power: unflushed records are gone.
+    PowerLoss,
+    /// The broker's disk is gone.
+    DiskLoss,
+    /// Every link of the node is cut.
+    Isolate,
+    /// Every link of the node is restored.
+    Reconnect,
+    /// The broker's next produce response is lost after the write.
+    DropResponse,
+    /// A consumer's process stops for 15 s (a long GC pause).
+    Pause,
+    /// The application closes its consumer.
+    Close,
+    /// `unsubscribe()` then `close()`.
+    UnsubscribeClose,
+}
+
+impl FaultKind {
+    /// Every kind, in palette order.
+    pub const ALL: [FaultKind; 10] = [
+        FaultKind::Crash,
+        FaultKind::Restart,
+        FaultKind::PowerLoss,
+        FaultKind::DiskLoss,
+        FaultKind::Isolate,
+        FaultKind::Reconnect,
+        FaultKind::DropResponse,
+        FaultKind::Pause,
+        FaultKind::Close,
+        FaultKind::UnsubscribeClose,
+    ];
+
+    /// The palette label.
+    pub fn label(self) -> &'static str {
+        match self {
+            FaultKind::Crash => "crash",
+            FaultKind::Restart => "restart",
+            FaultKind::PowerLoss => "power loss",
+            FaultKind::DiskLoss => "disk loss",
+            FaultKind::Isolate => "isolate",
+            FaultKind::Reconnect => "reconnect",
+            FaultKind::DropResponse => "drop next response",
+            FaultKind::Pause => "GC pause 15 s",
+            FaultKind::Close => "close()",
+            FaultKind::UnsubscribeClose => "unsubscribe + close",
+        }
+    }
+
+    /// What nodes it applies to, for messages.
+    pub fn applies_to(self) -> &'static str {
+        match self {
+            FaultKind::Crash | FaultKind::Restart => "a broker or a consumer",
+            FaultKind::PowerLoss | FaultKind::DiskLoss | FaultKind::DropResponse => "a broker",
+            FaultKind::Isolate | FaultKind::Reconnect => "a broker, the producer or a consumer",
+            FaultKind::Pause | FaultKind::Close | FaultKind::UnsubscribeClose => "a consumer",
+        }
+    }
+
+    /// The fault on `node`, if this kind applies to it.
+    pub fn on(self, node: NodeId) -> Option<Fault> {
+        let fault = match (self, node) {
+            (FaultKind::Crash, NodeId::Broker(broker)) => Fault::CrashBroker { broker },
+            (FaultKind::Restart, NodeId::Broker(broker)) => Fault::RestartBroker { broker },
+            (FaultKind::PowerLoss, NodeId::Broker(broker)) => Fault::PowerLoss { broker },
+            (FaultKind::DiskLoss, NodeId::Broker(broker)) => Fault::DiskLoss { broker },
+            (FaultKind::DropResponse, NodeId::Broker(broker)) => {
+                Fault::DropResponses { broker, count: 1 }
+            }
+            (FaultKind::Crash, NodeId::Consumer(_)) => Fault::CrashConsumer { consumer: node },
+            (FaultKind::Restart, NodeId::Consumer(_)) => Fault::RestartConsumer { consumer: node },
+            (FaultKind::Pause, NodeId::Consumer(_)) => Fault::PauseConsumer {
+                consumer: node,
+                ms: 15_000,
+            },
+            (FaultKind::Close, NodeId::Consumer(_)) => Fault::CloseConsumer {
+                consumer: node,
+                unsubscribe_first: false,
+            },
+            (FaultKind::UnsubscribeClose, NodeId::Consumer(_)) => Fault::CloseConsumer {
+                consumer: node,
+                unsubscribe_first: true,
+            },
+            (FaultKind::Isolate, NodeId::Broker(_) | NodeId::Producer(_) | NodeId::Consumer(_)) => {
+                Fault::Isolate { node }
+            }
+            (
+                FaultKind::Reconnect,
+                NodeId::Broker(_) | NodeId::Producer(_) | NodeId::Consumer(_),
+            ) => Fault::Reconnect { node },
+            _ => return None,
+        };
+        Some(fault)
+    }
+}
+
+/// The scenario with `kind` striking `node` at `at` (whole milliseconds), or why not.
+pub fn add_fault(
+    scenario: &Scenario,
+    at: SimTime,
+    node: NodeId,
+    kind: FaultKind,
+) -> Result<Scenario, String> {
+    let fault = kind.on(node).ok_or_else(|| {
+        format!(
+            "“{}” applies to {}, not to {node}",
+            kind.label(),
+            kind.applies_to()
+        )
+    })?;
+    let mut next = scenario.clone();
+    let at_ms = (at.as_us() / 1_000).min(scenario.duration_ms);
+    // Keep the plan in time order, a new fault after those at the same moment.
+    let i = next.faults.partition_point(|f| f.at_ms <= at_ms);
+    next.faults.insert(i, ScheduledFault { at_ms, fault });
+    Ok(next)
+}
+
+/// The scenario without fault `index`.
+pub fn remove_fault(scenario: &Scenario, index: usize) -> Scenario {
+    let mut next = scenario.clone();
+    if index < next.faults.len() {
+        next.faults.remove(index);
+    }
+    next
+}
+
+/// The scenario with fault `index` moved to `at_ms` (clamped to the run).
+pub fn move_fault(scenario: &Scenario, index: usize, at_ms: u64) -> Scenario {
+    let mut next = scenario.clone();
+    if index < next.faults.len() {
+        let mut f = next.faults.remove(index);
+        f.at_ms = at_ms.min(scenario.duration_ms);
+        let i = next.faults.partition_point(|g| g.at_ms <= f.at_ms);
+        next.faults.insert(i, f);
+    }
+    next
+}
+
+/// The scenario with the producer's `acks` set.
+pub fn set_acks(scenario: &Scenario, acks: Acks) -> Scenario {
+    let mut next = scenario.clone();
+    next.producer.configs.acks = Some(acks);
+    next
+}
+
+/// The scenario with the broker's `min.insync.replicas` set.
+pub fn set_min_insync_replicas(scenario: &Scenario, n: u32) -> Scenario {
+    let mut next = scenario.clone();
+    next.cluster.configs.min_insync_replicas = Some(n);
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use delivery_lab_engine::ids::BrokerId;
+
+    fn scenario() -> Scenario {
+        Scenario::from_json(include_str!("../scenarios/replication-acks-all.json")).unwrap()
+    }
+
+    #[test]
+    fn a_crash_dropped_on_a_broker_strikes_at_the_play_position() {
+        let s = add_fault(
+            &scenario(),
+            SimTime(234_567),
+            NodeId::Broker(BrokerId(1)),
+            FaultKind::Crash,
+        )
+        .unwrap();
+        let f = s.faults.last().unwrap();
+        assert_eq!(f.at_ms, 234);
+        assert_eq!(
+            f.fault,
+            Fault::CrashBroker {
+                broker: BrokerId(1)
+            }
+        );
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn a_fault_on_the_wrong_kind_of_node_is_refused_with_a_reason() {
+        let err = add_fault(
+            &scenario(),
+            SimTime::ZERO,
+            NodeId::Producer(0),
+            FaultKind::PowerLoss,
+        )
+        .unwrap_err();
+        assert!(err.contains("applies to a broker"), "{err}");
+        assert!(FaultKind::Pause.on(NodeId::Broker(BrokerId(0))).is_none());
+        assert!(FaultKind::Isolate.on(NodeId::Producer(0)).is_some());
+    }
+
+    #[test]
+    fn faults_stay_in_time_order_when_added_moved_and_removed() {
+        let b = NodeId::Broker(BrokerId(0));
+        let s = add_fault(&scenario(), SimTime::from_ms(300), b, FaultKind::Crash).unwrap();
+        let s = add_fault(&s, SimTime::from_ms(100), b, FaultKind::Isolate).unwrap();
+        let times: Vec<u64> = s.faults.iter().map(|f| f.at_ms).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        let last = s.faults.len() - 1;
+        let moved = move_fault(&s, last, 0);
+        assert_eq!(moved.faults[0].at_ms, 0);
+        let removed = remove_fault(&moved, 0);
+        assert_eq!(removed.faults.len(), s.faults.len() - 1);
+        assert_eq!(move_fault(&s, 99, 5), s, "an unknown index changes nothing");
+    }
+
+    #[test]
+    fn settings_are_set_explicitly() {
+        let s = set_acks(&scenario(), Acks::Leader);
+        assert!(s.effective_config().acks.explicit);
+        let s = set_min_insync_replicas(&s, 2);
+        assert_eq!(s.effective_config().min_insync_replicas.value, 2);
+    }
+}
