@@ -1,14 +1,18 @@
 //! The page: header with the scenario picker, the cluster drawing, the verdict, the
 //! playback bar and the trace. Keyboard: Space plays/pauses, ←/→ step, Home/End jump.
 
+use crate::components::fault_palette::FaultPalette;
 use crate::components::legend::Legend;
 use crate::components::playback::Playback;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::topology::Topology;
 use crate::components::trace_list::TraceList;
 use crate::components::verdict::Verdict;
+use crate::drag::{Drag, node_at};
+use crate::edit::FaultKind;
 use crate::hooks::use_animation_frame;
 use crate::store::{Action, LabState};
+use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::ClusterView;
 use gloo::events::{EventListener, EventListenerOptions};
@@ -49,6 +53,97 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |i| state.dispatch(Action::SelectPreset(i)))
     };
+    let selected = use_state(|| None::<NodeId>);
+    // A release after a real drag also "clicks" the chip: that click must not apply the
+    // fault a second time.
+    let just_dragged = use_mut_ref(|| false);
+    let on_select_node = {
+        let selected = selected.clone();
+        Callback::from(move |node: NodeId| {
+            selected.set(if *selected == Some(node) {
+                None
+            } else {
+                Some(node)
+            })
+        })
+    };
+    let on_pick = {
+        let state = state.clone();
+        let selected = selected.clone();
+        let just_dragged = just_dragged.clone();
+        Callback::from(move |kind: FaultKind| {
+            match *selected {
+            _ if std::mem::take(&mut *just_dragged.borrow_mut()) => {}
+            Some(node) => state.dispatch(Action::AddFault(node, kind)),
+            None => state.dispatch(Action::Refuse(format!(
+                "Drag “{}” onto {} in the drawing, or select one first (click it, or Tab to it and press Enter).",
+                kind.label(),
+                kind.applies_to()
+            ))),
+        }
+        })
+    };
+    // The drag lives in a cell every pointer handler reads at once (a press, its moves and
+    // its release can all arrive before the next render); the state copy draws the ghost.
+    let drag_cell = use_mut_ref(|| None::<Drag>);
+    let drag = use_state(|| None::<Drag>);
+    let on_drag_start = {
+        let cell = drag_cell.clone();
+        Callback::from(move |(kind, x, y)| *cell.borrow_mut() = Some(Drag::start(kind, (x, y))))
+    };
+    let on_drag_move = {
+        let (cell, drag) = (drag_cell.clone(), drag.clone());
+        Callback::from(move |at| {
+            let current = *cell.borrow();
+            if let Some(d) = current {
+                let next = d.to(at);
+                *cell.borrow_mut() = Some(next);
+                if next.moved {
+                    drag.set(Some(next));
+                }
+            }
+        })
+    };
+    let on_drag_end = {
+        let (cell, drag) = (drag_cell.clone(), drag.clone());
+        let state = state.clone();
+        let just_dragged = just_dragged.clone();
+        Callback::from(move |at: Option<(i32, i32)>| {
+            let current = cell.borrow_mut().take();
+            if let (Some(d), Some(at)) = (current, at) {
+                let d = d.to(at);
+                if d.moved {
+                    *just_dragged.borrow_mut() = true;
+                    if let Some(node) = node_at(at.0, at.1) {
+                        state.dispatch(Action::AddFault(node, d.kind));
+                    }
+                }
+            }
+            drag.set(None);
+        })
+    };
+    let on_remove_fault = {
+        let state = state.clone();
+        Callback::from(move |i| state.dispatch(Action::RemoveFault(i)))
+    };
+    let on_move_fault = {
+        let state = state.clone();
+        Callback::from(move |(i, ms)| state.dispatch(Action::MoveFault(i, ms)))
+    };
+    let on_set_acks = {
+        let state = state.clone();
+        Callback::from(move |acks| {
+            let edited = crate::edit::set_acks(&state.scenario, acks);
+            state.dispatch(Action::Edit(Rc::new(edited)))
+        })
+    };
+    let on_set_min_isr = {
+        let state = state.clone();
+        Callback::from(move |n| {
+            let edited = crate::edit::set_min_insync_replicas(&state.scenario, n);
+            state.dispatch(Action::Edit(Rc::new(edited)))
+        })
+    };
     let faults: Vec<(SimTime, String)> = state
         .scenario
         .faults
@@ -70,18 +165,27 @@ pub fn app() -> Html {
             <p class="scenario-description">
                 <strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }
             </p>
+            <FaultPalette selected={*selected} {on_pick} {on_drag_start} {on_drag_move} {on_drag_end}
+                faults={state.scenario.faults.clone()} on_remove={on_remove_fault.clone()} />
             <main class="stage">
                 <div class="drawing">
-                    <Topology view={Rc::clone(&view)} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)} />
+                    <Topology view={Rc::clone(&view)} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
+                              selected={*selected} {on_select_node} />
                     <Legend />
                 </div>
-                <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} on_seek={on_seek.clone()} />
+                <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} on_seek={on_seek.clone()}
+                         {on_set_acks} {on_set_min_isr} />
             </main>
             <Playback position={state.position} end={state.end()} playing={state.playing} speed={state.speed}
                 on_toggle={dispatch(Action::TogglePlay)} on_step_forward={dispatch(Action::StepForward)}
                 on_step_back={dispatch(Action::StepBack)} on_rewind={dispatch(Action::Rewind)}
-                on_end={dispatch(Action::End)} {on_seek} {on_speed} faults={faults} />
+                on_end={dispatch(Action::End)} {on_seek} {on_speed} faults={faults}
+                on_remove_fault={on_remove_fault} on_move_fault={on_move_fault} />
             <TraceList run={state.run.clone()} applied={view.applied} />
+            if let Some(d) = drag.as_ref().filter(|d| d.moved) {
+                <div class="fault-ghost" aria-hidden="true"
+                     style={format!("left: {}px; top: {}px", d.at.0 + 14, d.at.1 + 14)}>{ d.kind.label() }</div>
+            }
         </div>
     }
 }
@@ -106,7 +210,8 @@ impl<T> ClonePtr<T> for Rc<T> {
     }
 }
 
-/// Space, arrows, Home and End drive playback, unless a form field has the focus.
+/// Space, arrows, Home and End drive playback, unless a form field has the focus (on a
+/// button, only Space is the button's).
 #[hook]
 fn use_keyboard_shortcuts(dispatcher: UseReducerDispatcher<LabState>) {
     use_effect_with((), move |_| {
@@ -117,7 +222,14 @@ fn use_keyboard_shortcuts(dispatcher: UseReducerDispatcher<LabState>) {
                 let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
                     return;
                 };
-                if key.alt_key() || key.ctrl_key() || key.meta_key() || in_form_field(key) {
+                // A control that handled the key itself (a fault marker's arrows) has
+                // prevented its default; a form field keeps its own keys.
+                if key.alt_key()
+                    || key.ctrl_key()
+                    || key.meta_key()
+                    || key.default_prevented()
+                    || in_form_field(key)
+                {
                     return;
                 }
                 let action = match key.key().as_str() {
@@ -143,8 +255,10 @@ fn in_form_field(event: &KeyboardEvent) -> bool {
     else {
         return false;
     };
-    matches!(
-        target.tag_name().as_str(),
-        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
-    )
+    match target.tag_name().as_str() {
+        "INPUT" | "SELECT" | "TEXTAREA" => true,
+        // A button keeps Space (it presses it); arrows, Home and End still drive playback.
+        "BUTTON" => event.key() == " ",
+        _ => false,
+    }
 }

@@ -3,7 +3,9 @@
 //! The browser holds no simulation state of its own: choosing a scenario runs the engine
 //! once, and playing, stepping and scrubbing only move `position` along the trace.
 
+use crate::edit::{self, FaultKind};
 use crate::presets::PRESETS;
+use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::{Run, Scenario};
 use std::rc::Rc;
@@ -89,6 +91,14 @@ pub enum Action {
     /// Run an edited scenario (a fault dropped, moved or removed, a setting changed),
     /// keeping the play position; a scenario the engine refuses leaves the run as it was.
     Edit(Rc<Scenario>),
+    /// A fault of this kind strikes this node at the play position.
+    AddFault(NodeId, FaultKind),
+    /// Fault `index` is removed from the plan.
+    RemoveFault(usize),
+    /// Fault `index` moves to this many milliseconds.
+    MoveFault(usize, u64),
+    /// Say why a request could not be carried out.
+    Refuse(String),
 }
 
 /// Loads and runs one preset.
@@ -122,6 +132,20 @@ impl LabState {
         SimTime::from_ms(self.scenario.duration_ms).max(self.run.trace.end_time())
     }
 
+    /// Runs `scenario` in place of the current one, keeping the play position, or keeps
+    /// everything and says why the engine refused it.
+    fn apply_edit(&mut self, scenario: Rc<Scenario>) {
+        match delivery_lab_engine::run(&scenario) {
+            Ok(run) => {
+                self.scenario = scenario;
+                self.run = Rc::new(run);
+                self.error = None;
+                self.position = self.position.min(self.end());
+            }
+            Err(e) => self.error = Some(format!("That change was not applied: {e}")),
+        }
+    }
+
     fn next_event_time(&self) -> SimTime {
         let events = &self.run.trace.events;
         let i = self.run.trace.events_until(self.position);
@@ -153,15 +177,20 @@ impl Reducible for LabState {
                 }
                 Err(e) => next.error = Some(e),
             },
-            Action::Edit(scenario) => match delivery_lab_engine::run(&scenario) {
-                Ok(run) => {
-                    next.scenario = scenario;
-                    next.run = Rc::new(run);
-                    next.error = None;
-                    next.position = self.position.min(next.end());
+            Action::Edit(scenario) => next.apply_edit(scenario),
+            Action::AddFault(node, kind) => {
+                match edit::add_fault(&self.scenario, self.position, node, kind) {
+                    Ok(s) => next.apply_edit(Rc::new(s)),
+                    Err(e) => next.error = Some(e),
                 }
-                Err(e) => next.error = Some(format!("That change was not applied: {e}")),
-            },
+            }
+            Action::RemoveFault(i) => {
+                next.apply_edit(Rc::new(edit::remove_fault(&self.scenario, i)));
+            }
+            Action::MoveFault(i, at_ms) => {
+                next.apply_edit(Rc::new(edit::move_fault(&self.scenario, i, at_ms)));
+            }
+            Action::Refuse(why) => next.error = Some(why),
             Action::Seek(t) => next.position = t.min(self.end()),
             Action::StepForward => {
                 next.playing = false;
@@ -246,19 +275,33 @@ mod tests {
     fn an_edit_reruns_the_engine_and_keeps_the_play_position() {
         let s = Rc::new(LabState::initial());
         let s = reduce(s, Action::Seek(SimTime::from_ms(50)));
-        let target =
-            delivery_lab_engine::ids::NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
-        let edited = crate::edit::add_fault(
-            &s.scenario,
-            s.position,
-            target,
-            crate::edit::FaultKind::Crash,
-        )
-        .unwrap();
-        let after = reduce(s.clone(), Action::Edit(Rc::new(edited)));
+        let target = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
+        let after = reduce(s.clone(), Action::AddFault(target, FaultKind::Crash));
         assert!(!Rc::ptr_eq(&s.run, &after.run), "re-ran");
         assert_eq!(after.position, s.position);
         assert_eq!(after.scenario.faults.len(), s.scenario.faults.len() + 1);
+    }
+
+    #[test]
+    fn a_fault_on_the_wrong_node_is_refused_and_a_removal_reruns() {
+        let s = Rc::new(LabState::initial());
+        let refused = reduce(
+            s.clone(),
+            Action::AddFault(NodeId::Producer(0), FaultKind::PowerLoss),
+        );
+        assert!(
+            refused
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("applies to a broker")
+        );
+        assert!(Rc::ptr_eq(&s.run, &refused.run));
+        let b0 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
+        let added = reduce(s, Action::AddFault(b0, FaultKind::Crash));
+        let n = added.scenario.faults.len();
+        let removed = reduce(added, Action::RemoveFault(n - 1));
+        assert_eq!(removed.scenario.faults.len(), n - 1);
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! watermark and log end offset marked, a badge on the replica that leads, its ISR
 //! membership, and which records are on disk (fsynced) rather than only in the page cache.
 
+use crate::components::selectable::handlers;
 use crate::geometry::{LOG_LABEL_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells};
-use delivery_lab_engine::ids::{BrokerId, Offset, PartitionId};
+use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId};
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
 use std::collections::BTreeMap;
@@ -21,6 +22,12 @@ pub struct BrokerBoxProps {
     /// The consumer group's committed offset per partition (marked on leader rows).
     #[prop_or_default]
     pub committed: BTreeMap<PartitionId, Offset>,
+    /// Whether it is the selected fault target.
+    #[prop_or_default]
+    pub selected: bool,
+    /// Select it (click or Enter).
+    #[prop_or_default]
+    pub on_select: Callback<NodeId>,
 }
 
 /// A broker and its replicas.
@@ -31,7 +38,11 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
         partitions,
         rect,
         committed,
+        selected,
+        on_select,
     } = props;
+    let node = NodeId::Broker(broker.id);
+    let (onclick, onkeydown) = handlers(node, on_select);
     let metrics = row_metrics(rect.h, broker.replicas.len());
     let fit = cells_that_fit(rect.w, metrics.cell_w);
     let status = match (broker.running, broker.fenced) {
@@ -51,7 +62,9 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
         if broker.replicas.len() == 1 { "" } else { "s" }
     );
     html! {
-        <g class={classes!("broker", (!broker.running).then_some("stopped"))} role="img" aria-label={aria}>
+        <g class={classes!("broker", "selectable", (!broker.running).then_some("stopped"), selected.then_some("selected"))}
+           data-node={node.to_string()} tabindex="0" role="button" aria-pressed={selected.to_string()}
+           aria-label={aria} {onclick} {onkeydown}>
             <rect class="broker-box" x={rect.x.to_string()} y={rect.y.to_string()}
                   width={rect.w.to_string()} height={rect.h.to_string()} rx="8" />
             <text class="broker-name" x={(rect.x + 10.0).to_string()} y={(rect.y + 18.0).to_string()}>

@@ -1,8 +1,10 @@
 //! A consumer group member's box (status, partitions, records processed) and the sink's
 //! box (effects applied, applied again, de-duplicated), right of the brokers.
 
+use crate::components::selectable::handlers;
 use crate::geometry::Rect;
 use delivery_lab_engine::consumer::spec::SinkSpec;
+use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::view::{ConsumerStatus, ConsumerView, GroupView};
 use yew::prelude::*;
 
@@ -15,7 +17,16 @@ fn text(rect: &Rect, line: usize, class: &'static str, content: String) -> Html 
 }
 
 /// One member.
-pub fn consumer_box(c: &ConsumerView, group: &GroupView, rect: &Rect) -> Html {
+pub fn consumer_box(
+    c: &ConsumerView,
+    group: &GroupView,
+    rect: &Rect,
+    selected: Option<NodeId>,
+    on_select: &Callback<NodeId>,
+) -> Html {
+    let node = NodeId::Consumer(c.id);
+    let is_selected = selected == Some(node);
+    let (onclick, onkeydown) = handlers(node, on_select);
     let partitions: Vec<String> = c
         .partitions
         .iter()
@@ -37,8 +48,9 @@ pub fn consumer_box(c: &ConsumerView, group: &GroupView, rect: &Rect) -> Html {
         c.processed
     );
     html! {
-        <g class={classes!("consumer", format!("status-{}", c.status.label().replace(' ', "-")), down.then_some("stopped"))}
-           role="img" aria-label={label}>
+        <g class={classes!("consumer", "selectable", format!("status-{}", c.status.label().replace(' ', "-")), down.then_some("stopped"), is_selected.then_some("selected"))}
+           data-node={node.to_string()} tabindex="0" role="button" aria-pressed={is_selected.to_string()}
+           aria-label={label} {onclick} {onkeydown}>
             <rect class="consumer-box" x={rect.x.to_string()} y={rect.y.to_string()} width={rect.w.to_string()} height={rect.h.to_string()} rx="10" />
             { text(rect, 0, "node-name", format!("C{} · {}", c.id, c.status.label())) }
             { text(rect, 1, "node-stat", owns) }

@@ -2,10 +2,12 @@
 
 pub mod broker_box;
 pub mod consumer_box;
+pub mod fault_palette;
 pub mod icon;
 pub mod legend;
 pub mod playback;
 pub mod scenario_picker;
+pub mod selectable;
 pub mod topology;
 pub mod trace_list;
 pub mod verdict;

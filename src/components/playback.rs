@@ -34,6 +34,33 @@ pub struct PlaybackProps {
     pub on_speed: Callback<usize>,
     /// The fault plan: when each fault strikes, and what it is.
     pub faults: Vec<(SimTime, String)>,
+    /// Remove fault `index` (Delete on its marker).
+    #[prop_or_default]
+    pub on_remove_fault: Callback<usize>,
+    /// Move fault `index` to a time in ms (drag its marker, or ←/→ on it).
+    #[prop_or_default]
+    pub on_move_fault: Callback<(usize, u64)>,
+}
+
+/// ←/→ move a marker by a hundredth of the run (Shift: a tenth); Delete removes it.
+fn marker_keys(
+    index: usize,
+    at: SimTime,
+    end: SimTime,
+    on_remove: Callback<usize>,
+    on_move: Callback<(usize, u64)>,
+) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        let step_ms = (end.as_us() / 1_000 / if e.shift_key() { 10 } else { 100 }).max(1);
+        let at_ms = at.as_us() / 1_000;
+        match e.key().as_str() {
+            "Delete" | "Backspace" => on_remove.emit(index),
+            "ArrowLeft" => on_move.emit((index, at_ms.saturating_sub(step_ms))),
+            "ArrowRight" => on_move.emit((index, at_ms + step_ms)),
+            _ => return,
+        }
+        e.prevent_default();
+    })
 }
 
 /// The transport bar.
@@ -77,14 +104,32 @@ pub fn playback(props: &PlaybackProps) -> Html {
                        step="100" value={props.position.as_us().to_string()} aria-label="Play position"
                        aria-valuetext={props.position.to_string()} {oninput} />
                 <div class="fault-markers">
-                    { for props.faults.iter().map(|(at, what)| {
-                        let left = 100.0 * at.as_us() as f64 / props.end.as_us().max(1) as f64;
+                    { for props.faults.iter().enumerate().map(|(i, (at, what))| {
+                        let end_us = props.end.as_us().max(1);
+                        let left = 100.0 * at.as_us() as f64 / end_us as f64;
                         let on_seek = props.on_seek.clone();
                         let at = *at;
-                        let label = format!("{what} at {at}: jump there");
+                        let label = format!("{what} at {at}: Enter jumps there, ←/→ move it, Delete removes it, or drag it");
+                        let onkeydown = marker_keys(i, at, props.end, props.on_remove_fault.clone(), props.on_move_fault.clone());
+                        let on_move = props.on_move_fault.clone();
+                        let onpointerup = Callback::from(move |e: PointerEvent| {
+                            // A marker dragged along the axis: where it was let go is its new time.
+                            let Some(bar) = e.target_unchecked_into::<web_sys::Element>().parent_element() else { return };
+                            let rect = bar.get_bounding_client_rect();
+                            let x = f64::from(e.client_x()) - rect.left();
+                            let moved_px = (x - rect.width() * left / 100.0).abs();
+                            if rect.width() > 0.0 && moved_px > 6.0 {
+                                let fraction = (x / rect.width()).clamp(0.0, 1.0);
+                                on_move.emit((i, (fraction * end_us as f64 / 1_000.0) as u64));
+                            }
+                        });
                         html! {
                             <button type="button" class="fault-marker" style={format!("left: {left:.2}%")}
-                                    title={label.clone()} aria-label={label}
+                                    title={label.clone()} aria-label={label} {onkeydown} {onpointerup}
+                                    onpointerdown={Callback::from(|e: PointerEvent| {
+                                        let el = e.target_unchecked_into::<web_sys::Element>();
+                                        let _ = el.set_pointer_capture(e.pointer_id());
+                                    })}
                                     onclick={Callback::from(move |_| on_seek.emit(at))}>{"⚡"}</button>
                         }
                     }) }

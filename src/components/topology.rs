@@ -3,6 +3,7 @@
 
 use crate::components::broker_box::BrokerBox;
 use crate::components::consumer_box::{consumer_box, sink_box};
+use crate::components::selectable::handlers;
 use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
 use delivery_lab_engine::consumer::spec::SinkSpec;
 use delivery_lab_engine::ids::NodeId;
@@ -18,6 +19,12 @@ pub struct TopologyProps {
     /// The consumer group's sink, if the scenario has a group.
     #[prop_or_default]
     pub sink: Option<SinkSpec>,
+    /// The node selected as a fault's target.
+    #[prop_or_default]
+    pub selected: Option<NodeId>,
+    /// Select a node (click or Enter).
+    #[prop_or_default]
+    pub on_select_node: Callback<NodeId>,
 }
 
 /// The animated cluster.
@@ -26,6 +33,7 @@ pub fn topology(props: &TopologyProps) -> Html {
     let view = &props.view;
     let geometry = layout(view.brokers.len(), view.group.consumers.len());
     let p = geometry.producer;
+    let (producer_click, producer_key) = handlers(NodeId::Producer(0), &props.on_select_node);
     let summary = format!(
         "Cluster of {} brokers at {}; {} messages in flight",
         view.brokers.len(),
@@ -38,7 +46,10 @@ pub fn topology(props: &TopologyProps) -> Html {
             { for geometry.brokers.iter().flat_map(|b| [(p.right_mid(), b.left_mid()), (geometry.controller.right_mid(), b.left_mid())]).map(|(a, z)| {
                 html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()} x2={z.x.to_string()} y2={z.y.to_string()} /> }
             }) }
-            <g class="producer" role="img" aria-label={format!("Producer: {} sent, {} acknowledged, {} failed", view.sent, view.acknowledged, view.failed)}>
+            <g class={classes!("producer", "selectable", (props.selected == Some(NodeId::Producer(0))).then_some("selected"))}
+               data-node="P0" tabindex="0" role="button" onclick={producer_click} onkeydown={producer_key}
+               aria-pressed={(props.selected == Some(NodeId::Producer(0))).to_string()}
+               aria-label={format!("Producer: {} sent, {} acknowledged, {} failed", view.sent, view.acknowledged, view.failed)}>
                 <rect class="producer-box" x={p.x.to_string()} y={p.y.to_string()} width={p.w.to_string()} height={p.h.to_string()} rx="10" />
                 <text class="node-name" x={(p.x + 12.0).to_string()} y={(p.y + 24.0).to_string()}>{"Producer"}</text>
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 52.0).to_string()}>{ format!("sent {}", view.sent) }</text>
@@ -49,12 +60,13 @@ pub fn topology(props: &TopologyProps) -> Html {
                 html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()} x2={z.x.to_string()} y2={z.y.to_string()} /> }
             }) }
             { controller_box(&geometry, view) }
-            { for view.group.consumers.iter().zip(&geometry.consumers).map(|(c, rect)| consumer_box(c, &view.group, rect)) }
+            { for view.group.consumers.iter().zip(&geometry.consumers).map(|(c, rect)| consumer_box(c, &view.group, rect, props.selected, &props.on_select_node)) }
             if let Some(rect) = geometry.sink {
                 { sink_box(&view.group, props.sink, &rect) }
             }
             { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
-                <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} committed={view.group.committed.clone()} />
+                <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} committed={view.group.committed.clone()}
+                           selected={props.selected == Some(NodeId::Broker(b.id))} on_select={props.on_select_node.clone()} />
             }) }
             <g class="messages">
                 { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view)) }

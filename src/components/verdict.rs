@@ -1,11 +1,14 @@
 //! The verdict panel: counts at the play position, the run's anomalies and delivery
 //! guarantee, the configs in force (set or default), and what the model simplifies.
 
+use delivery_lab_engine::acks::Acks;
+use delivery_lab_engine::profile::Setting;
 use delivery_lab_engine::scenario::Idempotence;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::ClusterView;
 use delivery_lab_engine::{Run, Scenario};
 use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Props of [`Verdict`].
@@ -19,6 +22,12 @@ pub struct VerdictProps {
     pub view: Rc<ClusterView>,
     /// Move the play position (to an anomaly's cause).
     pub on_seek: Callback<SimTime>,
+    /// Change `acks`.
+    #[prop_or_default]
+    pub on_set_acks: Callback<Acks>,
+    /// Change `min.insync.replicas`.
+    #[prop_or_default]
+    pub on_set_min_isr: Callback<u32>,
 }
 
 impl PartialEq for VerdictProps {
@@ -26,6 +35,8 @@ impl PartialEq for VerdictProps {
         Rc::ptr_eq(&self.run, &other.run)
             && self.view == other.view
             && self.on_seek == other.on_seek
+            && self.on_set_acks == other.on_set_acks
+            && self.on_set_min_isr == other.on_set_min_isr
     }
 }
 
@@ -40,6 +51,52 @@ fn anomaly_summary(kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
 
 /// How many anomalies or violations to list before summarising.
 const MAX_LISTED: usize = 6;
+
+fn origin(explicit: bool) -> Html {
+    html! {
+        <span class={classes!("origin", explicit.then_some("set"))}>{ if explicit { "set" } else { "default" } }</span>
+    }
+}
+
+/// `acks` as a choice: changing it re-runs the engine.
+fn acks_setting(acks: Setting<Acks>, on_set: &Callback<Acks>) -> Html {
+    let on_set = on_set.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        let acks = match select.value().as_str() {
+            "0" => Acks::None,
+            "1" => Acks::Leader,
+            _ => Acks::All,
+        };
+        on_set.emit(acks);
+    });
+    html! {
+        <li><label><code>{"acks"}</code>{"="}
+            <select class="setting" data-testid="acks" aria-label="acks" {onchange}>
+                { for [Acks::None, Acks::Leader, Acks::All].into_iter().map(|a| html! {
+                    <option value={a.to_string()} selected={a == acks.value}>{ a.to_string() }</option>
+                }) }
+            </select></label>
+            { origin(acks.explicit) }</li>
+    }
+}
+
+/// `min.insync.replicas` as a number from 1 to the replication factor.
+fn min_isr_setting(value: Setting<u32>, rf: u32, on_set: &Callback<u32>) -> Html {
+    let on_set = on_set.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(n) = input.value().parse::<u32>() {
+            on_set.emit(n);
+        }
+    });
+    html! {
+        <li><label><code>{"min.insync.replicas"}</code>{"="}
+            <input class="setting" type="number" min="1" max={rf.max(1).to_string()} data-testid="min-isr"
+                   aria-label="min.insync.replicas" value={value.value.to_string()} {onchange} /></label>
+            { origin(value.explicit) }</li>
+    }
+}
 
 fn processing_name(p: delivery_lab_engine::consumer::spec::Processing) -> &'static str {
     use delivery_lab_engine::consumer::spec::Processing;
@@ -152,8 +209,8 @@ pub fn verdict(props: &VerdictProps) -> Html {
             }
             <h2>{ format!("Configs (Kafka {})", props.scenario.kafka_version) }</h2>
             <ul class="configs">
-                { setting("acks", c.acks.value.to_string(), c.acks.explicit) }
-                { setting("min.insync.replicas", c.min_insync_replicas.value.to_string(), c.min_insync_replicas.explicit) }
+                { acks_setting(c.acks, &props.on_set_acks) }
+                { min_isr_setting(c.min_insync_replicas, props.scenario.topic.replication_factor, &props.on_set_min_isr) }
                 { setting("unclean.leader.election.enable", c.unclean_leader_election_enable.value.to_string(), c.unclean_leader_election_enable.explicit) }
                 { setting("replica.lag.time.max.ms", c.replica_lag_time_max_ms.value.to_string(), c.replica_lag_time_max_ms.explicit) }
                 { setting("log.flush.interval.messages", flush(c.log_flush_interval_messages.value), c.log_flush_interval_messages.explicit) }

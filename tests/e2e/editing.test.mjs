@@ -1,0 +1,90 @@
+// Editing a scenario in the browser: drag a crash onto the leader, watch the verdict, change
+// acks; the same through the keyboard only; remove and move faults.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+
+const app = useApp();
+const PRESET = 'acks=1: the leader acknowledges, then dies before the followers copy';
+
+/** Removes the preset's own crash so the test's crash is the one that matters. */
+async function withoutItsCrash(page) {
+  await page.getByRole('button', { name: /Remove .*process crash of B0/ }).click();
+  assert.equal(await page.locator('.fault-marker').count(), 2);
+}
+
+async function seekTo(page, ms) {
+  // Set the scrubber without focusing it (a focused scrubber keeps the page scrolled to it).
+  await page.getByLabel('Play position').evaluate((el, us) => {
+    el.value = String(us);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms * 1000);
+  await page.locator('output.clock', { hasText: new RegExp(`^${ms}\\.000ms`) }).waitFor();
+}
+
+test('drag a crash onto the leader: a write is lost; acks=all makes the same fault safe', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, PRESET);
+  await withoutItsCrash(page);
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'no crash, no loss');
+  await seekTo(page, 450);
+  const chip = page.locator('.fault-chip[data-fault="crash"]');
+  const leader = page.locator('[data-node="B0"]');
+  const from = await chip.boundingBox();
+  const to = await leader.boundingBox();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + 60, to.y + 20, { steps: 8 });
+  await page.locator('.fault-ghost').waitFor({ timeout: 2000 }); // the fault follows the pointer
+  await page.mouse.up();
+  assert.equal(await page.locator('.fault-marker').count(), 3, 'a marker for the dropped crash');
+  assert.match(await page.locator('output.clock').textContent(), /^450\.000ms/, 'play position kept');
+  await page.getByRole('button', { name: 'Play (Space)' }).click();
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
+  await screenshot(page, 'edit-dragged-crash-loses');
+  await page.getByTestId('acks').selectOption('all');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.match(await page.locator('.fault-plan').textContent(), /process crash of B0/, 'the fault stays');
+  await screenshot(page, 'edit-acks-all-safe');
+  assert.deepEqual(errors, []);
+});
+
+test('the same through the keyboard only', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, PRESET);
+  await withoutItsCrash(page);
+  await seekTo(page, 450);
+  // Tab to the leader, select it with Enter, Tab back to the palette, press "crash".
+  await page.locator('[data-node="B0"]').focus();
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('.palette-hint').textContent(), /Selected B0/);
+  await page.locator('.fault-chip[data-fault="crash"]').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('.fault-marker').count(), 3);
+  await page.locator('body').focus();
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
+  await page.getByTestId('acks').focus();
+  await page.keyboard.press('ArrowDown'); // from 1 to all
+  assert.equal(await page.getByTestId('acks').inputValue(), 'all');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  // A marker: ← moves it earlier, Delete removes it.
+  const marker = page.locator('.fault-marker').last();
+  await marker.focus();
+  await page.keyboard.press('Delete');
+  assert.equal(await page.locator('.fault-marker').count(), 2);
+  await screenshot(page, 'edit-keyboard');
+  assert.deepEqual(errors, []);
+});
+
+test('a fault on the wrong kind of node is refused with a reason, and nothing is lost', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, PRESET);
+  await page.locator('[data-node="P0"]').click();
+  await page.locator('.fault-chip[data-fault="power loss"]').click();
+  assert.match(await page.getByRole('alert').textContent(), /applies to a broker/);
+  assert.equal(await page.locator('.fault-marker').count(), 3, 'the plan is unchanged');
+  assert.deepEqual(errors, []);
+});
