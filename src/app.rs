@@ -4,6 +4,7 @@
 use crate::components::fault_palette::FaultPalette;
 use crate::components::legend::Legend;
 use crate::components::playback::Playback;
+use crate::components::scenario_file::ScenarioFile;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::topology::Topology;
 use crate::components::trace_list::TraceList;
@@ -144,6 +145,14 @@ pub fn app() -> Html {
             state.dispatch(Action::Edit(Rc::new(edited)))
         })
     };
+    let on_open = {
+        let state = state.clone();
+        Callback::from(move |s| state.dispatch(Action::Open(s)))
+    };
+    let on_refuse = {
+        let state = state.clone();
+        Callback::from(move |why| state.dispatch(Action::Refuse(why)))
+    };
     let faults: Vec<(SimTime, String)> = state
         .scenario
         .faults
@@ -157,7 +166,10 @@ pub fn app() -> Html {
                     <h1>{"Kafka Delivery Lab"}</h1>
                     <p class="tagline">{"When does Kafka lose, duplicate or reorder a message — and what fixes it?"}</p>
                 </div>
-                <ScenarioPicker selected={state.preset} {on_select} />
+                <div class="scenario-controls">
+                    <ScenarioPicker selected={state.preset} {on_select} />
+                    <ScenarioFile on_load={on_open} on_error={on_refuse} />
+                </div>
             </header>
             if let Some(error) = &state.error {
                 <div class="error-banner" role="alert">{ error.clone() }</div>

@@ -99,6 +99,8 @@ pub enum Action {
     MoveFault(usize, u64),
     /// Say why a request could not be carried out.
     Refuse(String),
+    /// Run a scenario opened from a file, from the start.
+    Open(Rc<Scenario>),
 }
 
 /// Loads and runs one preset.
@@ -191,6 +193,14 @@ impl Reducible for LabState {
                 next.apply_edit(Rc::new(edit::move_fault(&self.scenario, i, at_ms)));
             }
             Action::Refuse(why) => next.error = Some(why),
+            Action::Open(scenario) => {
+                next.position = SimTime::ZERO;
+                next.playing = false;
+                next.apply_edit(scenario);
+                if next.error.is_none() {
+                    next.speed = speed_for(next.scenario.duration_ms);
+                }
+            }
             Action::Seek(t) => next.position = t.min(self.end()),
             Action::StepForward => {
                 next.playing = false;
