@@ -99,6 +99,6 @@ export function useApp() {
 
 /** Chooses a preset by its name and waits until the page shows its run. */
 export async function choosePreset(page, name) {
-  await page.getByLabel('Scenario').selectOption({ label: name });
+  await page.getByLabel('Scenario', { exact: true }).selectOption({ label: name });
   await page.locator('.scenario-description strong', { hasText: name }).waitFor();
 }

@@ -1,0 +1,86 @@
+// Browser benchmark (not a test: it asserts nothing and CI does not run it). Builds the
+// workshop-sized scenario (5 brokers, 6 partitions RF 3, 20 000 records, 10 faults), opens it
+// in headless Chromium on the release build, and reports: the time to run and draw it, the
+// time from a fault dropped (keyboard path) to the updated drawing, and frames per second
+// while it plays. `trunk build --release && node tests/bench/browser.mjs`.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launch, root } from '../e2e/harness.mjs';
+
+const base = JSON.parse(await readFile(join(root, 'scenarios', 'workshop-cluster.json'), 'utf8'));
+const workshop = {
+  ...base,
+  name: 'Workshop-sized benchmark run',
+  duration_ms: 21000,
+  producer: { ...base.producer, records: 20000, interval_ms: 1 },
+  faults: [0, 1, 2, 3, 4].flatMap((b) => [
+    { at_ms: 1000 + b * 3500, type: 'crash_broker', broker: b },
+    { at_ms: 2500 + b * 3500, type: 'restart_broker', broker: b },
+  ]),
+};
+delete workshop.expect;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const server = await serveDist();
+const browser = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url);
+  await page.locator('svg.topology').waitFor();
+  const buffer = Buffer.from(JSON.stringify(workshop));
+  const loads = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now();
+    await page.getByTestId('open-scenario').setInputFiles({ name: `w${i}.json`, mimeType: 'application/json', buffer });
+    await page.locator('.fault-marker').nth(9).waitFor();
+    await page.locator('.scenario-description strong', { hasText: 'Workshop-sized' }).waitFor();
+    loads.push(Date.now() - t0);
+    await page.getByLabel('Scenario', { exact: true }).selectOption({ index: 0 });
+    await page.locator('.scenario-description strong', { hasText: 'Replication' }).waitFor();
+  }
+  await page.getByTestId('open-scenario').setInputFiles({ name: 'w.json', mimeType: 'application/json', buffer });
+  await page.locator('.fault-marker').nth(9).waitFor();
+  const drops = [];
+  for (let i = 0; i < 5; i++) {
+    const markers = await page.locator('.fault-marker').count();
+    await page.locator('[data-node="B1"]').focus();
+    await page.keyboard.press('Enter');
+    const chip = page.locator('.fault-chip[data-fault="isolate"]');
+    const t0 = await page.evaluate(() => performance.now());
+    await chip.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.fault-marker').nth(markers).waitFor();
+    const t1 = await page.evaluate(() => performance.now());
+    drops.push(t1 - t0);
+    await page.locator('[data-node="B1"]').focus();
+    await page.keyboard.press('Enter'); // deselect
+  }
+  await page.locator('body').focus();
+  await page.keyboard.press('Home');
+  const fps = await page.evaluate(async () => {
+    document.querySelector('button[title^="Play"]').click();
+    let frames = 0;
+    const start = performance.now();
+    await new Promise((done) => {
+      const tick = () => {
+        frames += 1;
+        if (performance.now() - start < 3000) requestAnimationFrame(tick); else done();
+      };
+      requestAnimationFrame(tick);
+    });
+    return (frames * 1000) / (performance.now() - start);
+  });
+  const events = await page.locator('.trace h2').textContent().catch(() => '');
+  console.log(JSON.stringify({
+    scenario: 'workshop: 5 brokers, 6 partitions RF 3, 20 000 records, 10 faults',
+    open_run_and_draw_ms_median: median(loads),
+    fault_drop_to_redraw_ms_median: Math.round(median(drops)),
+    fault_drop_ms_all: drops.map(Math.round),
+    playing_fps: Math.round(fps),
+    trace: events.trim(),
+  }, null, 2));
+} finally {
+  await browser.close();
+  await server.close();
+}
