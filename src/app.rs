@@ -4,6 +4,7 @@
 use crate::components::fault_palette::FaultPalette;
 use crate::components::legend::Legend;
 use crate::components::playback::Playback;
+use crate::components::record_timeline::RecordTimeline;
 use crate::components::scenario_file::ScenarioFile;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::topology::Topology;
@@ -55,6 +56,15 @@ pub fn app() -> Html {
         Callback::from(move |i| state.dispatch(Action::SelectPreset(i)))
     };
     let selected = use_state(|| None::<NodeId>);
+    let record = use_state(|| None::<delivery_lab_engine::ids::RecordId>);
+    let on_select_record = {
+        let record = record.clone();
+        Callback::from(move |r| record.set(Some(r)))
+    };
+    let on_close_timeline = {
+        let record = record.clone();
+        Callback::from(move |_| record.set(None))
+    };
     // A release after a real drag also "clicks" the chip: that click must not apply the
     // fault a second time.
     let just_dragged = use_mut_ref(|| false);
@@ -182,11 +192,15 @@ pub fn app() -> Html {
             <main class="stage">
                 <div class="drawing">
                     <Topology view={Rc::clone(&view)} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
-                              selected={*selected} {on_select_node} />
+                              selected={*selected} {on_select_node} on_select_record={on_select_record.clone()} />
                     <Legend />
+                    if let Some(r) = *record {
+                        <RecordTimeline run={state.run.clone()} record={r} position={state.position} end={state.end()}
+                                        on_seek={on_seek.clone()} on_close={on_close_timeline} />
+                    }
                 </div>
                 <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} on_seek={on_seek.clone()}
-                         {on_set_acks} {on_set_min_isr} />
+                         {on_set_acks} {on_set_min_isr} {on_select_record} />
             </main>
             <Playback position={state.position} end={state.end()} playing={state.playing} speed={state.speed}
                 on_toggle={dispatch(Action::TogglePlay)} on_step_forward={dispatch(Action::StepForward)}

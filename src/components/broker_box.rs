@@ -4,7 +4,7 @@
 
 use crate::components::selectable::handlers;
 use crate::geometry::{LOG_LABEL_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells};
-use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId};
+use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
 use std::collections::BTreeMap;
@@ -28,6 +28,9 @@ pub struct BrokerBoxProps {
     /// Select it (click or Enter).
     #[prop_or_default]
     pub on_select: Callback<NodeId>,
+    /// Show a record's timeline (click on its log cell).
+    #[prop_or_default]
+    pub on_select_record: Callback<RecordId>,
 }
 
 /// A broker and its replicas.
@@ -40,6 +43,7 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
         committed,
         selected,
         on_select,
+        on_select_record,
     } = props;
     let node = NodeId::Broker(broker.id);
     let (onclick, onkeydown) = handlers(node, on_select);
@@ -79,7 +83,7 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
                 let y = rect.y + 26.0 + i as f64 * metrics.row_h;
                 let state = partitions.iter().find(|s| s.partition == r.partition);
                 let row = Row { x: rect.x + 10.0, y, metrics, fit };
-                replica_row(r, broker.id, state, committed.get(&r.partition).copied(), row)
+                replica_row(r, broker.id, state, committed.get(&r.partition).copied(), row, on_select_record)
             }) }
         </g>
     }
@@ -99,6 +103,7 @@ fn replica_row(
     state: Option<&PartitionState>,
     committed: Option<Offset>,
     row: Row,
+    on_select_record: &Callback<RecordId>,
 ) -> Html {
     let Row { x, y, metrics, fit } = row;
     let RowMetrics { cell_h, cell_w, .. } = metrics;
@@ -146,8 +151,14 @@ fn replica_row(
                     if committed { ", committed (below the high watermark)" } else { ", not yet committed" },
                     if on_disk { ", on disk" } else { ", in the page cache only" },
                 );
+                let record = entry.record;
+                let on_record = on_select_record.clone();
+                let onclick = Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation(); // the record, not the broker
+                    on_record.emit(record);
+                });
                 html! {
-                    <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" })}>
+                    <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" })} {onclick}>
                         <title>{title}</title>
                         <rect x={(cx + 1.0).to_string()} y={y.to_string()} width={(cell_w - 3.0).to_string()} height={cell_h.to_string()} rx="3" />
                         if on_disk {

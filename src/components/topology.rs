@@ -25,6 +25,9 @@ pub struct TopologyProps {
     /// Select a node (click or Enter).
     #[prop_or_default]
     pub on_select_node: Callback<NodeId>,
+    /// Show a record's timeline.
+    #[prop_or_default]
+    pub on_select_record: Callback<delivery_lab_engine::ids::RecordId>,
 }
 
 /// The animated cluster.
@@ -66,7 +69,8 @@ pub fn topology(props: &TopologyProps) -> Html {
             }
             { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
                 <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} committed={view.group.committed.clone()}
-                           selected={props.selected == Some(NodeId::Broker(b.id))} on_select={props.on_select_node.clone()} />
+                           selected={props.selected == Some(NodeId::Broker(b.id))} on_select={props.on_select_node.clone()}
+                           on_select_record={props.on_select_record.clone()} />
             }) }
             <g class="messages">
                 { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view)) }

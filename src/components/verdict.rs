@@ -22,6 +22,9 @@ pub struct VerdictProps {
     pub view: Rc<ClusterView>,
     /// Move the play position (to an anomaly's cause).
     pub on_seek: Callback<SimTime>,
+    /// Show a record's timeline.
+    #[prop_or_default]
+    pub on_select_record: Callback<delivery_lab_engine::ids::RecordId>,
     /// Change `acks`.
     #[prop_or_default]
     pub on_set_acks: Callback<Acks>,
@@ -171,9 +174,13 @@ pub fn verdict(props: &VerdictProps) -> Html {
                         let at = a.cause.or(Some(a.event)).and_then(|i| trace.get(i)).map(|e| e.time);
                         let cause = a.cause.and_then(|i| trace.get(i)).map(|e| format!("{} on {}", e.kind.name(), e.node));
                         let on_seek = props.on_seek.clone();
+                        let on_record = props.on_select_record.clone();
+                        let record = a.record;
                         html! {
                             <li>
-                                { format!("{} — r{}", a.kind, a.record.0) }
+                                { format!("{} — ", a.kind) }
+                                <button type="button" class="record-link" aria-label={format!("Timeline of r{}", a.record.0)}
+                                        onclick={Callback::from(move |_| on_record.emit(record))}>{ format!("r{}", a.record.0) }</button>
                                 if let Some(cause) = cause { <span class="cause">{ format!(" · {cause}") }</span> }
                                 if let Some(at) = at {
                                     <button type="button" class="jump" aria-label={format!("Show the cause of the {} of r{}", a.kind, a.record.0)}

@@ -18,6 +18,11 @@ test('auto-commit + crash during synchronous processing: duplicates downstream, 
   assert.match(drawing, /applied again [1-9]/);
   await page.locator('.anomalies .jump').first().click();
   assert.match(await page.locator('.trace').textContent(), /FaultApplied|CommitFailed|LeftGroup/);
+  // The record's timeline: processed twice.
+  await page.locator('.anomalies .record-link').first().click();
+  const timeline = page.getByTestId('record-timeline');
+  assert.equal(await timeline.locator('li.step-processed').count(), 2, 'processed by C0, then again by C1');
+  assert.match(await timeline.textContent(), /applied-again/);
   await screenshot(page, 'consumer-auto-commit-crash');
   assert.deepEqual(errors, []);
 });
