@@ -7,6 +7,7 @@ use crate::components::playback::Playback;
 use crate::components::record_timeline::RecordTimeline;
 use crate::components::scenario_file::ScenarioFile;
 use crate::components::scenario_picker::ScenarioPicker;
+use crate::components::settings_panel::SettingsPanel;
 use crate::components::topology::Topology;
 use crate::components::trace_list::TraceList;
 use crate::components::verdict::Verdict;
@@ -155,6 +156,10 @@ pub fn app() -> Html {
             state.dispatch(Action::Edit(Rc::new(edited)))
         })
     };
+    let on_edit = {
+        let state = state.clone();
+        Callback::from(move |s| state.dispatch(Action::Edit(s)))
+    };
     let on_open = {
         let state = state.clone();
         Callback::from(move |s| state.dispatch(Action::Open(s)))
@@ -194,6 +199,7 @@ pub fn app() -> Html {
                     <Topology view={Rc::clone(&view)} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
                               selected={*selected} {on_select_node} on_select_record={on_select_record.clone()} />
                     <Legend />
+                    <SettingsPanel scenario={state.scenario.clone()} on_edit={on_edit} />
                     if let Some(r) = *record {
                         <RecordTimeline run={state.run.clone()} record={r} position={state.position} end={state.end()}
                                         on_seek={on_seek.clone()} on_close={on_close_timeline} />

@@ -13,6 +13,7 @@ pub mod geometry;
 pub mod hooks;
 pub mod panic_panel;
 pub mod presets;
+pub mod settings;
 pub mod store;
 
 /// Starts the app in the page's `<body>`.

@@ -10,6 +10,7 @@ pub mod record_timeline;
 pub mod scenario_file;
 pub mod scenario_picker;
 pub mod selectable;
+pub mod settings_panel;
 pub mod topology;
 pub mod trace_list;
 pub mod verdict;

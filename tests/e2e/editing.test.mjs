@@ -88,3 +88,26 @@ test('a fault on the wrong kind of node is refused with a reason, and nothing is
   assert.equal(await page.locator('.fault-marker').count(), 3, 'the plan is unchanged');
   assert.deepEqual(errors, []);
 });
+
+test('settings: a change re-runs; a bad value gets a message beside its field and nothing breaks', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, PRESET);
+  await page.getByTestId('settings').locator('summary').click();
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
+  await page.locator('#setting-acks').selectOption('all');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  const rf = page.locator('#setting-replication-factor');
+  await rf.fill('7');
+  await rf.press('Enter');
+  await rf.blur();
+  const message = page.locator('.setting-error');
+  await message.waitFor();
+  assert.match(await message.textContent(), /topic\.replication_factor: 7 is out of range/);
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'the last good run stays');
+  await page.locator('#setting-retries').fill('0');
+  await page.locator('#setting-retries').blur();
+  assert.match(await page.locator('.setting-row.is-set', { hasText: 'retries' }).textContent(), /set/);
+  await screenshot(page, 'settings-panel');
+  assert.deepEqual(errors, []);
+});

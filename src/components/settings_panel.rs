@@ -1,0 +1,128 @@
+//! The settings panel: every knob the engine models under Kafka's own names, showing the
+//! version's default when unset and marking what was changed. A value the engine refuses
+//! gets its message beside the field, and the run on screen stays.
+
+use crate::settings::{FIELDS, Field, Input};
+use delivery_lab_engine::Scenario;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`SettingsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct SettingsPanelProps {
+    /// The scenario.
+    pub scenario: Rc<Scenario>,
+    /// Run an edited scenario.
+    pub on_edit: Callback<Rc<Scenario>>,
+}
+
+/// The panel.
+#[function_component(SettingsPanel)]
+pub fn settings_panel(props: &SettingsPanelProps) -> Html {
+    // Per field: the refused value's message.
+    let errors = use_state(Vec::<(&'static str, String)>::new);
+    let sections = ["Cluster", "Producer", "Consumer group"];
+    html! {
+        <details class="settings" data-testid="settings">
+            <summary>{"Settings — every knob, under Kafka's names"}</summary>
+            { for sections.iter().map(|section| {
+                let fields: Vec<&Field> = FIELDS.iter().filter(|f| f.section == *section && f.applies(&props.scenario)).collect();
+                if fields.is_empty() {
+                    return html! {};
+                }
+                html! {
+                    <fieldset>
+                        <legend>{ *section }</legend>
+                        { for fields.into_iter().map(|f| row(f, props, &errors)) }
+                    </fieldset>
+                }
+            }) }
+        </details>
+    }
+}
+
+fn row(
+    f: &'static Field,
+    props: &SettingsPanelProps,
+    errors: &UseStateHandle<Vec<(&'static str, String)>>,
+) -> Html {
+    let scenario = &props.scenario;
+    let explicit = f.explicit(scenario);
+    let default = f.default_value(scenario);
+    let error = errors
+        .iter()
+        .find(|(n, _)| *n == f.name)
+        .map(|(_, e)| e.clone());
+    let apply = {
+        let (scenario, on_edit, errors) = (
+            props.scenario.clone(),
+            props.on_edit.clone(),
+            errors.clone(),
+        );
+        Callback::from(move |raw: String| {
+            let mut kept: Vec<_> = errors
+                .iter()
+                .filter(|(n, _)| *n != f.name)
+                .cloned()
+                .collect();
+            match f.set(&scenario, &raw) {
+                Ok(next) => on_edit.emit(Rc::new(next)),
+                Err(e) => kept.push((f.name, e)),
+            }
+            errors.set(kept);
+        })
+    };
+    let id = format!("setting-{}", f.name.replace('.', "-"));
+    let input = match f.input {
+        Input::Number => {
+            let apply = apply.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                apply.emit(input.value());
+            });
+            html! {
+                <input id={id.clone()} type="text" inputmode="numeric" value={explicit.clone().unwrap_or_default()}
+                       placeholder={default.clone()} aria-invalid={error.is_some().to_string()} {onchange} />
+            }
+        }
+        Input::Bool | Input::Choice(_) => {
+            let options: Vec<&str> = match f.input {
+                Input::Choice(options) => options.to_vec(),
+                _ => vec!["true", "false"],
+            };
+            let apply = apply.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let select: HtmlSelectElement = e.target_unchecked_into();
+                apply.emit(select.value());
+            });
+            let current = explicit.clone().unwrap_or_default();
+            html! {
+                <select id={id.clone()} aria-invalid={error.is_some().to_string()} {onchange}>
+                    <option value="" selected={current.is_empty()}>{ format!("default ({default})") }</option>
+                    { for options.into_iter().map(|o| html! {
+                        <option value={o} selected={current == o}>{ o }</option>
+                    }) }
+                </select>
+            }
+        }
+    };
+    let reset = explicit.is_some().then(|| {
+        let apply = apply.clone();
+        html! {
+            <button type="button" class="reset-setting" aria-label={format!("Reset {} to its default", f.name)}
+                    title="Back to the default" onclick={Callback::from(move |_| apply.emit(String::new()))}>{"↺"}</button>
+        }
+    });
+    html! {
+        <div class={classes!("setting-row", explicit.is_some().then_some("is-set"))}>
+            <label for={id}><code>{ f.name }</code></label>
+            { input }
+            <span class={classes!("origin", explicit.is_some().then_some("set"))}>{ if explicit.is_some() { "set" } else { "default" } }</span>
+            { reset.unwrap_or_default() }
+            if let Some(e) = error {
+                <p class="setting-error" role="alert">{ e }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,444 @@
+//! Every knob the engine models, editable under Kafka's own names: where it lives in the
+//! scenario's JSON, what kind of input it takes, and its value in force (set, or the
+//! version's default). An edit goes through the same untrusted-input path as a file
+//! (`Scenario::from_json`), so a bad value gets the engine's own message, naming the field.
+
+use delivery_lab_engine::Scenario;
+use serde_json::Value;
+
+/// The kind of input a setting takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A whole number.
+    Number,
+    /// true / false.
+    Bool,
+    /// One of these (JSON strings).
+    Choice(&'static [&'static str]),
+}
+
+/// One editable setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The panel section: Cluster, Producer, Consumer group.
+    pub section: &'static str,
+    /// Kafka's name (or the scenario's, for the shape of the cluster and workload).
+    pub name: &'static str,
+    /// Where it lives in the scenario's JSON.
+    pub path: &'static [&'static str],
+    /// Its input.
+    pub input: Input,
+}
+
+const fn field(
+    section: &'static str,
+    name: &'static str,
+    path: &'static [&'static str],
+    input: Input,
+) -> Field {
+    Field {
+        section,
+        name,
+        path,
+        input,
+    }
+}
+
+use Input::{Bool, Choice, Number};
+
+/// Every setting, in panel order.
+pub const FIELDS: &[Field] = &[
+    field(
+        "Cluster",
+        "kafka_version",
+        &["kafka_version"],
+        Choice(&["0.10", "2.8", "3.9", "4.0"]),
+    ),
+    field("Cluster", "brokers", &["cluster", "brokers"], Number),
+    field("Cluster", "partitions", &["topic", "partitions"], Number),
+    field(
+        "Cluster",
+        "replication.factor",
+        &["topic", "replication_factor"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "min.insync.replicas",
+        &["cluster", "configs", "min.insync.replicas"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "unclean.leader.election.enable",
+        &["cluster", "configs", "unclean.leader.election.enable"],
+        Bool,
+    ),
+    field(
+        "Cluster",
+        "replica.lag.time.max.ms",
+        &["cluster", "configs", "replica.lag.time.max.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "replica.fetch.wait.max.ms",
+        &["cluster", "configs", "replica.fetch.wait.max.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.flush.interval.messages",
+        &["cluster", "configs", "log.flush.interval.messages"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.flush.interval.ms",
+        &["cluster", "configs", "log.flush.interval.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "message.max.bytes",
+        &["cluster", "configs", "message.max.bytes"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "eligible.leader.replicas.version",
+        &["cluster", "configs", "eligible.leader.replicas.version"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "group.initial.rebalance.delay.ms",
+        &["cluster", "configs", "group.initial.rebalance.delay.ms"],
+        Number,
+    ),
+    field("Producer", "records", &["producer", "records"], Number),
+    field(
+        "Producer",
+        "interval_ms",
+        &["producer", "interval_ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "record_bytes",
+        &["producer", "record_bytes"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "on_failure",
+        &["producer", "on_failure"],
+        Choice(&["ignore", "resend", "failure_table"]),
+    ),
+    field(
+        "Producer",
+        "acks",
+        &["producer", "configs", "acks"],
+        Choice(&["0", "1", "all"]),
+    ),
+    field(
+        "Producer",
+        "retries",
+        &["producer", "configs", "retries"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "retry.backoff.ms",
+        &["producer", "configs", "retry.backoff.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "request.timeout.ms",
+        &["producer", "configs", "request.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "delivery.timeout.ms",
+        &["producer", "configs", "delivery.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "max.in.flight.requests.per.connection",
+        &[
+            "producer",
+            "configs",
+            "max.in.flight.requests.per.connection",
+        ],
+        Number,
+    ),
+    field(
+        "Producer",
+        "enable.idempotence",
+        &["producer", "configs", "enable.idempotence"],
+        Bool,
+    ),
+    field(
+        "Producer",
+        "max.request.size",
+        &["producer", "configs", "max.request.size"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "members",
+        &["consumer_group", "members"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "processing_ms",
+        &["consumer_group", "processing_ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "processing",
+        &["consumer_group", "processing"],
+        Choice(&["synchronous", "buffered"]),
+    ),
+    field(
+        "Consumer group",
+        "commit",
+        &["consumer_group", "commit"],
+        Choice(&[
+            "none",
+            "sync_after_batch",
+            "async_after_batch",
+            "sync_per_record",
+            "sync_before_processing",
+            "in_sink_transaction",
+        ]),
+    ),
+    field(
+        "Consumer group",
+        "enable.auto.commit",
+        &["consumer_group", "configs", "enable.auto.commit"],
+        Bool,
+    ),
+    field(
+        "Consumer group",
+        "auto.commit.interval.ms",
+        &["consumer_group", "configs", "auto.commit.interval.ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "auto.offset.reset",
+        &["consumer_group", "configs", "auto.offset.reset"],
+        Choice(&["earliest", "latest", "none"]),
+    ),
+    field(
+        "Consumer group",
+        "max.poll.records",
+        &["consumer_group", "configs", "max.poll.records"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "max.poll.interval.ms",
+        &["consumer_group", "configs", "max.poll.interval.ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "session.timeout.ms",
+        &["consumer_group", "configs", "session.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "heartbeat.interval.ms",
+        &["consumer_group", "configs", "heartbeat.interval.ms"],
+        Number,
+    ),
+];
+
+impl Field {
+    /// The path as the engine's messages write it.
+    pub fn dotted(&self) -> String {
+        self.path.join(".")
+    }
+
+    /// Whether the scenario has the part this field lives in (a consumer group).
+    pub fn applies(&self, scenario: &Scenario) -> bool {
+        self.section != "Consumer group" || scenario.consumer_group.is_some()
+    }
+
+    /// The value the scenario sets, if it sets one.
+    pub fn explicit(&self, scenario: &Scenario) -> Option<String> {
+        let json = serde_json::to_value(scenario).ok()?;
+        let value = self.path.iter().try_fold(&json, |v, key| v.get(*key))?;
+        Some(match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// The value in force when the scenario sets none: the version's default.
+    pub fn default_value(&self, scenario: &Scenario) -> String {
+        let c = scenario.effective_config();
+        let consumer = scenario.consumer_settings();
+        let none = || "never".to_string();
+        match self.name {
+            "min.insync.replicas" => c.min_insync_replicas.value.to_string(),
+            "unclean.leader.election.enable" => c.unclean_leader_election_enable.value.to_string(),
+            "replica.lag.time.max.ms" => c.replica_lag_time_max_ms.value.to_string(),
+            "replica.fetch.wait.max.ms" => c.replica_fetch_wait_max_ms.value.to_string(),
+            "log.flush.interval.messages" => c
+                .log_flush_interval_messages
+                .value
+                .map_or_else(none, |v| v.to_string()),
+            "log.flush.interval.ms" => c
+                .log_flush_interval_ms
+                .value
+                .map_or_else(none, |v| v.to_string()),
+            "message.max.bytes" => c.message_max_bytes.value.to_string(),
+            "eligible.leader.replicas.version" => {
+                c.eligible_leader_replicas_version.value.to_string()
+            }
+            "group.initial.rebalance.delay.ms" => scenario
+                .group_initial_rebalance_delay_ms()
+                .value
+                .to_string(),
+            "acks" => c.acks.value.to_string(),
+            "retries" => c.retries.value.to_string(),
+            "retry.backoff.ms" => c.retry_backoff_ms.value.to_string(),
+            "request.timeout.ms" => c.request_timeout_ms.value.to_string(),
+            "delivery.timeout.ms" => c.delivery_timeout_ms.value.to_string(),
+            "max.in.flight.requests.per.connection" => {
+                c.max_in_flight_requests_per_connection.value.to_string()
+            }
+            "enable.idempotence" => c.enable_idempotence.value.to_string(),
+            "max.request.size" => c.max_request_size.value.to_string(),
+            "record_bytes" => "100".to_string(),
+            "on_failure" => "ignore".to_string(),
+            "processing_ms" => "5".to_string(),
+            "processing" => "synchronous".to_string(),
+            "commit" => "none".to_string(),
+            name => consumer
+                .map(|s| match name {
+                    "enable.auto.commit" => s.enable_auto_commit.value.to_string(),
+                    "auto.commit.interval.ms" => s.auto_commit_interval_ms.value.to_string(),
+                    "auto.offset.reset" => s.auto_offset_reset.value.to_string(),
+                    "max.poll.records" => s.max_poll_records.value.to_string(),
+                    "max.poll.interval.ms" => s.max_poll_interval_ms.value.to_string(),
+                    "session.timeout.ms" => s.session_timeout_ms.value.to_string(),
+                    "heartbeat.interval.ms" => s.heartbeat_interval_ms.value.to_string(),
+                    _ => String::new(),
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The scenario with this field set to `raw` (empty: back to the default), validated.
+    pub fn set(&self, scenario: &Scenario, raw: &str) -> Result<Scenario, String> {
+        let raw = raw.trim();
+        let value = if raw.is_empty() {
+            None
+        } else {
+            Some(match self.input {
+                Input::Number => raw
+                    .parse::<u64>()
+                    .map(Value::from)
+                    .map_err(|_| format!("{}: “{raw}” is not a whole number", self.name))?,
+                Input::Bool => match raw {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    _ => return Err(format!("{}: “{raw}” is not true or false", self.name)),
+                },
+                Input::Choice(options) if options.contains(&raw) => Value::String(raw.to_string()),
+                Input::Choice(options) => {
+                    return Err(format!(
+                        "{}: choose one of {}",
+                        self.name,
+                        options.join(", ")
+                    ));
+                }
+            })
+        };
+        let mut json = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
+        let (last, parents) = self.path.split_last().ok_or("empty path")?;
+        let mut node = &mut json;
+        for key in parents {
+            let object = node.as_object_mut().ok_or("not an object")?;
+            node = object
+                .entry(*key)
+                .or_insert_with(|| Value::Object(Default::default()));
+        }
+        let object = node.as_object_mut().ok_or("not an object")?;
+        match value {
+            Some(v) => object.insert((*last).to_string(), v),
+            None => object.remove(*last),
+        };
+        Scenario::from_json(&json.to_string()).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        Scenario::from_json(include_str!(
+            "../scenarios/acks-1-answers-before-replication.json"
+        ))
+        .unwrap()
+    }
+
+    fn named(name: &str) -> &'static Field {
+        FIELDS.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn a_setting_shows_its_value_or_the_versions_default() {
+        let s = scenario();
+        assert_eq!(named("acks").explicit(&s).as_deref(), Some("1"));
+        assert_eq!(named("retries").explicit(&s), None);
+        assert_eq!(named("retries").default_value(&s), "2147483647");
+        assert_eq!(
+            named("session.timeout.ms").applies(&s),
+            false,
+            "no consumer group"
+        );
+    }
+
+    #[test]
+    fn setting_and_clearing_goes_through_validation() {
+        let s = scenario();
+        let set = named("min.insync.replicas").set(&s, "2").unwrap();
+        assert!(set.effective_config().min_insync_replicas.explicit);
+        let cleared = named("min.insync.replicas").set(&set, "").unwrap();
+        assert!(!cleared.effective_config().min_insync_replicas.explicit);
+        let err = named("replication.factor").set(&s, "7").unwrap_err();
+        assert!(err.contains("topic.replication_factor"), "{err}");
+        assert!(
+            named("retries")
+                .set(&s, "lots")
+                .unwrap_err()
+                .contains("whole number")
+        );
+        let version = named("kafka_version").set(&s, "0.10").unwrap();
+        assert_eq!(version.kafka_version.to_string(), "0.10");
+    }
+
+    #[test]
+    fn every_field_round_trips_its_default_on_every_preset() {
+        for p in crate::presets::PRESETS {
+            let s = Scenario::from_json(p.json).unwrap();
+            for f in FIELDS.iter().filter(|f| f.applies(&s)) {
+                let now = f.explicit(&s).unwrap_or_default();
+                let again = f.set(&s, &now);
+                assert!(again.is_ok(), "{} {}: {:?}", p.id, f.name, again.err());
+            }
+        }
+    }
+}
