@@ -11,8 +11,9 @@ use crate::components::settings_panel::SettingsPanel;
 use crate::components::topology::Topology;
 use crate::components::trace_list::TraceList;
 use crate::components::verdict::Verdict;
-use crate::drag::{Drag, node_at};
+use crate::drag::{Drag, target_at};
 use crate::edit::FaultKind;
+use crate::edit::Target;
 use crate::hooks::use_animation_frame;
 use crate::store::{Action, LabState};
 use delivery_lab_engine::ids::NodeId;
@@ -56,7 +57,7 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |i| state.dispatch(Action::SelectPreset(i)))
     };
-    let selected = use_state(|| None::<NodeId>);
+    let selected = use_state(|| None::<Target>);
     let record = use_state(|| None::<delivery_lab_engine::ids::RecordId>);
     let on_select_record = {
         let record = record.clone();
@@ -72,10 +73,22 @@ pub fn app() -> Html {
     let on_select_node = {
         let selected = selected.clone();
         Callback::from(move |node: NodeId| {
+            let node = Target::Node(node);
             selected.set(if *selected == Some(node) {
                 None
             } else {
                 Some(node)
+            })
+        })
+    };
+    let on_select_link = {
+        let selected = selected.clone();
+        Callback::from(move |(a, b): (NodeId, NodeId)| {
+            let link = Target::Link(a, b);
+            selected.set(if *selected == Some(link) {
+                None
+            } else {
+                Some(link)
             })
         })
     };
@@ -126,8 +139,8 @@ pub fn app() -> Html {
                 let d = d.to(at);
                 if d.moved {
                     *just_dragged.borrow_mut() = true;
-                    if let Some(node) = node_at(at.0, at.1) {
-                        state.dispatch(Action::AddFault(node, d.kind));
+                    if let Some(target) = target_at(at.0, at.1) {
+                        state.dispatch(Action::AddFault(target, d.kind));
                     }
                 }
             }
@@ -197,7 +210,7 @@ pub fn app() -> Html {
             <main class="stage">
                 <div class="drawing">
                     <Topology view={Rc::clone(&view)} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
-                              selected={*selected} {on_select_node} on_select_record={on_select_record.clone()} />
+                              selected={*selected} {on_select_node} {on_select_link} on_select_record={on_select_record.clone()} />
                     <Legend />
                     <SettingsPanel scenario={state.scenario.clone()} on_edit={on_edit} />
                     if let Some(r) = *record {

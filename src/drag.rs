@@ -1,10 +1,9 @@
 //! Dragging a fault from the palette onto the drawing with pointer events (mouse, pen and
 //! touch alike). The chip captures the pointer when pressed, so it receives every move and
-//! the release wherever they happen; on release the node under the pointer — the nearest
-//! element with `data-node` — receives the fault.
+//! the release wherever they happen; on release the node or link under the pointer — the
+//! nearest element with `data-node` or `data-link` — receives the fault.
 
-use crate::edit::FaultKind;
-use delivery_lab_engine::ids::NodeId;
+use crate::edit::{FaultKind, Target};
 
 /// A drag in progress.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,12 +43,15 @@ impl Drag {
     }
 }
 
-/// The node drawn at client point `(x, y)`, if any.
-pub fn node_at(x: i32, y: i32) -> Option<NodeId> {
+/// The node or link drawn at client point `(x, y)`, if any.
+pub fn target_at(x: i32, y: i32) -> Option<Target> {
     let document = gloo::utils::window().document()?;
     let hit = document.element_from_point(x as f32, y as f32)?;
-    let target = hit.closest("[data-node]").ok()??;
-    NodeId::try_from(target.get_attribute("data-node")?).ok()
+    let element = hit.closest("[data-node], [data-link]").ok()??;
+    let attr = element
+        .get_attribute("data-node")
+        .or_else(|| element.get_attribute("data-link"))?;
+    Target::parse(&attr)
 }
 
 #[cfg(test)]

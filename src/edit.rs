@@ -9,6 +9,42 @@ use delivery_lab_engine::fault::{Fault, ScheduledFault};
 use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::time::SimTime;
 
+/// What a fault is dropped on: a node, or the link between two nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A broker, the producer or a consumer.
+    Node(NodeId),
+    /// The link between two nodes (both directions).
+    Link(NodeId, NodeId),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Node(n) => write!(f, "{n}"),
+            Target::Link(a, b) => write!(f, "the link {a}–{b}"),
+        }
+    }
+}
+
+impl Target {
+    /// The `data-link` attribute of a link: `P0~B1`.
+    pub fn link_attr(a: NodeId, b: NodeId) -> String {
+        format!("{a}~{b}")
+    }
+
+    /// Reads a `data-node` (`B0`) or `data-link` (`P0~B1`) attribute.
+    pub fn parse(attr: &str) -> Option<Target> {
+        match attr.split_once('~') {
+            Some((a, b)) => Some(Target::Link(
+                NodeId::try_from(a.to_string()).ok()?,
+                NodeId::try_from(b.to_string()).ok()?,
+            )),
+            None => NodeId::try_from(attr.to_string()).ok().map(Target::Node),
+        }
+    }
+}
+
 /// A fault the palette offers; which nodes it applies to decides where it can be dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FaultKind {
@@ -32,11 +68,17 @@ pub enum FaultKind {
     Close,
     /// `unsubscribe()` then `close()`.
     UnsubscribeClose,
+    /// The link is cut both ways.
+    CutLink,
+    /// The link gets 50 ms slower each way.
+    SlowLink,
+    /// A cut or slow link is repaired.
+    HealLink,
 }
 
 impl FaultKind {
     /// Every kind, in palette order.
-    pub const ALL: [FaultKind; 10] = [
+    pub const ALL: [FaultKind; 13] = [
         FaultKind::Crash,
         FaultKind::Restart,
         FaultKind::PowerLoss,
@@ -47,6 +89,9 @@ impl FaultKind {
         FaultKind::Pause,
         FaultKind::Close,
         FaultKind::UnsubscribeClose,
+        FaultKind::CutLink,
+        FaultKind::SlowLink,
+        FaultKind::HealLink,
     ];
 
     /// The palette label.
@@ -62,6 +107,9 @@ impl FaultKind {
             FaultKind::Pause => "GC pause 15 s",
             FaultKind::Close => "close()",
             FaultKind::UnsubscribeClose => "unsubscribe + close",
+            FaultKind::CutLink => "cut link",
+            FaultKind::SlowLink => "slow link +50 ms",
+            FaultKind::HealLink => "heal link",
         }
     }
 
@@ -72,11 +120,31 @@ impl FaultKind {
             FaultKind::PowerLoss | FaultKind::DiskLoss | FaultKind::DropResponse => "a broker",
             FaultKind::Isolate | FaultKind::Reconnect => "a broker, the producer or a consumer",
             FaultKind::Pause | FaultKind::Close | FaultKind::UnsubscribeClose => "a consumer",
+            FaultKind::CutLink | FaultKind::SlowLink | FaultKind::HealLink => "a link",
         }
     }
 
-    /// The fault on `node`, if this kind applies to it.
-    pub fn on(self, node: NodeId) -> Option<Fault> {
+    /// The fault on `target`, if this kind applies to it.
+    pub fn on(self, target: Target) -> Option<Fault> {
+        let node = match target {
+            Target::Node(node) => node,
+            Target::Link(from, to) => {
+                return match self {
+                    FaultKind::CutLink => Some(Fault::CutLink {
+                        from,
+                        to,
+                        one_way: false,
+                    }),
+                    FaultKind::SlowLink => Some(Fault::SlowLink {
+                        from,
+                        to,
+                        latency_us: 50_000,
+                    }),
+                    FaultKind::HealLink => Some(Fault::HealLink { from, to }),
+                    _ => None,
+                };
+            }
+        };
         let fault = match (self, node) {
             (FaultKind::Crash, NodeId::Broker(broker)) => Fault::CrashBroker { broker },
             (FaultKind::Restart, NodeId::Broker(broker)) => Fault::RestartBroker { broker },
@@ -112,16 +180,16 @@ impl FaultKind {
     }
 }
 
-/// The scenario with `kind` striking `node` at `at` (whole milliseconds), or why not.
+/// The scenario with `kind` striking `target` at `at` (whole milliseconds), or why not.
 pub fn add_fault(
     scenario: &Scenario,
     at: SimTime,
-    node: NodeId,
+    target: Target,
     kind: FaultKind,
 ) -> Result<Scenario, String> {
-    let fault = kind.on(node).ok_or_else(|| {
+    let fault = kind.on(target).ok_or_else(|| {
         format!(
-            "“{}” applies to {}, not to {node}",
+            "“{}” applies to {}, not to {target}",
             kind.label(),
             kind.applies_to()
         )
@@ -183,7 +251,7 @@ mod tests {
         let s = add_fault(
             &scenario(),
             SimTime(234_567),
-            NodeId::Broker(BrokerId(1)),
+            Target::Node(NodeId::Broker(BrokerId(1))),
             FaultKind::Crash,
         )
         .unwrap();
@@ -203,18 +271,38 @@ mod tests {
         let err = add_fault(
             &scenario(),
             SimTime::ZERO,
-            NodeId::Producer(0),
+            Target::Node(NodeId::Producer(0)),
             FaultKind::PowerLoss,
         )
         .unwrap_err();
         assert!(err.contains("applies to a broker"), "{err}");
-        assert!(FaultKind::Pause.on(NodeId::Broker(BrokerId(0))).is_none());
-        assert!(FaultKind::Isolate.on(NodeId::Producer(0)).is_some());
+        assert!(
+            FaultKind::Pause
+                .on(Target::Node(NodeId::Broker(BrokerId(0))))
+                .is_none()
+        );
+        assert!(
+            FaultKind::Isolate
+                .on(Target::Node(NodeId::Producer(0)))
+                .is_some()
+        );
+        let link = Target::parse("P0~B1").unwrap();
+        assert_eq!(
+            link,
+            Target::Link(NodeId::Producer(0), NodeId::Broker(BrokerId(1)))
+        );
+        assert!(FaultKind::CutLink.on(link).is_some());
+        assert!(FaultKind::Crash.on(link).is_none());
+        assert!(
+            FaultKind::CutLink
+                .on(Target::Node(NodeId::Producer(0)))
+                .is_none()
+        );
     }
 
     #[test]
     fn faults_stay_in_time_order_when_added_moved_and_removed() {
-        let b = NodeId::Broker(BrokerId(0));
+        let b = Target::Node(NodeId::Broker(BrokerId(0)));
         let s = add_fault(&scenario(), SimTime::from_ms(300), b, FaultKind::Crash).unwrap();
         let s = add_fault(&s, SimTime::from_ms(100), b, FaultKind::Isolate).unwrap();
         let times: Vec<u64> = s.faults.iter().map(|f| f.at_ms).collect();

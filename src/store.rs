@@ -3,9 +3,8 @@
 //! The browser holds no simulation state of its own: choosing a scenario runs the engine
 //! once, and playing, stepping and scrubbing only move `position` along the trace.
 
-use crate::edit::{self, FaultKind};
+use crate::edit::{self, FaultKind, Target};
 use crate::presets::PRESETS;
-use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::{Run, Scenario};
 use std::rc::Rc;
@@ -92,7 +91,7 @@ pub enum Action {
     /// keeping the play position; a scenario the engine refuses leaves the run as it was.
     Edit(Rc<Scenario>),
     /// A fault of this kind strikes this node at the play position.
-    AddFault(NodeId, FaultKind),
+    AddFault(Target, FaultKind),
     /// Fault `index` is removed from the plan.
     RemoveFault(usize),
     /// Fault `index` moves to this many milliseconds.
@@ -180,8 +179,8 @@ impl Reducible for LabState {
                 Err(e) => next.error = Some(e),
             },
             Action::Edit(scenario) => next.apply_edit(scenario),
-            Action::AddFault(node, kind) => {
-                match edit::add_fault(&self.scenario, self.position, node, kind) {
+            Action::AddFault(target, kind) => {
+                match edit::add_fault(&self.scenario, self.position, target, kind) {
                     Ok(s) => next.apply_edit(Rc::new(s)),
                     Err(e) => next.error = Some(e),
                 }
@@ -240,6 +239,7 @@ impl Reducible for LabState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use delivery_lab_engine::ids::NodeId;
 
     fn reduce(state: Rc<LabState>, action: Action) -> Rc<LabState> {
         state.reduce(action)
@@ -286,7 +286,10 @@ mod tests {
         let s = Rc::new(LabState::initial());
         let s = reduce(s, Action::Seek(SimTime::from_ms(50)));
         let target = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
-        let after = reduce(s.clone(), Action::AddFault(target, FaultKind::Crash));
+        let after = reduce(
+            s.clone(),
+            Action::AddFault(Target::Node(target), FaultKind::Crash),
+        );
         assert!(!Rc::ptr_eq(&s.run, &after.run), "re-ran");
         assert_eq!(after.position, s.position);
         assert_eq!(after.scenario.faults.len(), s.scenario.faults.len() + 1);
@@ -297,7 +300,7 @@ mod tests {
         let s = Rc::new(LabState::initial());
         let refused = reduce(
             s.clone(),
-            Action::AddFault(NodeId::Producer(0), FaultKind::PowerLoss),
+            Action::AddFault(Target::Node(NodeId::Producer(0)), FaultKind::PowerLoss),
         );
         assert!(
             refused
@@ -308,7 +311,7 @@ mod tests {
         );
         assert!(Rc::ptr_eq(&s.run, &refused.run));
         let b0 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
-        let added = reduce(s, Action::AddFault(b0, FaultKind::Crash));
+        let added = reduce(s, Action::AddFault(Target::Node(b0), FaultKind::Crash));
         let n = added.scenario.faults.len();
         let removed = reduce(added, Action::RemoveFault(n - 1));
         assert_eq!(removed.scenario.faults.len(), n - 1);

@@ -2,6 +2,7 @@
 //! box (effects applied, applied again, de-duplicated), right of the brokers.
 
 use crate::components::selectable::handlers;
+use crate::edit::Target;
 use crate::geometry::Rect;
 use delivery_lab_engine::consumer::spec::SinkSpec;
 use delivery_lab_engine::ids::NodeId;
@@ -21,11 +22,11 @@ pub fn consumer_box(
     c: &ConsumerView,
     group: &GroupView,
     rect: &Rect,
-    selected: Option<NodeId>,
+    selected: Option<Target>,
     on_select: &Callback<NodeId>,
 ) -> Html {
     let node = NodeId::Consumer(c.id);
-    let is_selected = selected == Some(node);
+    let is_selected = selected == Some(Target::Node(node));
     let (onclick, onkeydown) = handlers(node, on_select);
     let partitions: Vec<String> = c
         .partitions

@@ -2,17 +2,16 @@
 //! a consumer (pointer: mouse, pen or touch), or — with the keyboard — to apply to the node
 //! selected in the drawing. Beside it, the fault plan with a remove button per fault.
 
-use crate::edit::FaultKind;
+use crate::edit::{FaultKind, Target};
 use delivery_lab_engine::fault::ScheduledFault;
-use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::time::SimTime;
 use yew::prelude::*;
 
 /// Props of [`FaultPalette`].
 #[derive(Properties, PartialEq)]
 pub struct FaultPaletteProps {
-    /// The node selected in the drawing, if any.
-    pub selected: Option<NodeId>,
+    /// The node or link selected in the drawing, if any.
+    pub selected: Option<Target>,
     /// Apply a fault to the selected node (click or keyboard).
     pub on_pick: Callback<FaultKind>,
     /// A pointer pressed a fault's chip, at client `(x, y)`.
@@ -32,7 +31,7 @@ pub struct FaultPaletteProps {
 pub fn fault_palette(props: &FaultPaletteProps) -> Html {
     let hint = match props.selected {
         Some(node) => format!("Selected {node}: a fault button applies to it at the play position."),
-        None => "Drag a fault onto a broker, the producer or a consumer — or select one (click, or Tab and Enter) and press a fault.".to_string(),
+        None => "Drag a fault onto a broker, the producer, a consumer or a link — or select one (click, or Tab and Enter) and press a fault.".to_string(),
     };
     html! {
         <section class="fault-palette" aria-label="Faults">

@@ -4,6 +4,7 @@
 use crate::components::broker_box::BrokerBox;
 use crate::components::consumer_box::{consumer_box, sink_box};
 use crate::components::selectable::handlers;
+use crate::edit::Target;
 use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
 use delivery_lab_engine::consumer::spec::SinkSpec;
 use delivery_lab_engine::ids::NodeId;
@@ -19,12 +20,15 @@ pub struct TopologyProps {
     /// The consumer group's sink, if the scenario has a group.
     #[prop_or_default]
     pub sink: Option<SinkSpec>,
-    /// The node selected as a fault's target.
+    /// The node or link selected as a fault's target.
     #[prop_or_default]
-    pub selected: Option<NodeId>,
+    pub selected: Option<Target>,
     /// Select a node (click or Enter).
     #[prop_or_default]
     pub on_select_node: Callback<NodeId>,
+    /// Select a link (click or Enter).
+    #[prop_or_default]
+    pub on_select_link: Callback<(NodeId, NodeId)>,
     /// Show a record's timeline.
     #[prop_or_default]
     pub on_select_record: Callback<delivery_lab_engine::ids::RecordId>,
@@ -46,12 +50,10 @@ pub fn topology(props: &TopologyProps) -> Html {
     html! {
         <svg class="topology" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img" aria-label={summary}
              preserveAspectRatio="xMidYMid meet">
-            { for geometry.brokers.iter().flat_map(|b| [(p.right_mid(), b.left_mid()), (geometry.controller.right_mid(), b.left_mid())]).map(|(a, z)| {
-                html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()} x2={z.x.to_string()} y2={z.y.to_string()} /> }
-            }) }
-            <g class={classes!("producer", "selectable", (props.selected == Some(NodeId::Producer(0))).then_some("selected"))}
+            { for links(&geometry, view).into_iter().map(|(a, b, from, to)| link(a, b, from, to, props)) }
+            <g class={classes!("producer", "selectable", (props.selected == Some(Target::Node(NodeId::Producer(0)))).then_some("selected"))}
                data-node="P0" tabindex="0" role="button" onclick={producer_click} onkeydown={producer_key}
-               aria-pressed={(props.selected == Some(NodeId::Producer(0))).to_string()}
+               aria-pressed={(props.selected == Some(Target::Node(NodeId::Producer(0)))).to_string()}
                aria-label={format!("Producer: {} sent, {} acknowledged, {} failed", view.sent, view.acknowledged, view.failed)}>
                 <rect class="producer-box" x={p.x.to_string()} y={p.y.to_string()} width={p.w.to_string()} height={p.h.to_string()} rx="10" />
                 <text class="node-name" x={(p.x + 12.0).to_string()} y={(p.y + 24.0).to_string()}>{"Producer"}</text>
@@ -59,9 +61,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 74.0).to_string()}>{ format!("acked {}", view.acknowledged) }</text>
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 96.0).to_string()}>{ format!("failed {}", view.failed) }</text>
             </g>
-            { for geometry.consumers.iter().flat_map(|c| geometry.brokers.iter().map(move |b| (b.right_mid(), c.left_mid()))).map(|(a, z)| {
-                html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()} x2={z.x.to_string()} y2={z.y.to_string()} /> }
-            }) }
+
             { controller_box(&geometry, view) }
             { for view.group.consumers.iter().zip(&geometry.consumers).map(|(c, rect)| consumer_box(c, &view.group, rect, props.selected, &props.on_select_node)) }
             if let Some(rect) = geometry.sink {
@@ -69,13 +69,69 @@ pub fn topology(props: &TopologyProps) -> Html {
             }
             { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
                 <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} committed={view.group.committed.clone()}
-                           selected={props.selected == Some(NodeId::Broker(b.id))} on_select={props.on_select_node.clone()}
+                           selected={props.selected == Some(Target::Node(NodeId::Broker(b.id)))} on_select={props.on_select_node.clone()}
                            on_select_record={props.on_select_record.clone()} />
             }) }
             <g class="messages">
                 { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view)) }
             </g>
         </svg>
+    }
+}
+
+/// Every drawn link: producer and controller to each broker, each broker to each consumer.
+fn links(geometry: &Layout, view: &ClusterView) -> Vec<(NodeId, NodeId, Point, Point)> {
+    let mut out = Vec::new();
+    for (i, b) in geometry.brokers.iter().enumerate() {
+        let broker = NodeId::Broker(delivery_lab_engine::ids::BrokerId(i as u32));
+        out.push((
+            NodeId::Producer(0),
+            broker,
+            geometry.producer.right_mid(),
+            b.left_mid(),
+        ));
+        out.push((
+            NodeId::Controller,
+            broker,
+            geometry.controller.right_mid(),
+            b.left_mid(),
+        ));
+        for (c, rect) in view.group.consumers.iter().zip(&geometry.consumers) {
+            out.push((
+                broker,
+                NodeId::Consumer(c.id),
+                b.right_mid(),
+                rect.left_mid(),
+            ));
+        }
+    }
+    out
+}
+
+/// A link: a thin line to see, a wide transparent one to hit, focusable and selectable.
+fn link(a: NodeId, b: NodeId, from: Point, to: Point, props: &TopologyProps) -> Html {
+    let selected = props.selected == Some(Target::Link(a, b));
+    let (click, key) = (props.on_select_link.clone(), props.on_select_link.clone());
+    let onclick = Callback::from(move |_| click.emit((a, b)));
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            key.emit((a, b));
+        }
+    });
+    let (x1, y1, x2, y2) = (
+        from.x.to_string(),
+        from.y.to_string(),
+        to.x.to_string(),
+        to.y.to_string(),
+    );
+    html! {
+        <g class={classes!("link-target", selected.then_some("selected"))} data-link={Target::link_attr(a, b)}
+           tabindex="0" role="button" aria-pressed={selected.to_string()} aria-label={format!("Link {a}–{b}")}
+           {onclick} {onkeydown}>
+            <line class="link-hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
+            <line class="link" {x1} {y1} {x2} {y2} />
+        </g>
     }
 }
 

@@ -111,3 +111,26 @@ test('settings: a change re-runs; a bad value gets a message beside its field an
   await screenshot(page, 'settings-panel');
   assert.deepEqual(errors, []);
 });
+
+test('a link is a drop target too: the producer cut off from the leader by a drag, healed by keyboard', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Replication with acks=all');
+  const chip = page.locator('.fault-chip[data-fault="cut link"]');
+  const from = await chip.boundingBox();
+  const link = await page.locator('[data-link="P0~B0"] .link-hit').boundingBox();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(link.x + link.width / 2, link.y + link.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await page.locator('.fault-plan', { hasText: 'link P0–B0 cut' }).waitFor();
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'cut off, nothing acknowledged is lost');
+  // Keyboard: the same link, healed.
+  await page.locator('[data-link="P0~B0"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.fault-chip[data-fault="heal link"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.fault-plan', { hasText: 'link P0–B0 healed' }).waitFor();
+  await screenshot(page, 'edit-link-cut');
+  assert.deepEqual(errors, []);
+});
