@@ -72,6 +72,8 @@ presets!(
         "offsets-in-sink-transaction-exactly-once",
         "offset-lock-sink-exactly-once",
         "auto-offset-reset-latest-skips-earlier-records",
+        "pipeline-exactly-once-effects",
+        "pipeline-plain-sink-at-least-once",
     ],
 );
 

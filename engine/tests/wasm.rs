@@ -60,6 +60,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("offsets-in-sink-transaction-exactly-once"),
     preset!("offset-lock-sink-exactly-once"),
     preset!("auto-offset-reset-latest-skips-earlier-records"),
+    preset!("pipeline-exactly-once-effects"),
+    preset!("pipeline-plain-sink-at-least-once"),
 ];
 
 #[wasm_bindgen_test]

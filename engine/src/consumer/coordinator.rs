@@ -97,6 +97,7 @@ impl Coordinator {
     /// A new broker took over the group: every session starts afresh, and a rebalance
     /// being prepared gets a new deadline.
     pub fn take_over(&mut self, now: SimTime, out: &mut Outbox) {
+        fact(out, ConsumerFact::CoordinatorLoaded);
         let members: Vec<u32> = self.members.keys().copied().collect();
         for member in members {
             self.arm_session(now, member, out);

@@ -62,6 +62,9 @@ pub enum ConsumerFact {
         /// Why.
         reason: MemberRemoval,
     },
+    /// This broker became the group's coordinator and loaded the group (its members and
+    /// committed offsets) from `__consumer_offsets`.
+    CoordinatorLoaded,
     /// A rebalance began: members must rejoin (eager: they give up every partition).
     RebalanceStarted {
         /// The generation ending.
@@ -145,6 +148,7 @@ impl ConsumerFact {
         match self {
             ConsumerFact::MemberJoined { .. } => "MemberJoined",
             ConsumerFact::MemberRemoved { .. } => "MemberRemoved",
+            ConsumerFact::CoordinatorLoaded => "CoordinatorLoaded",
             ConsumerFact::RebalanceStarted { .. } => "RebalanceStarted",
             ConsumerFact::GroupRebalanced { .. } => "GroupRebalanced",
             ConsumerFact::OffsetsCommitted { .. } => "OffsetsCommitted",
@@ -253,6 +257,7 @@ impl fmt::Display for ConsumerFact {
             }
             ConsumerFact::LeftGroup { reason } => write!(f, "{reason}"),
             ConsumerFact::ConsumerClosed
+            | ConsumerFact::CoordinatorLoaded
             | ConsumerFact::ConsumerStarted
             | ConsumerFact::ConsumerStopped => Ok(()),
             ConsumerFact::ConsumerFailed { error } => write!(f, "{}", error.exception()),
@@ -269,6 +274,9 @@ impl ConsumerFact {
             }
             ConsumerFact::MemberRemoved { .. } => {
                 "The coordinator removed the member; its partitions go to the others in the next generation."
+            }
+            ConsumerFact::CoordinatorLoaded => {
+                "This broker now leads the group's __consumer_offsets partition: it is the group's coordinator and loaded its members and committed offsets; every member's session starts afresh."
             }
             ConsumerFact::RebalanceStarted { .. } => {
                 "A rebalance began. With the eager protocol every member gives up all its partitions and rejoins."

@@ -85,6 +85,7 @@ pub struct Member {
     thread: Thread,
     coordinator: Option<BrokerId>,
     finding_coordinator: bool,
+    finding_since: SimTime,
     last_coordinator_answer: SimTime,
     next_broker: u32,
     member_id: Option<u32>,
@@ -95,6 +96,7 @@ pub struct Member {
     positions: BTreeMap<PartitionId, Option<Offset>>,
     leaders: BTreeMap<PartitionId, BrokerId>,
     metadata_pending: bool,
+    metadata_since: SimTime,
     fetched: BTreeMap<PartitionId, VecDeque<LogRecord>>,
     fetches: BTreeMap<PartitionId, (u64, SimTime)>,
     next_correlation: u64,
@@ -142,6 +144,7 @@ impl Member {
             thread: Thread::Stopped,
             coordinator: None,
             finding_coordinator: false,
+            finding_since: SimTime::ZERO,
             last_coordinator_answer: SimTime::ZERO,
             next_broker: index,
             member_id: None,
@@ -152,6 +155,7 @@ impl Member {
             positions: BTreeMap::new(),
             leaders: BTreeMap::new(),
             metadata_pending: false,
+            metadata_since: SimTime::ZERO,
             fetched: BTreeMap::new(),
             fetches: BTreeMap::new(),
             next_correlation: 0,
@@ -257,18 +261,24 @@ impl Member {
         if let Some(how) = self.shutdown.take() {
             return self.close(how, out);
         }
-        let Some(coordinator) = self.coordinator else {
-            return self.find_coordinator(out);
-        };
+        if self.coordinator.is_none() {
+            self.find_coordinator(now, out);
+        }
         if self.generation.is_none() || self.rejoin {
-            if !self.joining {
+            if let Some(coordinator) = self.coordinator
+                && !self.joining
+            {
                 self.join(coordinator, out);
             }
             return;
         }
+        // A member keeps consuming what it owns while its coordinator is being looked up
+        // (`poll(Duration)` goes on to fetch when the coordinator is not ready).
         self.last_poll = now;
         loop {
-            self.maybe_auto_commit(now, coordinator, out);
+            if let Some(coordinator) = self.coordinator {
+                self.maybe_auto_commit(now, coordinator, out);
+            }
             let unpositioned = self
                 .assigned
                 .iter()
@@ -311,9 +321,14 @@ impl Member {
         }
     }
 
-    fn find_coordinator(&mut self, out: &mut Outbox) {
+    fn find_coordinator(&mut self, now: SimTime, out: &mut Outbox) {
+        // A lookup to a broker that died unanswered is given up after request.timeout.ms.
+        if self.finding_coordinator && now >= self.finding_since.plus_ms(REQUEST_TIMEOUT_MS) {
+            self.finding_coordinator = false;
+        }
         if !self.finding_coordinator {
             self.finding_coordinator = true;
+            self.finding_since = now;
             let to = self.any_broker();
             out.send(to, Message::Group(GroupMessage::FindCoordinator));
         }
@@ -434,13 +449,14 @@ impl Member {
             out.send(NodeId::Broker(leader), Message::Group(fetch));
         }
         if need_metadata {
-            self.refresh_metadata(out);
+            self.refresh_metadata(now, out);
         }
     }
 
-    fn refresh_metadata(&mut self, out: &mut Outbox) {
+    fn refresh_metadata(&mut self, now: SimTime, out: &mut Outbox) {
         if !self.metadata_pending {
             self.metadata_pending = true;
+            self.metadata_since = now;
             let to = self.any_broker();
             out.send(to, Message::MetadataRequest);
         }
@@ -662,8 +678,15 @@ impl Member {
                 self.lose_coordinator();
             }
             if self.coordinator.is_none() {
-                self.find_coordinator(out);
+                self.find_coordinator(now, out);
             }
+        }
+        if self.coordinator.is_none() && self.generation.is_some() {
+            // The heartbeat thread looks the coordinator up too.
+            self.find_coordinator(now, out);
+        }
+        if self.metadata_pending && now >= self.metadata_since.plus_ms(REQUEST_TIMEOUT_MS) {
+            self.metadata_pending = false;
         }
         let stale: Vec<PartitionId> = self
             .fetches
@@ -718,6 +741,9 @@ impl Member {
             }
             Message::ConnectionClosed => {
                 let NodeId::Broker(b) = from else { return };
+                // A lookup or a metadata request in flight to it is lost with it.
+                self.finding_coordinator = false;
+                self.metadata_pending = false;
                 self.fetches.retain(|p, _| self.leaders.get(p) != Some(&b));
                 self.leaders.retain(|_, l| *l != b);
                 if self.coordinator == Some(b) {
