@@ -140,6 +140,13 @@ fn replica_row(
             if first > 0 {
                 <text class="log-elided" x={(x + LOG_LABEL_W - 14.0).to_string()} y={text_y.clone()}>{"…"}</text>
             }
+            if let Some(c) = committed.filter(|c| true_leader && (c.0 as usize) < first) {
+                // The group's committed offset is further back than the cells drawn.
+                <text class="commit-behind" x={(x + LOG_LABEL_W - 16.0).to_string()} y={(y - 2.0).to_string()}>
+                    <title>{ format!("consumer group's committed offset {c}, behind the records drawn") }</title>
+                    { format!("▼{c}") }
+                </text>
+            }
             { for replica.log[cells].iter().map(|entry| {
                 let offset = entry.offset.0 as usize;
                 let committed = offset < hw;
