@@ -74,6 +74,8 @@ presets!(
         "auto-offset-reset-latest-skips-earlier-records",
         "pipeline-exactly-once-effects",
         "pipeline-plain-sink-at-least-once",
+        "partitions-added-offsets-in-sink-skips",
+        "partitions-added-earliest-reads-all",
     ],
 );
 

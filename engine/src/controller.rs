@@ -39,6 +39,8 @@ pub struct Controller {
     partitions: BTreeMap<PartitionId, PartitionRecord>,
     /// Per broker: unfenced?, and the sequence number of its latest heartbeat.
     brokers: BTreeMap<BrokerId, (bool, u64)>,
+    /// The topic's replication factor (for partitions added later).
+    replication_factor: u32,
 }
 
 impl Controller {
@@ -72,6 +74,58 @@ impl Controller {
             min_isr: config.min_insync_replicas.value as usize,
             partitions,
             brokers,
+            replication_factor: scenario.topic.replication_factor,
+        }
+    }
+
+    /// Adds `count` partitions: replicas assigned round-robin as at creation, the first live
+    /// replica leading at epoch 0, the live replicas in the ISR; every broker is told.
+    pub fn add_partitions(&mut self, count: u32, out: &mut Outbox) {
+        let n = self.brokers.len().max(1) as u32;
+        let first = self.partitions.len() as u32;
+        let mut created = Vec::new();
+        for p in (first..first + count).map(PartitionId) {
+            let replicas: Vec<BrokerId> = (0..self.replication_factor)
+                .map(|i| BrokerId((p.0 + i) % n))
+                .collect();
+            let mut isr: Vec<BrokerId> = replicas
+                .iter()
+                .copied()
+                .filter(|b| self.is_live(*b))
+                .collect();
+            isr.sort();
+            let leader = replicas.iter().copied().find(|b| self.is_live(*b));
+            if isr.is_empty() {
+                isr.push(replicas[0]);
+            }
+            let state = PartitionState {
+                partition: p,
+                leader,
+                leader_epoch: LeaderEpoch(0),
+                isr,
+                elr: Vec::new(),
+            };
+            out.emit(EventKind::PartitionCreated {
+                partition: p,
+                replicas: replicas.clone(),
+                leader: leader.unwrap_or(replicas[0]),
+                leader_epoch: LeaderEpoch(0),
+            });
+            self.partitions.insert(
+                p,
+                PartitionRecord {
+                    replicas: replicas.clone(),
+                    state: state.clone(),
+                },
+            );
+            created.push((state, replicas));
+        }
+        let brokers: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        for b in brokers {
+            out.send(
+                NodeId::Broker(b),
+                Message::PartitionsCreated(created.clone()),
+            );
         }
     }
 

@@ -70,6 +70,13 @@ pub enum Fault {
         /// Which node.
         node: NodeId,
     },
+    /// An administrator adds `count` partitions to the topic (`kafka-topics --alter
+    /// --partitions`): the controller creates them, producers and consumers find them at
+    /// their next metadata refresh (`metadata.max.age.ms`).
+    AddPartitions {
+        /// How many.
+        count: u32,
+    },
     /// A consumer's process dies (kill -9, OOM): what it had fetched, processed but not
     /// committed, or buffered is gone; the group notices after `session.timeout.ms`.
     CrashConsumer {
@@ -136,7 +143,8 @@ impl Fault {
             | Fault::RestartConsumer { .. }
             | Fault::PauseConsumer { .. }
             | Fault::SlowConsumer { .. }
-            | Fault::CloseConsumer { .. } => Vec::new(),
+            | Fault::CloseConsumer { .. }
+            | Fault::AddPartitions { .. } => Vec::new(),
         }
     }
 
@@ -180,6 +188,7 @@ impl Fault {
             | Fault::PauseConsumer { consumer, .. }
             | Fault::SlowConsumer { consumer, .. }
             | Fault::CloseConsumer { consumer, .. } => *consumer,
+            Fault::AddPartitions { .. } => NodeId::Controller,
         }
     }
 
@@ -237,6 +246,7 @@ impl fmt::Display for Fault {
             Fault::DropResponses { broker, count } => {
                 write!(f, "next {count} produce response(s) from {broker} lost")
             }
+            Fault::AddPartitions { count } => write!(f, "{count} partition(s) added to the topic"),
             Fault::CrashConsumer { consumer } => write!(f, "process crash of {consumer}"),
             Fault::RestartConsumer { consumer } => write!(f, "restart of {consumer}"),
             Fault::PauseConsumer { consumer, ms } => write!(f, "{consumer} paused for {ms}ms"),

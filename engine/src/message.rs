@@ -158,6 +158,9 @@ pub enum Message {
     PartitionChange(PartitionState),
     /// A consumer's request to a broker, or the broker's answer.
     Group(GroupMessage),
+    /// The controller created partitions: each one's state and replicas (a broker among
+    /// the replicas creates its replica).
+    PartitionsCreated(Vec<(PartitionState, Vec<BrokerId>)>),
 }
 
 impl Message {
@@ -178,6 +181,7 @@ impl Message {
             Message::AlterPartition { .. } => "AlterPartition",
             Message::PartitionChange(_) => "PartitionChange",
             Message::Group(g) => g.name(),
+            Message::PartitionsCreated(_) => "PartitionsCreated",
         }
     }
 
@@ -296,6 +300,13 @@ impl fmt::Display for Message {
             }
             Message::PartitionChange(state) => write!(f, "{name} {state}"),
             Message::Group(g) => write!(f, "{g}"),
+            Message::PartitionsCreated(created) => {
+                write!(f, "{name}")?;
+                for (state, _) in created {
+                    write!(f, " [{state}]")?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -86,6 +86,8 @@ pub enum Timer {
         /// Which parked fetch this timer belongs to.
         fetch: u64,
     },
+    /// The producer's periodic metadata refresh (`metadata.max.age.ms`).
+    MetadataMaxAge,
     /// A consumer's timer (its poll loop, processing, heartbeat thread).
     Consumer(ConsumerTimer),
     /// The group coordinator's timer.
@@ -94,7 +96,7 @@ pub enum Timer {
 
 impl Timer {
     /// How many kinds of timer there are (see [`Timer::kind`]).
-    pub const KINDS: usize = 14 + ConsumerTimer::KINDS + GroupTimer::KINDS;
+    pub const KINDS: usize = 15 + ConsumerTimer::KINDS + GroupTimer::KINDS;
 
     /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
     /// they fire in the order they were set (a lane of the event queue).
@@ -114,8 +116,9 @@ impl Timer {
             Timer::ProducerSend { .. } => 11,
             Timer::FetchWaitExpired { .. } => 12,
             Timer::ConsumerFetchWaitExpired { .. } => 13,
-            Timer::Consumer(t) => 14 + t.kind(),
-            Timer::Group(t) => 14 + ConsumerTimer::KINDS + t.kind(),
+            Timer::MetadataMaxAge => 14,
+            Timer::Consumer(t) => 15 + t.kind(),
+            Timer::Group(t) => 15 + ConsumerTimer::KINDS + t.kind(),
         }
     }
 }

@@ -52,6 +52,7 @@ struct Rules {
     idempotent: bool,
     batch_bytes: u32,
     max_request_size: u32,
+    metadata_max_age_ms: u64,
 }
 
 /// A batch (one record) waiting in the accumulator or on the wire.
@@ -84,6 +85,8 @@ pub struct Producer {
     records: u32,
     interval_ms: u64,
     partitions: u32,
+    /// The partition each record went to (the partition count can grow).
+    partition_of: BTreeMap<RecordId, PartitionId>,
     brokers: u32,
     leaders: BTreeMap<PartitionId, Option<BrokerId>>,
     queues: BTreeMap<PartitionId, VecDeque<Batch>>,
@@ -127,6 +130,7 @@ impl Producer {
             idempotent: idempotence == Idempotence::On,
             batch_bytes: spec.record_bytes.saturating_add(BATCH_OVERHEAD_BYTES),
             max_request_size: config.max_request_size.value,
+            metadata_max_age_ms: config.metadata_max_age_ms.value.max(1),
         };
         Producer {
             rules,
@@ -135,6 +139,7 @@ impl Producer {
             records: spec.records,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
+            partition_of: BTreeMap::new(),
             brokers,
             leaders,
             queues: BTreeMap::new(),
@@ -160,7 +165,18 @@ impl Producer {
     /// Handles a timer.
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Outbox) {
         match timer {
-            Timer::ProducerSend { record } => self.send(now, record, out),
+            Timer::ProducerSend { record } => {
+                if record.0 == 0 {
+                    let at = now.plus_ms(self.rules.metadata_max_age_ms);
+                    out.set_timer(at, Timer::MetadataMaxAge);
+                }
+                self.send(now, record, out)
+            }
+            Timer::MetadataMaxAge => {
+                self.refresh_metadata(now, out);
+                let at = now.plus_ms(self.rules.metadata_max_age_ms);
+                out.set_timer(at, Timer::MetadataMaxAge);
+            }
             Timer::RequestTimeout { record, attempt }
                 if self
                     .in_flight
@@ -197,7 +213,10 @@ impl Producer {
     /// application is new to Kafka: it gets a new sequence).
     fn enqueue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         // Round-robin, as the default partitioner does for records without a key.
-        let partition = PartitionId(record.0 % self.partitions.max(1));
+        let partition = *self
+            .partition_of
+            .entry(record)
+            .or_insert(PartitionId(record.0 % self.partitions.max(1)));
         let send = {
             let n = self.sends.entry(record).or_insert(0);
             *n += 1;
@@ -353,6 +372,8 @@ impl Producer {
                 for &(partition, leader) in leaders {
                     self.leaders.insert(partition, leader);
                 }
+                // Partitions added to the topic: the partitioner spreads over them from now.
+                self.partitions = self.partitions.max(leaders.len() as u32);
             }
             _ => {}
         }
@@ -432,7 +453,9 @@ impl Producer {
 
     /// `delivery.timeout.ms` passed since the record was sent: fail it, wherever it is.
     fn expire(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        let partition = PartitionId(record.0 % self.partitions.max(1));
+        let Some(partition) = self.partition_of.get(&record).copied() else {
+            return;
+        };
         let mut removed: Vec<Batch> = self
             .in_flight
             .remove(&record)

@@ -241,6 +241,14 @@ pub struct ProducerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_request_size: Option<u32>,
+    /// `metadata.max.age.ms`: how often the producer refreshes its metadata even without
+    /// errors (how it finds partitions added to the topic).
+    #[serde(
+        rename = "metadata.max.age.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metadata_max_age_ms: Option<u64>,
 }
 
 /// One-way latency of every link: uniform in `[latency_us_min, latency_us_max]`.
@@ -323,6 +331,8 @@ pub struct EffectiveConfig {
     pub enable_idempotence: Setting<bool>,
     /// Producer `max.request.size`.
     pub max_request_size: Setting<u32>,
+    /// Producer `metadata.max.age.ms`.
+    pub metadata_max_age_ms: Setting<u64>,
     /// Feature `eligible.leader.replicas.version`.
     pub eligible_leader_replicas_version: Setting<u8>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
@@ -384,6 +394,7 @@ impl Scenario {
             ),
             enable_idempotence: Setting::resolve(p.enable_idempotence, d.enable_idempotence),
             max_request_size: Setting::resolve(p.max_request_size, d.max_request_size),
+            metadata_max_age_ms: Setting::resolve(p.metadata_max_age_ms, 300_000),
             eligible_leader_replicas_version: Setting::resolve(
                 b.eligible_leader_replicas_version,
                 d.eligible_leader_replicas_version,

@@ -353,6 +353,11 @@ impl Sim {
             Fault::Isolate { node } => self.network.set_isolated(node, true),
             Fault::Reconnect { node } => self.network.set_isolated(node, false),
             Fault::DropResponses { broker, count } => self.network.drop_responses(broker, count),
+            Fault::AddPartitions { count } => {
+                self.with_node(NodeId::Controller, |sim, out| {
+                    sim.controller.add_partitions(count, out)
+                });
+            }
             Fault::CrashConsumer { .. }
             | Fault::RestartConsumer { .. }
             | Fault::PauseConsumer { .. }

@@ -321,6 +321,20 @@ impl Scenario {
             0,
             limits::MAX_DURATION_MS,
         );
+        let added: u64 = self
+            .faults
+            .iter()
+            .map(|f| match f.fault {
+                crate::fault::Fault::AddPartitions { count } => u64::from(count),
+                _ => 0,
+            })
+            .sum();
+        range(
+            "topic.partitions (with those added by faults)",
+            u64::from(self.topic.partitions) + added,
+            1,
+            limits::MAX_PARTITIONS,
+        );
         range(
             "faults.length",
             self.faults.len() as u64,
@@ -357,6 +371,14 @@ impl Scenario {
                 }
             }
             match scheduled.fault {
+                crate::fault::Fault::AddPartitions { count } => {
+                    range(
+                        &format!("{path}.count"),
+                        count.into(),
+                        1,
+                        limits::MAX_PARTITIONS,
+                    );
+                }
                 crate::fault::Fault::PauseConsumer { ms, .. } => {
                     range(&format!("{path}.ms"), ms, 1, limits::MAX_DURATION_MS);
                 }

@@ -317,3 +317,49 @@ fn consumer_settings_and_faults_are_validated_with_their_paths() {
     let errors = no_group.validate().unwrap_err().to_string();
     assert!(errors.contains("no consumer_group"), "{errors}");
 }
+
+#[test]
+fn added_partitions_are_written_found_by_the_group_and_reset_by_policy() {
+    let result = run(&preset("partitions-added-offsets-in-sink-skips")).unwrap();
+    let created = result
+        .trace
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::PartitionCreated { .. }))
+        .count();
+    assert_eq!(created, 4, "two at creation, two added");
+    let sent_to_new = result
+        .ledger
+        .records
+        .iter()
+        .filter(|r| r.partition.0 >= 2)
+        .count();
+    assert!(sent_to_new > 0, "the producer found the new partitions");
+    let four_way = facts(&result).any(|(_, f)| match f {
+        ConsumerFact::GroupRebalanced { assignment, .. } => {
+            assignment.iter().map(|(_, ps)| ps.len()).sum::<usize>() == 4
+        }
+        _ => false,
+    });
+    assert!(four_way, "the group rebalanced over four partitions");
+    let skipped_to = facts(&result).find_map(|(_, f)| match f {
+        ConsumerFact::PositionReset { partition, to, .. } if partition.0 >= 2 => Some(*to),
+        _ => None,
+    });
+    assert!(
+        skipped_to.unwrap() > Offset(0),
+        "latest starts past what was written"
+    );
+    let lost = result.ledger.count(AnomalyKind::LostEffect);
+    assert!(
+        lost > 0
+            && result.ledger.anomalies.iter().all(|a| {
+                result
+                    .ledger
+                    .records
+                    .iter()
+                    .any(|r| r.record == a.record && r.partition.0 >= 2)
+            }),
+        "only the new partitions' early records are lost"
+    );
+}

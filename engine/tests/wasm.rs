@@ -62,6 +62,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("auto-offset-reset-latest-skips-earlier-records"),
     preset!("pipeline-exactly-once-effects"),
     preset!("pipeline-plain-sink-at-least-once"),
+    preset!("partitions-added-offsets-in-sink-skips"),
+    preset!("partitions-added-earliest-reads-all"),
 ];
 
 #[wasm_bindgen_test]

@@ -281,6 +281,16 @@ impl Broker {
             | Message::BrokerRegistration
             | Message::AlterPartition { .. }
             | Message::Group(_) => {}
+            Message::PartitionsCreated(ref created) => {
+                for (state, replicas) in created {
+                    if replicas.contains(&self.id) && !self.replicas.contains_key(&state.partition)
+                    {
+                        self.replicas.insert(state.partition, Replica::default());
+                        self.assignment.insert(state.partition, replicas.clone());
+                    }
+                    self.on_partition_change(now, state.clone(), out);
+                }
+            }
         }
     }
 
@@ -346,7 +356,8 @@ impl Broker {
             | Timer::ApplicationResend { .. }
             | Timer::ProducerWake
             | Timer::Consumer(_)
-            | Timer::Group(_) => {}
+            | Timer::Group(_)
+            | Timer::MetadataMaxAge => {}
         }
     }
 

@@ -116,7 +116,11 @@ impl Coordinator {
         out: &mut Outbox,
     ) {
         match *message {
-            GroupMessage::JoinGroup { member } => self.on_join(now, from, member, out),
+            GroupMessage::JoinGroup { member, partitions } => {
+                // The assignment covers the topic as the members' metadata describes it.
+                self.partitions = self.partitions.max(partitions);
+                self.on_join(now, from, member, out)
+            }
             GroupMessage::Heartbeat { member, generation } => {
                 let error = self.on_heartbeat(now, member, generation, out);
                 reply(out, from, GroupMessage::HeartbeatResponse { error });
@@ -371,6 +375,7 @@ impl Coordinator {
                     generation: self.generation,
                     member: *id,
                     partitions,
+                    leader: i == 0,
                 }),
             };
             reply(out, member.node, answer);

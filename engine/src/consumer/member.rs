@@ -97,6 +97,11 @@ pub struct Member {
     leaders: BTreeMap<PartitionId, BrokerId>,
     metadata_pending: bool,
     metadata_since: SimTime,
+    /// Partitions of the topic in this member's metadata.
+    known_partitions: u32,
+    /// Whether the coordinator made it the group's leader.
+    is_leader: bool,
+    last_metadata_refresh: SimTime,
     fetched: BTreeMap<PartitionId, VecDeque<LogRecord>>,
     fetches: BTreeMap<PartitionId, (u64, SimTime)>,
     next_correlation: u64,
@@ -156,6 +161,9 @@ impl Member {
             leaders: BTreeMap::new(),
             metadata_pending: false,
             metadata_since: SimTime::ZERO,
+            known_partitions: 0,
+            is_leader: false,
+            last_metadata_refresh: SimTime::ZERO,
             fetched: BTreeMap::new(),
             fetches: BTreeMap::new(),
             next_correlation: 0,
@@ -355,6 +363,7 @@ impl Member {
         self.joining = true;
         let join = GroupMessage::JoinGroup {
             member: self.member_id,
+            partitions: self.known_partitions,
         };
         out.send(NodeId::Broker(coordinator), Message::Group(join));
     }
@@ -688,6 +697,13 @@ impl Member {
         if self.metadata_pending && now >= self.metadata_since.plus_ms(REQUEST_TIMEOUT_MS) {
             self.metadata_pending = false;
         }
+        if now
+            >= self
+                .last_metadata_refresh
+                .plus_ms(settings.metadata_max_age_ms.value)
+        {
+            self.refresh_metadata(now, out);
+        }
         let stale: Vec<PartitionId> = self
             .fetches
             .iter()
@@ -726,6 +742,16 @@ impl Member {
         match message {
             Message::MetadataResponse { leaders } => {
                 self.metadata_pending = false;
+                self.last_metadata_refresh = now;
+                let count = leaders.len() as u32;
+                if count > self.known_partitions {
+                    // The leader notices partitions added to the topic and rejoins, so the
+                    // group is rebalanced over them (`ConsumerCoordinator.rejoinNeededOrPending`).
+                    if self.known_partitions > 0 && self.is_leader && self.generation.is_some() {
+                        self.rejoin = true;
+                    }
+                    self.known_partitions = count;
+                }
                 for &(p, leader) in leaders {
                     match leader {
                         Some(b) => self.leaders.insert(p, b),
@@ -857,6 +883,7 @@ impl Member {
     ) {
         self.member_id = Some(a.member);
         self.generation = Some(a.generation);
+        self.is_leader = a.leader;
         self.rejoin = false;
         self.revoke();
         let in_sink = self.rules.commit == CommitStrategy::InSinkTransaction;

@@ -23,6 +23,10 @@ pub struct Assignment {
     /// The partitions it owns, each with the group's committed offset (none: never
     /// committed, or expired).
     pub partitions: Vec<(PartitionId, Option<Offset>)>,
+    /// Whether it is the group's leader (the member that watches the topic's metadata and
+    /// rejoins when partitions are added).
+    #[serde(default)]
+    pub leader: bool,
 }
 
 /// A message between a consumer and a broker.
@@ -40,6 +44,8 @@ pub enum GroupMessage {
     JoinGroup {
         /// The member id from an earlier join, if any.
         member: Option<u32>,
+        /// How many partitions the topic has in the member's metadata (its subscription).
+        partitions: u32,
     },
     /// The rebalance is done: the member's generation and partitions, or an error.
     JoinGroupResponse {
@@ -166,9 +172,9 @@ impl fmt::Display for GroupMessage {
                 Some(b) => write!(f, " coordinator={b}"),
                 None => write!(f, " error={}", KafkaError::CoordinatorNotAvailable),
             },
-            GroupMessage::JoinGroup { member } => match member {
-                Some(m) => write!(f, " member=m{m}"),
-                None => Ok(()),
+            GroupMessage::JoinGroup { member, partitions } => match member {
+                Some(m) => write!(f, " member=m{m} partitions={partitions}"),
+                None => write!(f, " partitions={partitions}"),
             },
             GroupMessage::JoinGroupResponse { result } => match result {
                 Ok(a) => {

@@ -172,6 +172,14 @@ pub struct ConsumerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub heartbeat_interval_ms: Option<u64>,
+    /// `metadata.max.age.ms`: how often the consumer refreshes its metadata (how the group
+    /// leader notices partitions added to the topic).
+    #[serde(
+        rename = "metadata.max.age.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metadata_max_age_ms: Option<u64>,
 }
 
 /// The consumer configs in force: each value with whether the scenario set it.
@@ -191,6 +199,8 @@ pub struct ConsumerSettings {
     pub session_timeout_ms: Setting<u64>,
     /// `heartbeat.interval.ms`.
     pub heartbeat_interval_ms: Setting<u64>,
+    /// `metadata.max.age.ms`.
+    pub metadata_max_age_ms: Setting<u64>,
     /// `fetch.max.wait.ms` (not a scenario field: the default, 500).
     pub fetch_max_wait_ms: u64,
     /// `retry.backoff.ms` of the consumer (the default, 100).
@@ -211,6 +221,7 @@ pub fn settings(configs: &ConsumerConfigs, session_timeout_default_ms: u64) -> C
             session_timeout_default_ms,
         ),
         heartbeat_interval_ms: Setting::resolve(configs.heartbeat_interval_ms, 3_000),
+        metadata_max_age_ms: Setting::resolve(configs.metadata_max_age_ms, 300_000),
         fetch_max_wait_ms: 500,
         retry_backoff_ms: 100,
     }
