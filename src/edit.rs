@@ -74,11 +74,13 @@ pub enum FaultKind {
     SlowLink,
     /// A cut or slow link is repaired.
     HealLink,
+    /// Two partitions are added to the topic (dropped on the controller).
+    AddPartitions,
 }
 
 impl FaultKind {
     /// Every kind, in palette order.
-    pub const ALL: [FaultKind; 13] = [
+    pub const ALL: [FaultKind; 14] = [
         FaultKind::Crash,
         FaultKind::Restart,
         FaultKind::PowerLoss,
@@ -92,6 +94,7 @@ impl FaultKind {
         FaultKind::CutLink,
         FaultKind::SlowLink,
         FaultKind::HealLink,
+        FaultKind::AddPartitions,
     ];
 
     /// The palette label.
@@ -110,6 +113,7 @@ impl FaultKind {
             FaultKind::CutLink => "cut link",
             FaultKind::SlowLink => "slow link +50 ms",
             FaultKind::HealLink => "heal link",
+            FaultKind::AddPartitions => "add 2 partitions",
         }
     }
 
@@ -121,6 +125,7 @@ impl FaultKind {
             FaultKind::Isolate | FaultKind::Reconnect => "a broker, the producer or a consumer",
             FaultKind::Pause | FaultKind::Close | FaultKind::UnsubscribeClose => "a consumer",
             FaultKind::CutLink | FaultKind::SlowLink | FaultKind::HealLink => "a link",
+            FaultKind::AddPartitions => "the controller",
         }
     }
 
@@ -174,6 +179,7 @@ impl FaultKind {
                 FaultKind::Reconnect,
                 NodeId::Broker(_) | NodeId::Producer(_) | NodeId::Consumer(_),
             ) => Fault::Reconnect { node },
+            (FaultKind::AddPartitions, NodeId::Controller) => Fault::AddPartitions { count: 2 },
             _ => return None,
         };
         Some(fault)

@@ -188,6 +188,12 @@ pub const FIELDS: &[Field] = &[
         Number,
     ),
     field(
+        "Producer",
+        "metadata.max.age.ms",
+        &["producer", "configs", "metadata.max.age.ms"],
+        Number,
+    ),
+    field(
         "Consumer group",
         "members",
         &["consumer_group", "members"],
@@ -260,6 +266,12 @@ pub const FIELDS: &[Field] = &[
         &["consumer_group", "configs", "heartbeat.interval.ms"],
         Number,
     ),
+    field(
+        "Consumer group",
+        "consumer metadata.max.age.ms",
+        &["consumer_group", "configs", "metadata.max.age.ms"],
+        Number,
+    ),
 ];
 
 impl Field {
@@ -319,6 +331,7 @@ impl Field {
             }
             "enable.idempotence" => c.enable_idempotence.value.to_string(),
             "max.request.size" => c.max_request_size.value.to_string(),
+            "metadata.max.age.ms" => c.metadata_max_age_ms.value.to_string(),
             "record_bytes" => "100".to_string(),
             "on_failure" => "ignore".to_string(),
             "processing_ms" => "5".to_string(),
@@ -333,6 +346,7 @@ impl Field {
                     "max.poll.interval.ms" => s.max_poll_interval_ms.value.to_string(),
                     "session.timeout.ms" => s.session_timeout_ms.value.to_string(),
                     "heartbeat.interval.ms" => s.heartbeat_interval_ms.value.to_string(),
+                    "consumer metadata.max.age.ms" => s.metadata_max_age_ms.value.to_string(),
                     _ => String::new(),
                 })
                 .unwrap_or_default(),

@@ -31,7 +31,7 @@ pub struct FaultPaletteProps {
 pub fn fault_palette(props: &FaultPaletteProps) -> Html {
     let hint = match props.selected {
         Some(node) => format!("Selected {node}: a fault button applies to it at the play position."),
-        None => "Drag a fault onto a broker, the producer, a consumer or a link — or select one (click, or Tab and Enter) and press a fault.".to_string(),
+        None => "Drag a fault onto a broker, the producer, a consumer, the controller or a link — or select one (click, or Tab and Enter) and press a fault.".to_string(),
     };
     html! {
         <section class="fault-palette" aria-label="Faults">

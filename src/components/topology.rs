@@ -62,7 +62,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 96.0).to_string()}>{ format!("failed {}", view.failed) }</text>
             </g>
 
-            { controller_box(&geometry, view) }
+            { controller_box(&geometry, view, props) }
             { for view.group.consumers.iter().zip(&geometry.consumers).map(|(c, rect)| consumer_box(c, &view.group, rect, props.selected, &props.on_select_node)) }
             if let Some(rect) = geometry.sink {
                 { sink_box(&view.group, props.sink, &rect) }
@@ -136,7 +136,10 @@ fn link(a: NodeId, b: NodeId, from: Point, to: Point, props: &TopologyProps) -> 
 }
 
 /// The controller, with each partition's leader and epoch (offline partitions stand out).
-fn controller_box(geometry: &Layout, view: &ClusterView) -> Html {
+fn controller_box(geometry: &Layout, view: &ClusterView, props: &TopologyProps) -> Html {
+    let node = NodeId::Controller;
+    let selected = props.selected == Some(Target::Node(node));
+    let (onclick, onkeydown) = handlers(node, &props.on_select_node);
     let c = geometry.controller;
     let offline: Vec<String> = view
         .partitions
@@ -156,8 +159,9 @@ fn controller_box(geometry: &Layout, view: &ClusterView) -> Html {
         format!("offline: {}", offline.join(","))
     };
     html! {
-        <g class={classes!("controller", (!offline.is_empty()).then_some("has-offline"))} role="img"
-           aria-label={format!("Controller: {summary}")}>
+        <g class={classes!("controller", "selectable", (!offline.is_empty()).then_some("has-offline"), selected.then_some("selected"))}
+           data-node="C" tabindex="0" role="button" aria-pressed={selected.to_string()}
+           aria-label={format!("Controller: {summary}")} {onclick} {onkeydown}>
             <rect class="controller-box" x={c.x.to_string()} y={c.y.to_string()} width={c.w.to_string()} height={c.h.to_string()} rx="10" />
             <text class="node-name" x={(c.x + 12.0).to_string()} y={(c.y + 24.0).to_string()}>{"Controller"}</text>
             <text class="node-stat controller-summary" x={(c.x + 12.0).to_string()} y={(c.y + 48.0).to_string()}>{summary}</text>

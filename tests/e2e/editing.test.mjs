@@ -132,5 +132,13 @@ test('a link is a drop target too: the producer cut off from the leader by a dra
   await page.keyboard.press('Enter');
   await page.locator('.fault-plan', { hasText: 'link P0–B0 healed' }).waitFor();
   await screenshot(page, 'edit-link-cut');
+  // The controller takes "add 2 partitions": the drawing grows p1 and p2.
+  await page.locator('[data-node="C"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.fault-chip[data-fault="add 2 partitions"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.fault-plan', { hasText: '2 partition(s) added' }).waitFor();
+  await page.keyboard.press('End');
+  assert.match(await page.locator('svg.topology').textContent(), /p2/);
   assert.deepEqual(errors, []);
 });
