@@ -39,6 +39,7 @@ presets!(
         "acks-1-silently-disables-idempotence",
         "retries-reorder-without-idempotence",
         "retries-in-order-with-idempotence",
+        "sync-send-keeps-order",
         "app-resend-after-timeout-duplicates",
         "failure-table-replays-failed-sends",
     ],

@@ -131,6 +131,12 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Producer",
+        "send_style",
+        &["producer", "send_style"],
+        Choice(&["fire_and_forget", "callback", "sync"]),
+    ),
+    field(
+        "Producer",
         "on_failure",
         &["producer", "on_failure"],
         Choice(&["ignore", "resend", "failure_table"]),
@@ -334,6 +340,7 @@ impl Field {
             "metadata.max.age.ms" => c.metadata_max_age_ms.value.to_string(),
             "record_bytes" => "100".to_string(),
             "on_failure" => "ignore".to_string(),
+            "send_style" => "callback".to_string(),
             "processing_ms" => "5".to_string(),
             "processing" => "synchronous".to_string(),
             "commit" => "none".to_string(),

@@ -27,7 +27,7 @@ use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::{BATCH_OVERHEAD_BYTES, BatchSequence, Message, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::rng::{SimRng, Stream};
-use crate::scenario::{EffectiveConfig, FailurePolicy, Idempotence, ProducerSpec};
+use crate::scenario::{EffectiveConfig, FailurePolicy, Idempotence, ProducerSpec, SendStyle};
 use crate::time::SimTime;
 use crate::trace::EventKind;
 use in_flight::InFlightSet;
@@ -80,6 +80,9 @@ struct InFlight {
 pub struct Producer {
     rules: Rules,
     on_failure: FailurePolicy,
+    send_style: SendStyle,
+    /// A synchronous send waiting for its result, and when the next send is due.
+    waiting: Option<(RecordId, SimTime)>,
     /// How many times the application has sent each record (1 for the first send).
     sends: BTreeMap<RecordId, u32>,
     records: u32,
@@ -135,6 +138,8 @@ impl Producer {
         Producer {
             rules,
             on_failure: spec.on_failure,
+            send_style: spec.send_style,
+            waiting: None,
             sends: BTreeMap::new(),
             records: spec.records,
             interval_ms: spec.interval_ms,
@@ -197,8 +202,14 @@ impl Producer {
 
     /// The application calls `send()` for its next record, and schedules the one after.
     fn send(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        self.enqueue(now, record, out);
         let next = record.0 + 1;
+        if self.send_style == SendStyle::Sync && self.rules.acks != Acks::None {
+            // `send().get()`: the next send waits for this one's result.
+            self.waiting = Some((record, now.plus_ms(self.interval_ms)));
+            self.enqueue(now, record, out);
+            return;
+        }
+        self.enqueue(now, record, out);
         if next < self.records {
             out.set_timer(
                 now.plus_ms(self.interval_ms),
@@ -206,6 +217,24 @@ impl Producer {
                     record: RecordId(next),
                 },
             );
+        }
+    }
+
+    /// A synchronous send's result came back: the application goes on to its next send.
+    fn release(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+        let Some((waiting, due)) = self.waiting else {
+            return;
+        };
+        if waiting != record {
+            return;
+        }
+        self.waiting = None;
+        let next = record.0 + 1;
+        if next < self.records {
+            let timer = Timer::ProducerSend {
+                record: RecordId(next),
+            };
+            out.set_timer(due.max(now), timer);
         }
     }
 
@@ -356,6 +385,7 @@ impl Producer {
                             partition,
                             offset: Some(offset),
                         });
+                        self.release(now, record, out);
                     }
                     Err(error) => self.failed_attempt(now, record, error, out),
                 }
@@ -502,6 +532,7 @@ impl Producer {
             partition,
             error,
         });
+        self.release(now, record, out);
         let sends = self.sends.get(&record).copied().unwrap_or(1);
         let again_at = match self.on_failure {
             FailurePolicy::Ignore => return,

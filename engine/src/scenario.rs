@@ -156,12 +156,29 @@ pub struct ProducerSpec {
     /// Size of each record's value, in bytes.
     #[serde(default = "default_record_bytes")]
     pub record_bytes: u32,
+    /// How the application calls `send()` (seed 002: fire-and-forget, callback, synchronous).
+    #[serde(default)]
+    pub send_style: SendStyle,
     /// What the application does when a send's callback reports an error.
     #[serde(default)]
     pub on_failure: FailurePolicy,
     /// Producer configs, by Kafka name.
     #[serde(default)]
     pub configs: ProducerConfigs,
+}
+
+/// How the application calls `send()`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendStyle {
+    /// `send(record)` and move on: the application never learns of a failure.
+    FireAndForget,
+    /// `send(record, callback)`: the callback reports success or the error.
+    #[default]
+    Callback,
+    /// `send(record).get()`: the application waits for each result before the next send,
+    /// so only one record is ever in flight.
+    Sync,
 }
 
 /// The application's answer to a failed send (the seeds' advice, put to the test).

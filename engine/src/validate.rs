@@ -321,6 +321,14 @@ impl Scenario {
             0,
             limits::MAX_DURATION_MS,
         );
+        if self.producer.send_style == crate::scenario::SendStyle::FireAndForget
+            && self.producer.on_failure != crate::scenario::FailurePolicy::Ignore
+        {
+            conflicts.push(ScenarioError::Invalid {
+                path: "producer.on_failure".into(),
+                reason: "a fire-and-forget send() never sees the error, so it cannot act on it; use send_style callback or sync".into(),
+            });
+        }
         let added: u64 = self
             .faults
             .iter()

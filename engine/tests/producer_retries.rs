@@ -172,3 +172,51 @@ fn delivery_timeout_below_request_timeout_is_a_config_exception() {
         "{err}"
     );
 }
+
+#[test]
+fn a_synchronous_send_waits_for_each_result_so_retries_cannot_reorder() {
+    use delivery_lab_engine::trace::EventKind;
+    let scenario = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == "sync-send-keeps-order")
+        .unwrap()
+        .1;
+    let result = delivery_lab_engine::run(&scenario).unwrap();
+    assert!(result.ledger.anomalies.is_empty());
+    // Every send after the first comes after the previous record's result.
+    let mut answered = std::collections::BTreeSet::new();
+    for e in &result.trace.events {
+        match &e.kind {
+            EventKind::ProduceAcknowledged { record, .. }
+            | EventKind::ProduceFailed { record, .. } => {
+                answered.insert(record.0);
+            }
+            EventKind::RecordSent { record, .. } if record.0 > 0 => {
+                assert!(
+                    answered.contains(&(record.0 - 1)),
+                    "r{} sent before r{} was answered",
+                    record.0,
+                    record.0 - 1
+                );
+            }
+            _ => {}
+        }
+    }
+    // The callback style on the same faults reorders (the preset beside it).
+    let callback = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == "retries-reorder-without-idempotence")
+        .unwrap()
+        .1;
+    let reordered = delivery_lab_engine::run(&callback).unwrap();
+    assert!(!reordered.ledger.anomalies.is_empty());
+}
+
+#[test]
+fn fire_and_forget_cannot_have_a_failure_policy() {
+    let mut scenario = common::presets().into_iter().next().unwrap().1;
+    scenario.producer.send_style = delivery_lab_engine::scenario::SendStyle::FireAndForget;
+    scenario.producer.on_failure = delivery_lab_engine::scenario::FailurePolicy::FailureTable;
+    let err = scenario.validate().unwrap_err().to_string();
+    assert!(err.contains("producer.on_failure"), "{err}");
+}

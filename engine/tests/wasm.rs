@@ -64,6 +64,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("pipeline-plain-sink-at-least-once"),
     preset!("partitions-added-offsets-in-sink-skips"),
     preset!("partitions-added-earliest-reads-all"),
+    preset!("sync-send-keeps-order"),
 ];
 
 #[wasm_bindgen_test]
