@@ -88,8 +88,8 @@ pub struct Producer {
     records: u32,
     interval_ms: u64,
     partitions: u32,
-    /// The partition each record went to (the partition count can grow).
-    partition_of: BTreeMap<RecordId, PartitionId>,
+    /// The partition each record went to, by record id (the partition count can grow).
+    partition_of: Vec<Option<PartitionId>>,
     brokers: u32,
     leaders: BTreeMap<PartitionId, Option<BrokerId>>,
     queues: BTreeMap<PartitionId, VecDeque<Batch>>,
@@ -144,7 +144,7 @@ impl Producer {
             records: spec.records,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
-            partition_of: BTreeMap::new(),
+            partition_of: Vec::new(),
             brokers,
             leaders,
             queues: BTreeMap::new(),
@@ -242,10 +242,12 @@ impl Producer {
     /// application is new to Kafka: it gets a new sequence).
     fn enqueue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         // Round-robin, as the default partitioner does for records without a key.
-        let partition = *self
-            .partition_of
-            .entry(record)
-            .or_insert(PartitionId(record.0 % self.partitions.max(1)));
+        let i = record.0 as usize;
+        if self.partition_of.len() <= i {
+            self.partition_of.resize(i + 1, None);
+        }
+        let partition =
+            *self.partition_of[i].get_or_insert(PartitionId(record.0 % self.partitions.max(1)));
         let send = {
             let n = self.sends.entry(record).or_insert(0);
             *n += 1;
@@ -276,7 +278,13 @@ impl Producer {
     fn drain(&mut self, now: SimTime, out: &mut Outbox) {
         let mut partitions = std::mem::take(&mut self.scratch);
         partitions.clear();
-        partitions.extend(self.queues.keys().copied());
+        // Only partitions with something queued: most passes find every queue empty.
+        partitions.extend(
+            self.queues
+                .iter()
+                .filter(|(_, q)| !q.is_empty())
+                .map(|(p, _)| *p),
+        );
         for &partition in &partitions {
             while let Some(front) = self.queues.get(&partition).and_then(|q| q.front().copied()) {
                 if front.not_before > now {
@@ -483,7 +491,7 @@ impl Producer {
 
     /// `delivery.timeout.ms` passed since the record was sent: fail it, wherever it is.
     fn expire(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        let Some(partition) = self.partition_of.get(&record).copied() else {
+        let Some(partition) = self.partition_of.get(record.0 as usize).copied().flatten() else {
             return;
         };
         let mut removed: Vec<Batch> = self
