@@ -2,10 +2,11 @@
 //!
 //! A run is a pure function `(scenario, seed) -> trace`: a virtual clock in integer
 //! microseconds, an event queue ordered by `(time, sequence)`, and one seeded ChaCha
-//! generator with a stream per subsystem. Nodes (brokers, the producer) are state machines
-//! that answer events by pushing commands into an outbox. The trace records every fact; the
-//! ledger reads it to find lost, duplicated and reordered records; the view folds it into the
-//! cluster at any moment for the app to draw.
+//! generator with a stream per subsystem. Nodes (brokers, the controller, the producer, the
+//! consumers and the group coordinator) are state machines that answer events by pushing
+//! commands into an outbox. The trace records every fact; the ledger reads it to find lost,
+//! duplicated and reordered records and effects applied twice or never downstream; the view
+//! folds it into the cluster at any moment for the app to draw.
 //!
 //! The crate has no web or OS dependencies (no clock, no threads, no I/O, no getrandom), so
 //! the same run gives the same bytes natively and in wasm.

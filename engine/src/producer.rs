@@ -16,7 +16,10 @@
 //!   are re-inserted in sequence order, and no newer batch of the partition is sent while a
 //!   retry is outstanding. An OUT_OF_ORDER_SEQUENCE_NUMBER answer is retried.
 //! - acks=0 counts a record as sent once it is on the wire (offset -1).
-//! - After errors the producer refreshes its metadata from a broker.
+//! - After errors, and every `metadata.max.age.ms`, the producer refreshes its metadata from
+//!   a broker; partitions added to the topic join the round-robin from then on.
+//! - Send styles: fire-and-forget and callback sends go on at the workload's pace; a
+//!   synchronous `send().get()` waits for each result before the next send.
 //!
 //! Simplified for now: the producer id comes without an InitProducerId round trip; an
 //! expired in-flight batch does not bump the epoch.
