@@ -65,6 +65,16 @@ pub enum KafkaError {
     OffsetOutOfRange,
     /// Client side: no committed offset and `auto.offset.reset=none`.
     NoOffsetForPartition,
+    /// `PRODUCER_FENCED` (90): a newer instance with the same `transactional.id` exists (or
+    /// the coordinator fenced a timed-out transaction). Fatal: the producer must be closed.
+    ProducerFenced,
+    /// `CONCURRENT_TRANSACTIONS` (51): the coordinator is still completing the previous
+    /// transaction (for example aborting it during `initTransactions`). Retriable.
+    ConcurrentTransactions,
+    /// `INVALID_TXN_STATE` (48): the request does not fit the transaction's state.
+    InvalidTxnState,
+    /// Client side: the record's transaction was aborted (`TransactionAbortedException`).
+    TransactionAborted,
 }
 
 impl KafkaError {
@@ -91,6 +101,10 @@ impl KafkaError {
             KafkaError::CommitFailed => "CommitFailedException",
             KafkaError::OffsetOutOfRange => "OffsetOutOfRangeException",
             KafkaError::NoOffsetForPartition => "NoOffsetForPartitionException",
+            KafkaError::ProducerFenced => "ProducerFencedException",
+            KafkaError::ConcurrentTransactions => "ConcurrentTransactionsException",
+            KafkaError::InvalidTxnState => "InvalidTxnStateException",
+            KafkaError::TransactionAborted => "TransactionAbortedException",
         }
     }
 
@@ -106,7 +120,10 @@ impl KafkaError {
             | KafkaError::RebalanceInProgress
             | KafkaError::CommitFailed
             | KafkaError::OffsetOutOfRange
-            | KafkaError::NoOffsetForPartition => false,
+            | KafkaError::NoOffsetForPartition
+            | KafkaError::ProducerFenced
+            | KafkaError::InvalidTxnState
+            | KafkaError::TransactionAborted => false,
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
@@ -117,7 +134,8 @@ impl KafkaError {
             | KafkaError::FencedLeaderEpoch
             | KafkaError::UnknownLeaderEpoch
             | KafkaError::NotCoordinator
-            | KafkaError::CoordinatorNotAvailable => true,
+            | KafkaError::CoordinatorNotAvailable
+            | KafkaError::ConcurrentTransactions => true,
         }
     }
 }
@@ -146,6 +164,10 @@ impl fmt::Display for KafkaError {
             KafkaError::CommitFailed => "CommitFailedException",
             KafkaError::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
             KafkaError::NoOffsetForPartition => "NoOffsetForPartitionException",
+            KafkaError::ProducerFenced => "PRODUCER_FENCED",
+            KafkaError::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
+            KafkaError::InvalidTxnState => "INVALID_TXN_STATE",
+            KafkaError::TransactionAborted => "TransactionAbortedException",
         })
     }
 }

@@ -71,6 +71,7 @@ impl EventKind {
                 "A replication invariant does not hold: committed data may be missing from a replica that could be elected."
             }
             EventKind::Consumer(fact) => fact.explanation(),
+            EventKind::Transaction(fact) => fact.explanation(),
         }
     }
 

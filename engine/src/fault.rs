@@ -112,6 +112,29 @@ pub enum Fault {
         #[serde(default)]
         unsubscribe_first: bool,
     },
+    /// The producing application's process dies: nothing more is sent, what was buffered or
+    /// in flight is gone, and an open transaction stays open until the coordinator aborts it
+    /// (`transaction.timeout.ms`) or a new instance fences it.
+    CrashProducer {
+        /// Which producer instance (`P0`, `P1`, …).
+        producer: NodeId,
+    },
+    /// The producer's whole process stops for `ms` (a long GC pause): nothing is sent,
+    /// answers wait in its socket, and it goes on afterwards as if nothing happened.
+    PauseProducer {
+        /// Which producer instance.
+        producer: NodeId,
+        /// How long, in milliseconds.
+        ms: u64,
+    },
+    /// An orchestrator starts a new instance of the producing application (the next `P`
+    /// number) with the same configs and `transactional.id`. It resumes after the last
+    /// record the application saw committed (or acknowledged). The old instance is left as
+    /// it is: if it is only paused or cut off, it lives on as a zombie.
+    RestartProducer {
+        /// The instance being replaced.
+        producer: NodeId,
+    },
     /// The next `count` produce responses `broker` sends are lost on the way back: the
     /// request was applied, the producer never hears so.
     DropResponses {
@@ -144,6 +167,9 @@ impl Fault {
             | Fault::PauseConsumer { .. }
             | Fault::SlowConsumer { .. }
             | Fault::CloseConsumer { .. }
+            | Fault::CrashProducer { .. }
+            | Fault::PauseProducer { .. }
+            | Fault::RestartProducer { .. }
             | Fault::AddPartitions { .. } => Vec::new(),
         }
     }
@@ -189,6 +215,9 @@ impl Fault {
             | Fault::SlowConsumer { consumer, .. }
             | Fault::CloseConsumer { consumer, .. } => *consumer,
             Fault::AddPartitions { .. } => NodeId::Controller,
+            Fault::CrashProducer { producer }
+            | Fault::PauseProducer { producer, .. }
+            | Fault::RestartProducer { producer } => *producer,
         }
     }
 
@@ -199,6 +228,9 @@ impl Fault {
             | Fault::SlowLink { from, to, .. }
             | Fault::HealLink { from, to } => vec![from, to],
             Fault::Isolate { node } | Fault::Reconnect { node } => vec![node],
+            Fault::CrashProducer { producer }
+            | Fault::PauseProducer { producer, .. }
+            | Fault::RestartProducer { producer } => vec![producer],
             _ => Vec::new(),
         };
         nodes
@@ -262,6 +294,11 @@ impl fmt::Display for Fault {
                 consumer,
                 unsubscribe_first: true,
             } => write!(f, "{consumer}: unsubscribe() then close()"),
+            Fault::CrashProducer { producer } => write!(f, "process crash of {producer}"),
+            Fault::PauseProducer { producer, ms } => write!(f, "{producer} paused for {ms}ms"),
+            Fault::RestartProducer { producer } => {
+                write!(f, "a new instance replaces {producer}")
+            }
         }
     }
 }

@@ -52,6 +52,11 @@ newtype!(
     "m"
 );
 
+impl RecordId {
+    /// What a control record (a transaction marker) holds in place of a record.
+    pub const CONTROL: RecordId = RecordId(u32::MAX);
+}
+
 impl Offset {
     /// The offset after this one.
     pub fn next(self) -> Offset {

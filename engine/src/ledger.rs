@@ -5,11 +5,18 @@
 //! final leader's log). Anomalies: a *lost acknowledged write* (acknowledged, not in the
 //! log), a *duplicate* (in the log more than once), a *reorder* (in the log before a record
 //! the same producer sent earlier to the same partition).
+//!
+//! With transactions, "in the log" means visible to a read_committed reader: a
+//! transactional record counts only when its producer's next marker in the log is a COMMIT,
+//! and the application's acknowledgement is `commitTransaction()` returning, not the send
+//! callback.
 
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
+use crate::message::ControlMarker;
 use crate::time::SimTime;
 use crate::trace::{EventKind, Invariant, Trace};
+use crate::transaction::facts::TxnFact;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,6 +39,9 @@ pub enum AnomalyKind {
     /// The group moved past the record (committed beyond it) and its effect never reached
     /// the sink.
     LostEffect,
+    /// The sink applied the effect of a record whose transaction aborted (Jepsen's *aborted
+    /// read*, G1a): a read_uncommitted consumer saw it.
+    AbortedRead,
 }
 
 impl fmt::Display for AnomalyKind {
@@ -42,6 +52,7 @@ impl fmt::Display for AnomalyKind {
             AnomalyKind::Reorder => "reorder",
             AnomalyKind::DuplicateEffect => "effect applied twice",
             AnomalyKind::LostEffect => "effect never applied",
+            AnomalyKind::AbortedRead => "aborted record applied",
         })
     }
 }
@@ -201,8 +212,18 @@ impl<T> ByRecord<T> {
     }
 }
 
-/// One replica's log as the trace built it: each record with the event that appended it.
-type TracedLog = Vec<(RecordId, usize)>;
+/// One entry of a replica's log as the trace built it.
+#[derive(Clone, Copy, Debug)]
+struct Traced {
+    record: RecordId,
+    /// The event that appended it.
+    event: usize,
+    transactional: bool,
+    control: Option<ControlMarker>,
+}
+
+/// One replica's log as the trace built it.
+type TracedLog = Vec<Traced>;
 
 /// What the fold over the trace collects.
 #[derive(Default)]
@@ -216,6 +237,11 @@ struct Fold {
     removed_by: BTreeMap<(BrokerId, PartitionId, RecordId), usize>,
     violations: Vec<Violation>,
     consumption: consumption::ConsumptionFold,
+    /// The producer is transactional: a record is acknowledged when its transaction commits.
+    transactional: bool,
+    ack_offset: ByRecord<Offset>,
+    /// Per record: the event that reported its transaction aborted.
+    aborted_event: ByRecord<usize>,
 }
 
 impl Fold {
@@ -261,13 +287,17 @@ impl Fold {
                 partition,
                 offset,
                 record,
+                transactional,
+                control,
                 ..
             } => {
                 if let Some(b) = broker {
-                    self.logs
-                        .entry((b, *partition))
-                        .or_default()
-                        .push((*record, index));
+                    self.logs.entry((b, *partition)).or_default().push(Traced {
+                        record: *record,
+                        event: index,
+                        transactional: *transactional,
+                        control: *control,
+                    });
                     if let Some(f) = self.fates.get_mut(record) {
                         f.placements.push(Placement {
                             broker: b,
@@ -281,12 +311,45 @@ impl Fold {
                 if let Some(b) = broker {
                     let log = self.logs.entry((b, *partition)).or_default();
                     let keep = usize::try_from(to.0).unwrap_or(usize::MAX).min(log.len());
-                    for (record, _) in log.drain(keep..) {
-                        self.removed_by.insert((b, *partition, record), index);
+                    for t in log.drain(keep..) {
+                        self.removed_by.insert((b, *partition, t.record), index);
                     }
                 }
             }
-            EventKind::ProduceAcknowledged { record, offset, .. } => {
+            EventKind::ProduceAcknowledged {
+                record,
+                offset: Some(offset),
+                ..
+            } if self.transactional => {
+                self.ack_offset.insert(*record, *offset);
+            }
+            EventKind::Transaction(TxnFact::Initialized { .. }) => self.transactional = true,
+            EventKind::Transaction(TxnFact::Committed { records, .. }) => {
+                for record in records {
+                    if let Some(f) = self.fates.get_mut(record) {
+                        f.outcome = ProduceOutcome::Acknowledged {
+                            at: e.time,
+                            offset: self.ack_offset.get(record).copied(),
+                        };
+                        self.ack_event.insert(*record, index);
+                    }
+                }
+            }
+            EventKind::Transaction(TxnFact::Aborted { records, error, .. }) => {
+                for record in records {
+                    self.aborted_event.insert(*record, index);
+                    // A zombie instance's abort does not undo what a newer one committed.
+                    if let Some(f) = self.fates.get_mut(record)
+                        && !matches!(f.outcome, ProduceOutcome::Acknowledged { .. })
+                    {
+                        f.outcome = ProduceOutcome::Failed {
+                            at: e.time,
+                            error: error.unwrap_or(KafkaError::TransactionAborted),
+                        };
+                    }
+                }
+            }
+            EventKind::ProduceAcknowledged { record, offset, .. } if !self.transactional => {
                 if let Some(f) = self.fates.get_mut(record) {
                     f.outcome = ProduceOutcome::Acknowledged {
                         at: e.time,
@@ -296,7 +359,10 @@ impl Fold {
                 }
             }
             EventKind::ProduceFailed { record, error, .. } => {
-                if let Some(f) = self.fates.get_mut(record) {
+                if let Some(f) = self.fates.get_mut(record)
+                    && !(self.transactional
+                        && matches!(f.outcome, ProduceOutcome::Acknowledged { .. }))
+                {
                     f.outcome = ProduceOutcome::Failed {
                         at: e.time,
                         error: *error,
@@ -334,17 +400,33 @@ impl Ledger {
                 .logs
                 .get(&(*leader, *partition))
                 .map_or(&[][..], Vec::as_slice);
-            check_partition_log(log, &mut fold.fates, &mut anomalies);
+            let visible = visible_entries(log);
+            check_partition_log(&visible, &mut fold.fates, &mut anomalies);
             if fold.consumption.seen {
-                let offsets = log
+                let offsets = visible
                     .iter()
-                    .enumerate()
-                    .map(|(o, (r, _))| (Offset(o as u64), *r))
+                    .map(|(o, t)| (*o, t.record))
                     .collect::<Vec<_>>();
                 final_logs.insert(*partition, offsets);
             }
         }
         anomalies.extend(fold.consumption.anomalies(&final_logs));
+        if fold.transactional {
+            let visible: std::collections::BTreeSet<RecordId> = final_logs
+                .values()
+                .flat_map(|log| log.iter().map(|(_, r)| *r))
+                .collect();
+            for (&record, &event) in &fold.consumption.first_effect {
+                if !visible.contains(&record) {
+                    anomalies.push(Anomaly {
+                        kind: AnomalyKind::AbortedRead,
+                        record,
+                        event,
+                        cause: fold.aborted_event.get(&record).copied(),
+                    });
+                }
+            }
+        }
         for fate in fold.fates.values() {
             if fate.copies == 0 && matches!(fate.outcome, ProduceOutcome::Acknowledged { .. }) {
                 let event = fold.ack_event.get(&fate.record).copied().unwrap_or(0);
@@ -419,7 +501,9 @@ impl Ledger {
         let lost = self.count(AnomalyKind::LostAcknowledgedWrite)
             + self.count(AnomalyKind::LostEffect)
             > 0;
-        let duplicated = self.count(AnomalyKind::DuplicateEffect) > 0;
+        // An aborted record's effect is one effect too many, like a duplicate.
+        let duplicated =
+            self.count(AnomalyKind::DuplicateEffect) + self.count(AnomalyKind::AbortedRead) > 0;
         if self.acknowledged() == 0 && !duplicated {
             return Some(Delivery::NothingAcknowledged);
         }
@@ -452,14 +536,33 @@ impl Ledger {
     }
 }
 
+/// The records a read_committed reader sees in a final log, with their offsets: no
+/// markers, and a transactional record only if the next marker after it is a COMMIT (one
+/// transactional producer id in a scenario).
+fn visible_entries(log: &[Traced]) -> Vec<(Offset, Traced)> {
+    let mut next_marker: Option<ControlMarker> = None;
+    let mut visible = Vec::with_capacity(log.len());
+    for (o, t) in log.iter().enumerate().rev() {
+        match t.control {
+            Some(m) => next_marker = Some(m),
+            None if !t.transactional || next_marker == Some(ControlMarker::Commit) => {
+                visible.push((Offset(o as u64), *t));
+            }
+            None => {}
+        }
+    }
+    visible.reverse();
+    visible
+}
+
 /// Counts copies and finds duplicates and reorders in one partition's final log.
 fn check_partition_log(
-    log: &[(RecordId, usize)],
+    log: &[(Offset, Traced)],
     fates: &mut ByRecord<RecordFate>,
     anomalies: &mut Vec<Anomaly>,
 ) {
     let mut highest_seen: Option<RecordId> = None;
-    for &(record, event) in log {
+    for &(_, Traced { record, event, .. }) in log {
         let Some(fate) = fates.get_mut(&record) else {
             continue;
         };
@@ -536,6 +639,8 @@ mod tests {
                 offset: Offset(offset),
                 record: RecordId(r),
                 leader_epoch: LeaderEpoch(0),
+                transactional: false,
+                control: None,
             },
         )
     }

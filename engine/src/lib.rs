@@ -40,6 +40,7 @@ pub mod sim;
 pub mod time;
 pub mod timeline;
 pub mod trace;
+pub mod transaction;
 pub mod validate;
 pub mod view;
 

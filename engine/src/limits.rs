@@ -36,3 +36,5 @@ pub const MAX_RECORD_BYTES: u64 = 10 * 1024 * 1024;
 pub const MAX_FAULTS: u64 = 200;
 /// Most responses one `drop_responses` fault may drop.
 pub const MAX_DROPPED_RESPONSES: u64 = 10_000;
+/// Largest `transaction.timeout.ms`: the broker's `transaction.max.timeout.ms` default.
+pub const MAX_TRANSACTION_TIMEOUT_MS: u64 = 900_000;

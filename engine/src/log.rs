@@ -33,12 +33,19 @@ impl Log {
         leader_epoch: LeaderEpoch,
         producer: Option<crate::message::BatchSequence>,
     ) -> LogRecord {
-        let entry = LogRecord {
+        self.push(LogRecord {
             offset: self.log_end_offset(),
             record,
             leader_epoch,
             producer,
-        };
+            transactional: false,
+            control: None,
+        })
+    }
+
+    /// Appends `entry` at the log end offset (its own offset is replaced) and returns it.
+    pub fn push(&mut self, mut entry: LogRecord) -> LogRecord {
+        entry.offset = self.log_end_offset();
         self.records.push(entry);
         entry
     }
@@ -116,6 +123,8 @@ mod tests {
             record: RecordId(1),
             leader_epoch: LeaderEpoch(0),
             producer: None,
+            transactional: false,
+            control: None,
         };
         assert!(!log.append_replicated(gap));
         assert_eq!(log.log_end_offset(), Offset(0));

@@ -7,6 +7,7 @@ use crate::acks::Acks;
 use crate::consumer::protocol::GroupMessage;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, RecordId};
+use crate::transaction::protocol::TxnMessage;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -22,6 +23,40 @@ pub struct LogRecord {
     /// Producer id, epoch and sequence of an idempotent batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<BatchSequence>,
+    /// Written inside a transaction (the batch's `isTransactional` flag).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transactional: bool,
+    /// A control record: the COMMIT or ABORT marker ending `producer`'s transaction here.
+    /// It takes an offset but carries no application record (`record` is
+    /// [`RecordId::CONTROL`]), and consumers never return it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<ControlMarker>,
+}
+
+/// The two transaction markers (`ControlRecordType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlMarker {
+    /// The transaction committed: its records become visible to read_committed.
+    Commit,
+    /// The transaction aborted: read_committed consumers skip its records.
+    Abort,
+}
+
+impl fmt::Display for ControlMarker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ControlMarker::Commit => "COMMIT",
+            ControlMarker::Abort => "ABORT",
+        })
+    }
+}
+
+impl LogRecord {
+    /// An application record (not a control marker).
+    pub fn is_data(&self) -> bool {
+        self.control.is_none()
+    }
 }
 
 /// An idempotent batch's identity: producer id, producer epoch, sequence number.
@@ -71,6 +106,8 @@ pub struct ProduceRequest {
     pub batch_bytes: u32,
     /// Producer id, epoch and sequence when the producer is idempotent.
     pub producer: Option<BatchSequence>,
+    /// Part of a transaction.
+    pub transactional: bool,
 }
 
 /// A request or response between two nodes.
@@ -161,6 +198,9 @@ pub enum Message {
     /// The controller created partitions: each one's state and replicas (a broker among
     /// the replicas creates its replica).
     PartitionsCreated(Vec<(PartitionState, Vec<BrokerId>)>),
+    /// A transactional producer's request to a broker, or a transaction coordinator's
+    /// request to a partition leader, or the answer.
+    Txn(TxnMessage),
 }
 
 impl Message {
@@ -182,6 +222,7 @@ impl Message {
             Message::PartitionChange(_) => "PartitionChange",
             Message::Group(g) => g.name(),
             Message::PartitionsCreated(_) => "PartitionsCreated",
+            Message::Txn(t) => t.name(),
         }
     }
 
@@ -191,9 +232,11 @@ impl Message {
             Message::ProduceRequest(ProduceRequest { record, .. })
             | Message::ProduceResponse { record, .. } => vec![*record],
             Message::FetchResponse { records, .. }
-            | Message::Group(GroupMessage::FetchResponse { records, .. }) => {
-                records.iter().map(|r| r.record).collect()
-            }
+            | Message::Group(GroupMessage::FetchResponse { records, .. }) => records
+                .iter()
+                .filter(|r| r.is_data())
+                .map(|r| r.record)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -300,6 +343,7 @@ impl fmt::Display for Message {
             }
             Message::PartitionChange(state) => write!(f, "{name} {state}"),
             Message::Group(g) => write!(f, "{g}"),
+            Message::Txn(t) => write!(f, "{t}"),
             Message::PartitionsCreated(created) => {
                 write!(f, "{name}")?;
                 for (state, _) in created {

@@ -6,8 +6,10 @@
 use crate::consumer::timers::{ConsumerTimer, GroupTimer};
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::Message;
+use crate::producer::transaction::ProducerTxnTimer;
 use crate::time::SimTime;
 use crate::trace::EventKind;
+use crate::transaction::coordinator::TxnTimer;
 
 /// A timer a node asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,11 +94,16 @@ pub enum Timer {
     Consumer(ConsumerTimer),
     /// The group coordinator's timer.
     Group(GroupTimer),
+    /// The transaction coordinator's timer.
+    Txn(TxnTimer),
+    /// A transactional producer's timer (its `TransactionManager`).
+    Transactional(ProducerTxnTimer),
 }
 
 impl Timer {
     /// How many kinds of timer there are (see [`Timer::kind`]).
-    pub const KINDS: usize = 15 + ConsumerTimer::KINDS + GroupTimer::KINDS;
+    pub const KINDS: usize =
+        15 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
 
     /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
     /// they fire in the order they were set (a lane of the event queue).
@@ -119,6 +126,10 @@ impl Timer {
             Timer::MetadataMaxAge => 14,
             Timer::Consumer(t) => 15 + t.kind(),
             Timer::Group(t) => 15 + ConsumerTimer::KINDS + t.kind(),
+            Timer::Txn(t) => 15 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
+            Timer::Transactional(t) => {
+                15 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
+            }
         }
     }
 }

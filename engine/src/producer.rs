@@ -21,8 +21,13 @@
 //! - Send styles: fire-and-forget and callback sends go on at the workload's pace; a
 //!   synchronous `send().get()` waits for each result before the next send.
 //!
-//! Simplified for now: the producer id comes without an InitProducerId round trip; an
-//! expired in-flight batch does not bump the epoch.
+//! - With a `transactional.id`, [`transaction`] runs `initTransactions()` and the
+//!   application's transactions; batches go out only to partitions registered in the open
+//!   transaction, a failed send makes the transaction abort (and run again), and the
+//!   producer id and epoch come from the coordinator.
+//!
+//! Simplified for now: an idempotent producer's id comes without an InitProducerId round
+//! trip.
 
 use crate::acks::Acks;
 use crate::errors::KafkaError;
@@ -30,16 +35,18 @@ use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::{BATCH_OVERHEAD_BYTES, BatchSequence, Message, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::rng::{SimRng, Stream};
-use crate::scenario::{EffectiveConfig, FailurePolicy, Idempotence, ProducerSpec, SendStyle};
+use crate::scenario::{
+    EffectiveConfig, FailurePolicy, Idempotence, ProducerSpec, SendStyle, TransactionPlan,
+};
 use crate::time::SimTime;
 use crate::trace::EventKind;
+use crate::transaction::PRODUCER_ID;
 use in_flight::InFlightSet;
 use std::collections::{BTreeMap, VecDeque};
+use transaction::{TxnClient, TxnStep};
 
 mod in_flight;
-
-/// The producer id the (simulated) InitProducerId hands out.
-const PRODUCER_ID: u64 = 1_000;
+pub mod transaction;
 
 /// The producer configs it acts on.
 #[derive(Clone, Copy, Debug)]
@@ -110,14 +117,23 @@ pub struct Producer {
     /// `retry.backoff.ms` (Kafka's metadata refresh backoff).
     last_metadata_at: Option<SimTime>,
     rng: SimRng,
+    /// The transaction manager, with a `transactional.id`.
+    txn: Option<TxnClient>,
+    /// The first record this instance sends (a restarted instance resumes part-way).
+    first_record: u32,
+    /// The next record the application has not sent yet (transactional sends).
+    next_fresh: u32,
 }
 
 impl Producer {
     /// A producer sending `spec.records` records over the partitions in `leaders`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         spec: &ProducerSpec,
         config: &EffectiveConfig,
         idempotence: Idempotence,
+        plan: Option<TransactionPlan>,
+        first_record: u32,
         brokers: u32,
         leaders: BTreeMap<PartitionId, Option<BrokerId>>,
         seed: u64,
@@ -160,21 +176,58 @@ impl Producer {
             wake_at: None,
             last_metadata_at: None,
             rng: SimRng::new(seed, Stream::Producer),
+            txn: plan.map(|plan| {
+                TxnClient::new(
+                    plan,
+                    brokers,
+                    config.retry_backoff_ms.value,
+                    config.request_timeout_ms.value,
+                )
+            }),
+            first_record,
+            next_fresh: first_record,
         }
     }
 
-    /// The timer for the first send, if there is anything to send.
+    /// The timer for the first send (or `initTransactions()`), if there is anything to send.
     pub fn first_timer(&self) -> Option<Timer> {
-        (self.records > 0).then_some(Timer::ProducerSend {
-            record: RecordId(0),
+        if self.first_record >= self.records {
+            return None;
+        }
+        if self.txn.is_some() {
+            return Some(Timer::Transactional(transaction::ProducerTxnTimer::Start));
+        }
+        Some(Timer::ProducerSend {
+            record: RecordId(self.first_record),
         })
+    }
+
+    /// Whether a fatal error closed this instance.
+    pub fn is_closed(&self) -> bool {
+        self.txn.as_ref().is_some_and(TxnClient::is_fatal)
+    }
+
+    /// Where a new instance of this application would resume: after the last record this
+    /// one saw committed (transactional) or acknowledged, in send order.
+    pub fn resume_point(&self, committed: impl Fn(RecordId) -> bool) -> u32 {
+        (self.first_record..self.records)
+            .find(|r| !committed(RecordId(*r)))
+            .unwrap_or(self.records)
     }
 
     /// Handles a timer.
     pub fn on_timer(&mut self, now: SimTime, timer: Timer, out: &mut Outbox) {
+        if self.is_closed() {
+            return;
+        }
         match timer {
+            Timer::Transactional(t) => {
+                if let Some(txn) = &mut self.txn {
+                    txn.on_timer(now, t, out);
+                }
+            }
             Timer::ProducerSend { record } => {
-                if record.0 == 0 {
+                if record.0 == self.first_record {
                     let at = now.plus_ms(self.rules.metadata_max_age_ms);
                     out.set_timer(at, Timer::MetadataMaxAge);
                 }
@@ -201,10 +254,16 @@ impl Producer {
             _ => {}
         }
         self.drain(now, out);
+        if let Some(txn) = &mut self.txn {
+            txn.maybe_end(now, out);
+        }
     }
 
     /// The application calls `send()` for its next record, and schedules the one after.
     fn send(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+        if self.txn.is_some() {
+            return self.send_in_transaction(now, record, out);
+        }
         let next = record.0 + 1;
         if self.send_style == SendStyle::Sync && self.rules.acks != Acks::None {
             // `send().get()`: the next send waits for this one's result.
@@ -220,6 +279,65 @@ impl Producer {
                     record: RecordId(next),
                 },
             );
+        }
+    }
+
+    /// `send()` inside a transaction; when the transaction is full the application commits,
+    /// and its next send waits for the commit.
+    fn send_in_transaction(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+        if !self.txn.as_ref().is_some_and(TxnClient::may_send) {
+            return;
+        }
+        if record.0 >= self.next_fresh {
+            self.next_fresh = record.0 + 1;
+        }
+        self.enqueue(now, record, out);
+        let last = self.next_fresh >= self.records;
+        let Some(txn) = &mut self.txn else { return };
+        if txn.on_send(record, last, out) {
+            txn.maybe_end(now, out);
+            return;
+        }
+        self.schedule_next_send(now.plus_ms(self.interval_ms), out);
+    }
+
+    /// The transactional application's next `send()`: a record of an aborted transaction
+    /// it runs again, else its next new record.
+    fn schedule_next_send(&mut self, at: SimTime, out: &mut Outbox) {
+        let fresh = (self.next_fresh < self.records).then_some(RecordId(self.next_fresh));
+        let Some(txn) = &mut self.txn else { return };
+        if let Some(record) = txn.next_record(fresh) {
+            out.set_timer(at, Timer::ProducerSend { record });
+        }
+    }
+
+    /// The transaction manager moved on: start sending, or go on after a commit.
+    fn after_txn_step(&mut self, now: SimTime, step: TxnStep, out: &mut Outbox) {
+        match step {
+            TxnStep::Ready => {
+                self.adopt_epoch(out);
+                self.schedule_next_send(now, out);
+            }
+            TxnStep::Ended { .. } => {
+                self.adopt_epoch(out);
+                self.schedule_next_send(now.plus_ms(self.interval_ms), out);
+            }
+            TxnStep::Fatal => {
+                self.queues.clear();
+            }
+            TxnStep::Nothing => {}
+        }
+    }
+
+    /// Takes the epoch the coordinator gave; sequences restart under a new one.
+    fn adopt_epoch(&mut self, out: &mut Outbox) {
+        let Some((_, epoch)) = self.txn.as_ref().and_then(TxnClient::identity) else {
+            return;
+        };
+        if epoch != self.epoch {
+            self.epoch = epoch;
+            self.next_sequence.clear();
+            out.emit(EventKind::ProducerEpochBumped { epoch });
         }
     }
 
@@ -301,6 +419,11 @@ impl Producer {
                     self.refresh_metadata(now, out);
                     break;
                 };
+                if let Some(txn) = &mut self.txn
+                    && !txn.partition_ready(now, partition, out)
+                {
+                    break;
+                }
                 if !self.may_send(partition, leader) {
                     break;
                 }
@@ -346,6 +469,7 @@ impl Producer {
                 epoch,
                 sequence,
             }),
+            transactional: self.txn.is_some(),
         };
         out.send(NodeId::Broker(leader), Message::ProduceRequest(request));
         if self.rules.acks == Acks::None {
@@ -379,7 +503,17 @@ impl Producer {
 
     /// Handles a response, or a closed connection from `from`.
     pub fn on_message(&mut self, now: SimTime, from: NodeId, message: &Message, out: &mut Outbox) {
+        if self.is_closed() {
+            return;
+        }
         match *message {
+            Message::Txn(ref m) => {
+                let step = match &mut self.txn {
+                    Some(txn) => txn.on_message(now, m, out),
+                    None => TxnStep::Nothing,
+                };
+                self.after_txn_step(now, step, out);
+            }
             Message::ProduceResponse {
                 partition,
                 record,
@@ -397,12 +531,18 @@ impl Producer {
                             offset: Some(offset),
                         });
                         self.release(now, record, out);
+                        if let Some(txn) = &mut self.txn {
+                            txn.resolved(record, None);
+                        }
                     }
                     Err(error) => self.failed_attempt(now, record, error, out),
                 }
             }
             Message::ConnectionClosed => {
                 let NodeId::Broker(broker) = from else { return };
+                if let Some(txn) = &mut self.txn {
+                    txn.on_connection_closed(now, broker, out);
+                }
                 let lost = self.in_flight.records_to(broker);
                 for record in lost {
                     self.failed_attempt(now, record, KafkaError::NetworkException, out);
@@ -419,6 +559,9 @@ impl Producer {
             _ => {}
         }
         self.drain(now, out);
+        if let Some(txn) = &mut self.txn {
+            txn.maybe_end(now, out);
+        }
     }
 
     /// An attempt failed: retry it if the error, `retries` and `delivery.timeout.ms` allow.
@@ -436,6 +579,7 @@ impl Producer {
         // since bumped (the retry takes a sequence under the new epoch).
         let retriable = error.is_retriable()
             || (self.rules.idempotent
+                && self.txn.is_none()
                 && matches!(
                     error,
                     KafkaError::OutOfOrderSequenceNumber | KafkaError::InvalidProducerEpoch
@@ -521,7 +665,7 @@ impl Producer {
     /// and restarts every partition's sequence at 0 (`TransactionManager`, B.7); batches not
     /// yet acknowledged take new sequences (and so lose their duplicate protection).
     fn bump_epoch(&mut self, out: &mut Outbox) {
-        if !self.rules.idempotent {
+        if !self.rules.idempotent || self.txn.is_some() {
             return;
         }
         self.epoch = self.epoch.wrapping_add(1);
@@ -544,6 +688,12 @@ impl Producer {
             error,
         });
         self.release(now, record, out);
+        if let Some(txn) = &mut self.txn {
+            // In a transaction the error is abortable: the application aborts and runs the
+            // transaction again rather than resending the record on its own.
+            txn.resolved(record, Some(error));
+            return;
+        }
         let sends = self.sends.get(&record).copied().unwrap_or(1);
         let again_at = match self.on_failure {
             FailurePolicy::Ignore => return,

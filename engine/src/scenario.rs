@@ -165,6 +165,9 @@ pub struct ProducerSpec {
     /// Producer configs, by Kafka name.
     #[serde(default)]
     pub configs: ProducerConfigs,
+    /// With a `transactional.id`: how sends are grouped into transactions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<TransactionPlan>,
 }
 
 /// How the application calls `send()`.
@@ -266,6 +269,42 @@ pub struct ProducerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub metadata_max_age_ms: Option<u64>,
+    /// `transactional.id`: turns on transactions (and requires idempotence).
+    #[serde(
+        rename = "transactional.id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transactional_id: Option<String>,
+    /// `transaction.timeout.ms`: the coordinator aborts a transaction open longer.
+    #[serde(
+        rename = "transaction.timeout.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_timeout_ms: Option<u64>,
+}
+
+/// How a transactional application groups its sends: `beginTransaction()`, a number of
+/// `send()`s, then `commitTransaction()` (or `abortTransaction()` for the listed ones). A
+/// transaction that fails (an abortable error) is aborted and run again with the same records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionPlan {
+    /// Records per transaction.
+    pub records_per_transaction: u32,
+    /// Transactions (numbered from 0) the application aborts on purpose.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub abort: Vec<u32>,
+}
+
+impl Default for TransactionPlan {
+    fn default() -> Self {
+        TransactionPlan {
+            records_per_transaction: 5,
+            abort: Vec::new(),
+        }
+    }
 }
 
 /// One-way latency of every link: uniform in `[latency_us_min, latency_us_max]`.
@@ -350,6 +389,10 @@ pub struct EffectiveConfig {
     pub max_request_size: Setting<u32>,
     /// Producer `metadata.max.age.ms`.
     pub metadata_max_age_ms: Setting<u64>,
+    /// `transaction.timeout.ms`.
+    pub transaction_timeout_ms: Setting<u64>,
+    /// transaction.version 2 (KIP-890 part 2, 4.0): the epoch is bumped per transaction.
+    pub epoch_per_transaction: bool,
     /// Feature `eligible.leader.replicas.version`.
     pub eligible_leader_replicas_version: Setting<u8>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
@@ -412,6 +455,8 @@ impl Scenario {
             enable_idempotence: Setting::resolve(p.enable_idempotence, d.enable_idempotence),
             max_request_size: Setting::resolve(p.max_request_size, d.max_request_size),
             metadata_max_age_ms: Setting::resolve(p.metadata_max_age_ms, 300_000),
+            transaction_timeout_ms: Setting::resolve(p.transaction_timeout_ms, 60_000),
+            epoch_per_transaction: self.kafka_version >= crate::profile::KafkaVersion::V4_0,
             eligible_leader_replicas_version: Setting::resolve(
                 b.eligible_leader_replicas_version,
                 d.eligible_leader_replicas_version,
@@ -431,6 +476,7 @@ impl Scenario {
     /// (reported by [`Scenario::validate`]).
     pub fn idempotence(&self) -> Result<Idempotence, &'static str> {
         let c = self.effective_config();
+        let transactional = self.producer.configs.transactional_id.is_some();
         let conflict = if c.acks.value != Acks::All {
             Some("acks is not all")
         } else if c.retries.value == 0 {
@@ -440,6 +486,16 @@ impl Scenario {
         } else {
             None
         };
+        if transactional {
+            // `transactional.id` implies idempotence; anything that rules it out is a
+            // ConfigException ("Cannot set a transactional.id without also enabling
+            // idempotence").
+            return match (c.enable_idempotence, conflict) {
+                (e, _) if e.explicit && !e.value => Err("enable.idempotence is false"),
+                (_, Some(reason)) => Err(reason),
+                _ => Ok(Idempotence::On),
+            };
+        }
         match (
             c.enable_idempotence.value,
             c.enable_idempotence.explicit,
@@ -459,6 +515,13 @@ impl Scenario {
         (0..self.topic.replication_factor)
             .map(|i| crate::ids::BrokerId((partition.0 + i) % n))
             .collect()
+    }
+
+    /// The transaction plan in force: the producer's, or the default one when it has a
+    /// `transactional.id` and no plan.
+    pub fn transaction_plan(&self) -> Option<TransactionPlan> {
+        self.producer.configs.transactional_id.as_ref()?;
+        Some(self.producer.transactions.clone().unwrap_or_default())
     }
 
     /// The consumer configs in force, if the scenario has a consumer group.

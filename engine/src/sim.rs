@@ -14,15 +14,16 @@ use crate::limits;
 use crate::message::Message;
 use crate::network::Network;
 use crate::outbox::{Command, Outbox, Timer};
-use crate::producer::Producer;
 use crate::queue::EventQueue;
-use crate::scenario::{Idempotence, Scenario};
+use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 mod group;
+mod producers;
+mod transactions;
 
 /// Something due at a point in simulated time.
 #[derive(Clone, Debug)]
@@ -63,7 +64,11 @@ pub struct Sim {
     /// Bumped each time a broker stops, so timers of its previous life never fire.
     incarnations: Vec<u32>,
     controller: Controller,
-    producer: Producer,
+    /// The producing application's instances (`P0`, and any that replaced it).
+    producers: Vec<producers::Instance>,
+    factory: producers::Factory,
+    /// The transaction coordinator, if the producer is transactional.
+    txn: Option<transactions::TxnHost>,
     faults: Vec<ScheduledFault>,
     invariants: InvariantChecker,
     trace: Trace,
@@ -94,15 +99,8 @@ impl Sim {
             .states()
             .map(|s| (s.partition, s.leader))
             .collect();
-        let idempotence = scenario.idempotence().unwrap_or(Idempotence::Off);
-        let producer = Producer::new(
-            &scenario.producer,
-            &config,
-            idempotence,
-            scenario.cluster.brokers,
-            leaders,
-            seed,
-        );
+        let factory = producers::Factory::new(scenario, seed);
+        let first = factory.build(0, 0, leaders);
         let mut sim = Sim {
             now: SimTime::ZERO,
             end: SimTime::from_ms(scenario.duration_ms),
@@ -111,7 +109,9 @@ impl Sim {
             incarnations: vec![0; scenario.cluster.brokers as usize],
             brokers,
             controller,
-            producer,
+            producers: vec![first],
+            factory,
+            txn: transactions::TxnHost::new(scenario),
             faults: scenario.faults.clone(),
             invariants: InvariantChecker::default(),
             trace: Trace::default(),
@@ -120,17 +120,7 @@ impl Sim {
             group: group::Group::new(scenario),
         };
         sim.create_cluster();
-        if let Some(timer) = sim.producer.first_timer() {
-            let at = SimTime::from_ms(scenario.producer.start_ms);
-            sim.queue.push(
-                at,
-                Event::Timer {
-                    node: NodeId::Producer(0),
-                    timer,
-                    incarnation: 0,
-                },
-            );
-        }
+        sim.start_producer(0, SimTime::from_ms(scenario.producer.start_ms));
         for (index, scheduled) in scenario.faults.iter().enumerate() {
             sim.queue
                 .push(SimTime::from_ms(scheduled.at_ms), Event::Fault(index));
@@ -227,13 +217,20 @@ impl Sim {
                             self.group_timer(b, t);
                         }
                     }
+                    (NodeId::Broker(b), Timer::Txn(t)) => {
+                        if self.is_current(node, incarnation) {
+                            self.txn_timer(b, t);
+                        }
+                    }
                     (_, timer) => {
                         if self.is_current(node, incarnation) {
                             self.with_node(node, |sim, out| match node {
                                 NodeId::Broker(b) => {
                                     sim.brokers[b.0 as usize].on_timer(time, timer, out)
                                 }
-                                NodeId::Producer(_) => sim.producer.on_timer(time, timer, out),
+                                NodeId::Producer(p) => sim.producers[p as usize]
+                                    .producer
+                                    .on_timer(time, timer, out),
                                 NodeId::Controller => sim.controller.on_timer(timer, out),
                                 NodeId::Consumer(_) => {}
                             });
@@ -298,9 +295,12 @@ impl Sim {
         match (to, message.as_ref()) {
             (NodeId::Consumer(c), _) => self.consumer_message(c, from, &message),
             (NodeId::Broker(b), Message::Group(g)) if self.group_request(b, from, g) => {}
+            (NodeId::Broker(b), Message::Txn(t)) if self.txn_request(b, from, t) => {}
             _ => self.with_node(to, |sim, out| match to {
                 NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),
-                NodeId::Producer(_) => sim.producer.on_message(now, from, &message, out),
+                NodeId::Producer(p) => sim.producers[p as usize]
+                    .producer
+                    .on_message(now, from, &message, out),
                 NodeId::Controller => sim.controller.on_message(now, from, &message, out),
                 NodeId::Consumer(_) => {}
             }),
@@ -363,6 +363,9 @@ impl Sim {
             | Fault::PauseConsumer { .. }
             | Fault::SlowConsumer { .. }
             | Fault::CloseConsumer { .. } => self.consumer_fault(&fault),
+            Fault::CrashProducer { .. }
+            | Fault::PauseProducer { .. }
+            | Fault::RestartProducer { .. } => self.producer_fault(&fault),
         }
         Some(node)
     }
@@ -376,7 +379,9 @@ impl Sim {
             // The process died but its machine lives: the OS resets its connections, so
             // clients hear at once. After a power or disk loss nobody answers: they time out.
             if how == Stop::Crash && was_running {
-                out.send(NodeId::Producer(0), Message::ConnectionClosed);
+                for p in 0..sim.producers.len() as u32 {
+                    out.send(NodeId::Producer(p), Message::ConnectionClosed);
+                }
             }
         });
         if how == Stop::Crash && was_running {
@@ -388,7 +393,8 @@ impl Sim {
         match node {
             NodeId::Broker(b) => self.brokers[b.0 as usize].is_running(),
             NodeId::Consumer(c) => self.consumer_running(c),
-            _ => true,
+            NodeId::Producer(p) => self.producer_running(p),
+            NodeId::Controller => true,
         }
     }
 

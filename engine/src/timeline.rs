@@ -81,6 +81,7 @@ pub fn record_timeline(trace: &Trace, record: RecordId) -> Vec<Step> {
                 offset,
                 record: r,
                 leader_epoch,
+                ..
             } if *r == record => {
                 if let NodeId::Broker(b) = e.node {
                     held.insert((b, *p), *offset);

@@ -9,8 +9,9 @@ use crate::consumer::facts::ConsumerFact;
 use crate::errors::KafkaError;
 use crate::fault::Fault;
 use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
-use crate::message::{Message, PartitionState};
+use crate::message::{ControlMarker, Message, PartitionState};
 use crate::time::SimTime;
+use crate::transaction::facts::TxnFact;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::{self, Write as _};
@@ -68,10 +69,16 @@ pub enum EventKind {
         partition: PartitionId,
         /// Offset it was appended at.
         offset: Offset,
-        /// Which record.
+        /// Which record ([`RecordId::CONTROL`] for a transaction marker).
         record: RecordId,
         /// Epoch of the batch.
         leader_epoch: LeaderEpoch,
+        /// Written inside a transaction.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        transactional: bool,
+        /// A COMMIT or ABORT marker rather than a record.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        control: Option<ControlMarker>,
     },
     /// A replica's high watermark changed.
     HighWatermarkUpdated {
@@ -206,6 +213,8 @@ pub enum EventKind {
     },
     /// A fact of the consumer group, its members or the sink.
     Consumer(ConsumerFact),
+    /// A fact of a transaction: the coordinator's state, or what the application saw.
+    Transaction(TxnFact),
 }
 
 /// Why a message never arrived.
@@ -310,6 +319,7 @@ impl EventKind {
             EventKind::LogFlushed { .. } => "LogFlushed",
             EventKind::InvariantViolated { .. } => "InvariantViolated",
             EventKind::Consumer(fact) => fact.name(),
+            EventKind::Transaction(_) => "Transaction",
         }
     }
 }
@@ -345,11 +355,18 @@ impl fmt::Display for EventKind {
                 offset,
                 record,
                 leader_epoch,
+                transactional,
+                control,
             } => {
-                write!(
-                    f,
-                    "{partition} offset={offset} {record} epoch={leader_epoch}"
-                )
+                match control {
+                    Some(marker) => write!(f, "{partition} offset={offset} {marker} marker")?,
+                    None => write!(f, "{partition} offset={offset} {record}")?,
+                }
+                write!(f, " epoch={leader_epoch}")?;
+                if *transactional {
+                    f.write_str(" transactional")?;
+                }
+                Ok(())
             }
             EventKind::HighWatermarkUpdated {
                 partition,
@@ -430,6 +447,7 @@ impl fmt::Display for EventKind {
                 write!(f, "{invariant} {partition}: {detail}")
             }
             EventKind::Consumer(fact) => write!(f, "{fact}"),
+            EventKind::Transaction(fact) => write!(f, "{fact}"),
         }
     }
 }

@@ -230,7 +230,17 @@ impl Scenario {
                 1,
             );
         }
-        if let Err(reason) = self.idempotence() {
+        if let (Err(reason), Some(_)) =
+            (self.idempotence(), &self.producer.configs.transactional_id)
+        {
+            conflicts.push(ScenarioError::Invalid {
+                path: "producer.configs.transactional.id".into(),
+                reason: format!(
+                    "ConfigException: cannot set a transactional.id without also enabling \
+                     idempotence ({reason})"
+                ),
+            });
+        } else if let Err(reason) = self.idempotence() {
             conflicts.push(ScenarioError::Invalid {
                 path: "producer.configs.enable.idempotence".into(),
                 reason: format!(
@@ -239,6 +249,43 @@ impl Scenario {
                      max.in.flight.requests.per.connection <= 5"
                 ),
             });
+        }
+        if let Some(id) = &self.producer.configs.transactional_id {
+            range(
+                "producer.configs.transactional.id (length)",
+                id.len() as u64,
+                1,
+                limits::MAX_NAME_BYTES,
+            );
+        }
+        if let Some(v) = self.producer.configs.transaction_timeout_ms {
+            // Above the broker's transaction.max.timeout.ms: InvalidTxnTimeoutException.
+            range(
+                "producer.configs.transaction.timeout.ms",
+                v,
+                1,
+                limits::MAX_TRANSACTION_TIMEOUT_MS,
+            );
+        }
+        if let Some(plan) = &self.producer.transactions {
+            if self.producer.configs.transactional_id.is_none() {
+                conflicts.push(ScenarioError::Invalid {
+                    path: "producer.transactions".into(),
+                    reason: "transactions need producer.configs.transactional.id".into(),
+                });
+            }
+            range(
+                "producer.transactions.records_per_transaction",
+                plan.records_per_transaction.into(),
+                1,
+                limits::MAX_RECORDS,
+            );
+            range(
+                "producer.transactions.abort.length",
+                plan.abort.len() as u64,
+                0,
+                limits::MAX_FAULTS,
+            );
         }
         let c = self.effective_config();
         if c.delivery_timeout_ms.explicit
@@ -361,8 +408,20 @@ impl Scenario {
                 let max = u64::from(self.cluster.brokers).saturating_sub(1);
                 range(&format!("{path}.broker"), b.0.into(), 0, max);
             }
+            let instances = self.faults[..i]
+                .iter()
+                .filter(|f| matches!(f.fault, crate::fault::Fault::RestartProducer { .. }))
+                .count() as u64;
             for p in scheduled.fault.producers() {
-                range(&format!("{path}.producer"), p.into(), 0, 0);
+                range(&format!("{path}.producer"), p.into(), 0, instances);
+            }
+            if matches!(scheduled.fault, crate::fault::Fault::RestartProducer { .. }) {
+                range(
+                    &format!("{path} (producer instances)"),
+                    instances + 2,
+                    1,
+                    limits::MAX_PRODUCERS,
+                );
             }
             let members = self.consumer_group.as_ref().map_or(0, |g| g.members);
             for c in scheduled.fault.consumers() {
@@ -387,7 +446,8 @@ impl Scenario {
                         limits::MAX_PARTITIONS,
                     );
                 }
-                crate::fault::Fault::PauseConsumer { ms, .. } => {
+                crate::fault::Fault::PauseConsumer { ms, .. }
+                | crate::fault::Fault::PauseProducer { ms, .. } => {
                     range(&format!("{path}.ms"), ms, 1, limits::MAX_DURATION_MS);
                 }
                 crate::fault::Fault::SlowConsumer { processing_ms, .. } => {

@@ -174,6 +174,8 @@ impl ClusterView {
                     offset,
                     record,
                     leader_epoch,
+                    transactional,
+                    control,
                 } => {
                     if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
                         r.log.push(LogRecord {
@@ -181,6 +183,8 @@ impl ClusterView {
                             record: *record,
                             leader_epoch: *leader_epoch,
                             producer: None,
+                            transactional: *transactional,
+                            control: *control,
                         });
                     }
                 }

@@ -4,6 +4,10 @@
 //! OFFSET_OUT_OF_RANGE for a position past the log end (after a truncation), and holds an
 //! empty fetch for `fetch.max.wait.ms` until the high watermark moves (long polling).
 //!
+//! A read_committed fetch reads only up to the last stable offset and carries the aborted
+//! transactions in its range (`FetchIsolation.TXN_COMMITTED`); read_uncommitted reads up
+//! to the high watermark.
+//!
 //! Simplified: no log start offset (no retention yet), so `earliest` is offset 0; a fetch
 //! returns every record up to the HW (no `max.partition.fetch.bytes` cap).
 
@@ -28,6 +32,7 @@ pub(crate) struct ConsumerFetch {
     pub(crate) position: Option<Offset>,
     pub(crate) reset: OffsetReset,
     pub(crate) correlation: u64,
+    pub(crate) read_committed: bool,
 }
 
 impl Broker {
@@ -50,6 +55,7 @@ impl Broker {
                 position,
                 records: Vec::new(),
                 high_watermark: Offset(0),
+                aborted: Vec::new(),
                 error: Some(error),
                 correlation: fetch.correlation,
             };
@@ -70,15 +76,13 @@ impl Broker {
         if position > replica.log.log_end_offset() {
             return refuse(out, KafkaError::OffsetOutOfRange, position);
         }
-        if position < hw {
-            return answer(
-                replica,
-                partition,
-                consumer,
-                position,
-                fetch.correlation,
-                out,
-            );
+        let limit = if fetch.read_committed {
+            replica.producers.last_stable_offset(hw)
+        } else {
+            hw
+        };
+        if position < limit {
+            return answer(replica, consumer, partition, position, fetch, out);
         }
         let id = state.next_park_id;
         state.next_park_id += 1;
@@ -88,6 +92,7 @@ impl Broker {
                 id,
                 position,
                 correlation: fetch.correlation,
+                read_committed: fetch.read_committed,
             },
         );
         out.set_timer(
@@ -117,14 +122,7 @@ impl Broker {
         match state.parked_consumer_fetches.get(&consumer).copied() {
             Some(parked) if parked.id == fetch => {
                 state.parked_consumer_fetches.remove(&consumer);
-                answer(
-                    replica,
-                    partition,
-                    consumer,
-                    parked.position,
-                    parked.correlation,
-                    out,
-                );
+                answer_parked(replica, consumer, partition, &parked, out);
             }
             _ => {}
         }
@@ -140,54 +138,77 @@ impl Broker {
             return;
         };
         let hw = replica.high_watermark;
+        let lso = replica.producers.last_stable_offset(hw);
         let Role::Leader(state) = &mut replica.role else {
             return;
         };
         let ready: Vec<(u32, ParkedConsumerFetch)> = state
             .parked_consumer_fetches
             .iter()
-            .filter(|(_, p)| p.position < hw)
+            .filter(|(_, p)| p.position < if p.read_committed { lso } else { hw })
             .map(|(c, p)| (*c, *p))
             .collect();
         for (consumer, parked) in ready {
             if let Role::Leader(state) = &mut replica.role {
                 state.parked_consumer_fetches.remove(&consumer);
             }
-            answer(
-                replica,
-                partition,
-                consumer,
-                parked.position,
-                parked.correlation,
-                out,
-            );
+            answer_parked(replica, consumer, partition, &parked, out);
         }
     }
 }
 
+fn answer_parked(
+    replica: &super::Replica,
+    consumer: u32,
+    partition: PartitionId,
+    parked: &ParkedConsumerFetch,
+    out: &mut Outbox,
+) {
+    let fetch = ConsumerFetch {
+        consumer,
+        partition,
+        position: Some(parked.position),
+        reset: OffsetReset::None,
+        correlation: parked.correlation,
+        read_committed: parked.read_committed,
+    };
+    answer(replica, consumer, partition, parked.position, fetch, out);
+}
+
 fn answer(
     replica: &super::Replica,
-    partition: PartitionId,
     consumer: u32,
+    partition: PartitionId,
     position: Offset,
-    correlation: u64,
+    fetch: ConsumerFetch,
     out: &mut Outbox,
 ) {
     let hw = replica.high_watermark;
+    let limit = if fetch.read_committed {
+        replica.producers.last_stable_offset(hw)
+    } else {
+        hw
+    };
     let records = replica
         .log
         .read_from(position)
         .iter()
-        .take_while(|r| r.offset < hw)
+        .take_while(|r| r.offset < limit)
         .copied()
         .collect();
+    let aborted = if fetch.read_committed {
+        replica.producers.aborted_in(position, limit)
+    } else {
+        Vec::new()
+    };
     let answer = GroupMessage::FetchResponse {
         partition,
         position,
         records,
         high_watermark: hw,
+        aborted,
         error: None,
-        correlation,
+        correlation: fetch.correlation,
     };
     out.send(NodeId::Consumer(consumer), Message::Group(answer));
 }

@@ -242,6 +242,8 @@ impl Broker {
                     offset: entry.offset,
                     record: entry.record,
                     leader_epoch: entry.leader_epoch,
+                    transactional: entry.transactional,
+                    control: entry.control,
                 });
             }
         }

@@ -19,10 +19,11 @@ use super::{ALTER_PARTITION_RETRY_MS, Broker};
 use crate::acks::Acks;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
-use crate::message::{Message, PartitionState, ProduceRequest};
+use crate::message::{LogRecord, Message, PartitionState, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
+use crate::transaction::protocol::TxnMessage;
 
 impl Broker {
     pub(super) fn become_leader(&mut self, now: SimTime, state: &PartitionState, out: &mut Outbox) {
@@ -97,8 +98,7 @@ impl Broker {
             return;
         };
         for ack in state.pending_acks {
-            let result = Err(KafkaError::NotLeaderOrFollower);
-            respond(out, ack.producer, partition, ack.record, Acks::All, result);
+            answer_ack(out, &ack, partition, Err(KafkaError::NotLeaderOrFollower));
         }
     }
 
@@ -117,6 +117,7 @@ impl Broker {
             timeout_ms,
             batch_bytes,
             producer: batch_producer,
+            transactional,
         } = request;
         let refuse =
             |out: &mut Outbox, error| respond(out, producer, partition, record, acks, Err(error));
@@ -145,6 +146,7 @@ impl Broker {
                             producer,
                             record,
                             offset,
+                            marker: None,
                         };
                         return await_high_watermark(
                             state,
@@ -162,15 +164,22 @@ impl Broker {
                 SequenceCheck::StaleEpoch => return refuse(out, KafkaError::InvalidProducerEpoch),
             }
         }
-        let entry = replica
-            .log
-            .append(record, replica.leader_epoch, batch_producer);
+        let entry = replica.log.push(LogRecord {
+            offset: Offset(0),
+            record,
+            leader_epoch: replica.leader_epoch,
+            producer: batch_producer,
+            transactional: transactional && batch_producer.is_some(),
+            control: None,
+        });
         replica.producers.on_append(&entry);
         out.emit(EventKind::RecordAppended {
             partition,
             offset: entry.offset,
             record,
             leader_epoch: entry.leader_epoch,
+            transactional: entry.transactional,
+            control: None,
         });
         match acks {
             Acks::None => {}
@@ -180,6 +189,7 @@ impl Broker {
                     producer,
                     record,
                     offset: entry.offset,
+                    marker: None,
                 };
                 await_high_watermark(state, ack, partition, now.plus_ms(timeout_ms), out);
             }
@@ -203,8 +213,7 @@ impl Broker {
         };
         if let Some(i) = state.pending_acks.iter().position(|a| a.record == record) {
             let ack = state.pending_acks.remove(i);
-            let result = Err(KafkaError::RequestTimedOut);
-            respond(out, ack.producer, partition, record, Acks::All, result);
+            answer_ack(out, &ack, partition, Err(KafkaError::RequestTimedOut));
         }
     }
 
@@ -316,7 +325,7 @@ impl Broker {
     }
 
     /// Completes every held fetch now that the log has grown.
-    fn answer_parked_fetches(&mut self, partition: PartitionId, out: &mut Outbox) {
+    pub(super) fn answer_parked_fetches(&mut self, partition: PartitionId, out: &mut Outbox) {
         let Some(replica) = self.replicas.get_mut(&partition) else {
             return;
         };
@@ -503,8 +512,7 @@ impl Broker {
             .partition(|p| p.offset < candidate);
         state.pending_acks = waiting;
         for ack in done {
-            let result = error.map_or(Ok(ack.offset), Err);
-            respond(out, ack.producer, partition, ack.record, Acks::All, result);
+            answer_ack(out, &ack, partition, error.map_or(Ok(ack.offset), Err));
         }
         if consumers_waiting {
             self.answer_parked_consumer_fetches(partition, out);
@@ -512,8 +520,29 @@ impl Broker {
     }
 }
 
+/// Answers a request that waited in DelayedProduce: a produce response, or the marker
+/// answer to the transaction coordinator.
+pub(super) fn answer_ack(
+    out: &mut Outbox,
+    ack: &PendingAck,
+    partition: PartitionId,
+    result: Result<Offset, KafkaError>,
+) {
+    match ack.marker {
+        None => respond(out, ack.producer, partition, ack.record, Acks::All, result),
+        Some(marker) => {
+            let answer = TxnMessage::WriteTxnMarkersResponse {
+                partition,
+                marker,
+                error: result.err(),
+            };
+            out.send(ack.producer, Message::Txn(answer));
+        }
+    }
+}
+
 /// DelayedProduce: an acks=all request waits until the HW passes its record, or `deadline`.
-fn await_high_watermark(
+pub(super) fn await_high_watermark(
     state: &mut LeaderState,
     ack: PendingAck,
     partition: PartitionId,

@@ -13,6 +13,7 @@ mod follower;
 mod leader;
 mod producer_state;
 mod replica;
+mod txn_markers;
 
 pub use replica::Replica;
 
@@ -25,6 +26,7 @@ use crate::profile::Truncation;
 use crate::scenario::EffectiveConfig;
 use crate::time::SimTime;
 use crate::trace::{EventKind, TruncationReason};
+use crate::transaction::protocol::TxnMessage;
 use replica::Role;
 use std::collections::BTreeMap;
 
@@ -132,6 +134,11 @@ impl Broker {
     /// system refuses connections at once rather than leaving them unanswered.
     pub fn refuses_connections(&self) -> bool {
         self.stopped_by == Some(Stop::Crash)
+    }
+
+    /// Who leads `partition`, as this broker's metadata cache says.
+    pub fn leader_of(&self, partition: PartitionId) -> Option<BrokerId> {
+        self.metadata.get(&partition).and_then(|s| s.leader)
     }
 
     /// This broker's replicas, by partition.
@@ -254,6 +261,12 @@ impl Broker {
                     .collect();
                 out.send(from, Message::MetadataResponse { leaders });
             }
+            Message::Txn(TxnMessage::WriteTxnMarkers {
+                producer_id,
+                epoch,
+                partition,
+                marker,
+            }) => self.on_write_txn_marker(now, from, producer_id, epoch, partition, marker, out),
             Message::PartitionChange(ref state) => {
                 self.on_partition_change(now, state.clone(), out)
             }
@@ -262,6 +275,7 @@ impl Broker {
                 position,
                 reset,
                 correlation,
+                read_committed,
             }) => {
                 if let NodeId::Consumer(consumer) = from {
                     let fetch = consumer_fetch::ConsumerFetch {
@@ -270,6 +284,7 @@ impl Broker {
                         position,
                         reset,
                         correlation,
+                        read_committed,
                     };
                     self.on_consumer_fetch(now, fetch, out);
                 }
@@ -280,7 +295,8 @@ impl Broker {
             | Message::BrokerHeartbeat
             | Message::BrokerRegistration
             | Message::AlterPartition { .. }
-            | Message::Group(_) => {}
+            | Message::Group(_)
+            | Message::Txn(_) => {}
             Message::PartitionsCreated(ref created) => {
                 for (state, replicas) in created {
                     if replicas.contains(&self.id) && !self.replicas.contains_key(&state.partition)
@@ -357,6 +373,8 @@ impl Broker {
             | Timer::ProducerWake
             | Timer::Consumer(_)
             | Timer::Group(_)
+            | Timer::Txn(_)
+            | Timer::Transactional(_)
             | Timer::MetadataMaxAge => {}
         }
     }

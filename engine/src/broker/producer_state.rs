@@ -8,9 +8,14 @@
 //! OUT_OF_ORDER_SEQUENCE_NUMBER. With no state for the producer any sequence is accepted.
 //! The table is rebuilt from the log, as a broker rebuilds it from its snapshot and log
 //! after truncation or on becoming leader.
+//!
+//! Transactions (§B.10, `ProducerStateManager`, the transaction index): per producer id the
+//! first offset of its open transaction, which holds back the last stable offset, and the
+//! aborted transactions with where their ABORT marker landed, which a read_committed fetch
+//! is told about so the consumer can skip their records.
 
 use crate::ids::Offset;
-use crate::message::{BatchSequence, LogRecord};
+use crate::message::{BatchSequence, ControlMarker, LogRecord};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Batches retained per producer (`NUM_BATCHES_TO_RETAIN`).
@@ -29,10 +34,25 @@ pub enum SequenceCheck {
     StaleEpoch,
 }
 
-/// Producer id → its epoch and last batches `(sequence, offset)`, oldest first.
+/// An aborted transaction in this partition (an entry of the transaction index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AbortedTxn {
+    /// Its producer.
+    pub producer_id: u64,
+    /// Its first record here.
+    pub first: Offset,
+    /// Where its ABORT marker landed.
+    pub marker: Offset,
+}
+
+/// Producer id → its epoch and last batches `(sequence, offset)`, oldest first; and the
+/// transactions open or aborted here.
 #[derive(Clone, Debug, Default)]
 pub struct ProducerStates {
     producers: BTreeMap<u64, (u16, VecDeque<(u32, Offset)>)>,
+    /// Producer id → first offset of its open transaction.
+    open: BTreeMap<u64, Offset>,
+    aborted: Vec<AbortedTxn>,
 }
 
 impl ProducerStates {
@@ -62,9 +82,34 @@ impl ProducerStates {
         }
     }
 
-    /// Records an appended batch.
+    /// Records an appended batch or marker.
     pub fn on_append(&mut self, entry: &LogRecord) {
         let Some(id) = entry.producer else { return };
+        if let Some(marker) = entry.control {
+            if let Some(first) = self.open.remove(&id.producer_id)
+                && marker == ControlMarker::Abort
+            {
+                self.aborted.push(AbortedTxn {
+                    producer_id: id.producer_id,
+                    first,
+                    marker: entry.offset,
+                });
+            }
+            // A marker written with a bumped epoch (a fenced or timed-out transaction)
+            // makes the old epoch stale here.
+            let (epoch, batches) = self
+                .producers
+                .entry(id.producer_id)
+                .or_insert((id.epoch, VecDeque::new()));
+            if id.epoch > *epoch {
+                *epoch = id.epoch;
+                batches.clear();
+            }
+            return;
+        }
+        if entry.transactional {
+            self.open.entry(id.producer_id).or_insert(entry.offset);
+        }
         let (epoch, batches) = self
             .producers
             .entry(id.producer_id)
@@ -79,9 +124,35 @@ impl ProducerStates {
         }
     }
 
+    /// Whether `producer_id` has a transaction open in this partition.
+    pub fn has_open_transaction(&self, producer_id: u64) -> bool {
+        self.open.contains_key(&producer_id)
+    }
+
+    /// The last stable offset: the high watermark, held back by the first record of the
+    /// earliest open transaction (`UnifiedLog.lastStableOffset`).
+    pub fn last_stable_offset(&self, high_watermark: Offset) -> Offset {
+        self.open
+            .values()
+            .copied()
+            .min()
+            .map_or(high_watermark, |first| first.min(high_watermark))
+    }
+
+    /// The aborted transactions that overlap `[from, to)`, for a read_committed fetch.
+    pub fn aborted_in(&self, from: Offset, to: Offset) -> Vec<(u64, Offset)> {
+        self.aborted
+            .iter()
+            .filter(|a| a.marker >= from && a.first < to)
+            .map(|a| (a.producer_id, a.first))
+            .collect()
+    }
+
     /// Rebuilds the table from a log (after truncation).
     pub fn rebuild(&mut self, log: &[LogRecord]) {
         self.producers.clear();
+        self.open.clear();
+        self.aborted.clear();
         for entry in log {
             self.on_append(entry);
         }
@@ -103,6 +174,8 @@ mod tests {
                 epoch: 0,
                 sequence,
             }),
+            transactional: false,
+            control: None,
         }
     }
 
@@ -142,5 +215,47 @@ mod tests {
             "fell out of the window"
         );
         assert_eq!(s.check(id(7, 0, 2)), SequenceCheck::Duplicate(Offset(2)));
+    }
+
+    fn transactional(offset: u64, producer_id: u64) -> LogRecord {
+        LogRecord {
+            producer: Some(id(producer_id, 0, offset as u32)),
+            transactional: true,
+            ..entry(offset, offset as u32)
+        }
+    }
+
+    fn marker(offset: u64, producer_id: u64, marker: ControlMarker) -> LogRecord {
+        LogRecord {
+            record: RecordId::CONTROL,
+            producer: Some(id(producer_id, 0, 0)),
+            control: Some(marker),
+            ..entry(offset, 0)
+        }
+    }
+
+    #[test]
+    fn an_open_transaction_holds_back_the_last_stable_offset() {
+        let mut s = ProducerStates::default();
+        s.on_append(&entry(0, 0));
+        s.on_append(&transactional(1, 9));
+        s.on_append(&transactional(2, 9));
+        assert_eq!(s.last_stable_offset(Offset(3)), Offset(1));
+        s.on_append(&marker(3, 9, ControlMarker::Commit));
+        assert_eq!(s.last_stable_offset(Offset(4)), Offset(4));
+        assert!(s.aborted_in(Offset(0), Offset(4)).is_empty());
+    }
+
+    #[test]
+    fn an_aborted_transaction_is_listed_for_fetches_that_overlap_it() {
+        let mut s = ProducerStates::default();
+        s.on_append(&transactional(0, 9));
+        s.on_append(&marker(1, 9, ControlMarker::Abort));
+        s.on_append(&entry(2, 0));
+        assert_eq!(s.aborted_in(Offset(0), Offset(3)), vec![(9, Offset(0))]);
+        assert!(s.aborted_in(Offset(2), Offset(3)).is_empty());
+        s.rebuild(&[transactional(0, 9)]);
+        assert!(s.has_open_transaction(9), "rebuilt from a truncated log");
+        assert!(s.aborted_in(Offset(0), Offset(3)).is_empty());
     }
 }

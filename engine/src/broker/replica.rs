@@ -4,6 +4,7 @@ use super::producer_state::ProducerStates;
 use crate::epoch_cache::EpochCache;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
 use crate::log::Log;
+use crate::message::ControlMarker;
 use crate::outbox::Outbox;
 use crate::time::SimTime;
 use crate::trace::{EventKind, TruncationReason};
@@ -62,12 +63,15 @@ pub struct FollowerProgress {
     pub(super) last_fetch_leader_leo: Offset,
 }
 
-/// An acks=all request waiting in DelayedProduce.
+/// An acks=all request waiting in DelayedProduce (a produce, or a transaction marker
+/// the coordinator wrote).
 #[derive(Clone, Copy, Debug)]
 pub struct PendingAck {
     pub(super) producer: NodeId,
     pub(super) record: RecordId,
     pub(super) offset: Offset,
+    /// For a WriteTxnMarkers request: which marker (the answer goes to the coordinator).
+    pub(super) marker: Option<ControlMarker>,
 }
 
 /// A follower fetch held until data arrives or `replica.fetch.wait.max.ms` passes.
@@ -85,6 +89,7 @@ pub struct ParkedConsumerFetch {
     pub(super) id: u64,
     pub(super) position: Offset,
     pub(super) correlation: u64,
+    pub(super) read_committed: bool,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -22,15 +22,17 @@
 use super::facts::{ConsumerFact, LeaveReason, Polled};
 use super::protocol::{Assignment, GroupMessage};
 use super::sink::Sink;
-use super::spec::{CommitStrategy, ConsumerGroupSpec, ConsumerSettings, OffsetReset, Processing};
+use super::spec::{
+    CommitStrategy, ConsumerGroupSpec, ConsumerSettings, IsolationLevel, OffsetReset, Processing,
+};
 use super::timers::ConsumerTimer;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
-use crate::message::{LogRecord, Message};
+use crate::message::{ControlMarker, LogRecord, Message};
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The consumer's `request.timeout.ms`.
 const REQUEST_TIMEOUT_MS: u64 = 30_000;
@@ -103,6 +105,8 @@ pub struct Member {
     is_leader: bool,
     last_metadata_refresh: SimTime,
     fetched: BTreeMap<PartitionId, VecDeque<LogRecord>>,
+    /// Fetched records of aborted transactions a read_committed consumer skips.
+    aborted: BTreeSet<(PartitionId, Offset)>,
     fetches: BTreeMap<PartitionId, (u64, SimTime)>,
     next_correlation: u64,
     work: VecDeque<Polled>,
@@ -165,6 +169,7 @@ impl Member {
             is_leader: false,
             last_metadata_refresh: SimTime::ZERO,
             fetched: BTreeMap::new(),
+            aborted: BTreeSet::new(),
             fetches: BTreeMap::new(),
             next_correlation: 0,
             work: VecDeque::new(),
@@ -372,6 +377,7 @@ impl Member {
         self.assigned.clear();
         self.positions.clear();
         self.fetched.clear();
+        self.aborted.clear();
         self.fetches.clear();
     }
 
@@ -416,6 +422,12 @@ impl Member {
             while left > 0
                 && let Some(r) = queue.pop_front()
             {
+                // Control records are never returned; nor, to read_committed, records of
+                // aborted transactions. The position moves past them.
+                if !r.is_data() || self.aborted.remove(&(*p, r.offset)) {
+                    self.positions.insert(*p, Some(r.offset.next()));
+                    continue;
+                }
                 batch.push(Polled {
                     partition: *p,
                     offset: r.offset,
@@ -454,6 +466,8 @@ impl Member {
                 position,
                 reset,
                 correlation,
+                read_committed: self.rules.settings.isolation_level.value
+                    == IsolationLevel::ReadCommitted,
             };
             out.send(NodeId::Broker(leader), Message::Group(fetch));
         }
@@ -847,6 +861,7 @@ impl Member {
                 records,
                 error,
                 correlation,
+                aborted,
                 ..
             } => {
                 let p = *partition;
@@ -855,7 +870,10 @@ impl Member {
                 }
                 self.fetches.remove(&p);
                 match error {
-                    None => self.fetched_records(p, *position, records, out),
+                    None => {
+                        self.mark_aborted(p, records, aborted);
+                        self.fetched_records(p, *position, records, out)
+                    }
                     Some(KafkaError::OffsetOutOfRange) => {
                         // The position is past the log (a truncation): reset it.
                         self.positions.insert(p, None);
@@ -912,6 +930,33 @@ impl Member {
                 partitions,
             },
         );
+    }
+
+    /// `CompletedFetch`: from each aborted transaction's first offset, the producer's
+    /// transactional records are skipped until its ABORT marker.
+    fn mark_aborted(&mut self, p: PartitionId, records: &[LogRecord], aborted: &[(u64, Offset)]) {
+        if aborted.is_empty() {
+            return;
+        }
+        let mut pending: Vec<(u64, Offset)> = aborted.to_vec();
+        pending.sort_by_key(|(_, first)| *first);
+        let mut pending = pending.into_iter().peekable();
+        let mut open: BTreeSet<u64> = BTreeSet::new();
+        for r in records {
+            while let Some((producer, _)) = pending.next_if(|(_, first)| *first <= r.offset) {
+                open.insert(producer);
+            }
+            let Some(id) = r.producer else { continue };
+            match r.control {
+                Some(ControlMarker::Abort) => {
+                    open.remove(&id.producer_id);
+                }
+                None if r.transactional && open.contains(&id.producer_id) => {
+                    self.aborted.insert((p, r.offset));
+                }
+                _ => {}
+            }
+        }
     }
 
     fn fetched_records(

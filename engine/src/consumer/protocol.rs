@@ -98,6 +98,9 @@ pub enum GroupMessage {
         position: Option<Offset>,
         /// `auto.offset.reset`, for a fetch without a position.
         reset: OffsetReset,
+        /// `isolation.level=read_committed`: read only up to the last stable offset.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        read_committed: bool,
         /// Which fetch of this consumer this is (a later one makes an answer stale).
         correlation: u64,
     },
@@ -111,6 +114,10 @@ pub enum GroupMessage {
         records: Vec<LogRecord>,
         /// The leader's high watermark.
         high_watermark: Offset,
+        /// For read_committed: the aborted transactions in range, `(producer id, first
+        /// offset)`, whose records the consumer skips.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        aborted: Vec<(u64, Offset)>,
         /// Why nothing came.
         error: Option<KafkaError>,
         /// Echo of the request's correlation.

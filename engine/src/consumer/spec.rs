@@ -119,6 +119,25 @@ impl std::fmt::Display for OffsetReset {
     }
 }
 
+/// `isolation.level`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationLevel {
+    /// Read up to the high watermark, aborted and still-open transactions included.
+    ReadUncommitted,
+    /// Read up to the last stable offset, skipping aborted transactions.
+    ReadCommitted,
+}
+
+impl std::fmt::Display for IsolationLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IsolationLevel::ReadUncommitted => "read_uncommitted",
+            IsolationLevel::ReadCommitted => "read_committed",
+        })
+    }
+}
+
 /// Consumer configs the engine models.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -180,6 +199,13 @@ pub struct ConsumerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub metadata_max_age_ms: Option<u64>,
+    /// `isolation.level`.
+    #[serde(
+        rename = "isolation.level",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub isolation_level: Option<IsolationLevel>,
 }
 
 /// The consumer configs in force: each value with whether the scenario set it.
@@ -201,6 +227,8 @@ pub struct ConsumerSettings {
     pub heartbeat_interval_ms: Setting<u64>,
     /// `metadata.max.age.ms`.
     pub metadata_max_age_ms: Setting<u64>,
+    /// `isolation.level`.
+    pub isolation_level: Setting<IsolationLevel>,
     /// `fetch.max.wait.ms` (not a scenario field: the default, 500).
     pub fetch_max_wait_ms: u64,
     /// `retry.backoff.ms` of the consumer (the default, 100).
@@ -222,6 +250,7 @@ pub fn settings(configs: &ConsumerConfigs, session_timeout_default_ms: u64) -> C
         ),
         heartbeat_interval_ms: Setting::resolve(configs.heartbeat_interval_ms, 3_000),
         metadata_max_age_ms: Setting::resolve(configs.metadata_max_age_ms, 300_000),
+        isolation_level: Setting::resolve(configs.isolation_level, IsolationLevel::ReadUncommitted),
         fetch_max_wait_ms: 500,
         retry_backoff_ms: 100,
     }

@@ -27,6 +27,8 @@ pub(super) struct ConsumptionFold {
     pub(super) consumed: BTreeMap<RecordId, Consumed>,
     /// Per record: the trace event of its second effect.
     second_effect: BTreeMap<RecordId, usize>,
+    /// Per record: the trace event of its first effect.
+    pub(super) first_effect: BTreeMap<RecordId, usize>,
     /// Per partition: how far the group got (committed, or processed + 1).
     pub(super) frontier: BTreeMap<PartitionId, Offset>,
     /// Per partition: each commit's offset and event, in order.
@@ -58,6 +60,9 @@ impl ConsumptionFold {
                 c.processed += 1;
                 if outcome.is_effect() {
                     c.effects += 1;
+                    if c.effects == 1 {
+                        self.first_effect.insert(*record, index);
+                    }
                     if c.effects == 2 {
                         self.second_effect.insert(*record, index);
                     }

@@ -72,6 +72,9 @@ impl Sim {
 
     /// While a consumer's process is paused, its events wait for the pause to end.
     pub(super) fn paused_until(&self, node: NodeId) -> Option<SimTime> {
+        if let NodeId::Producer(p) = node {
+            return self.producer_paused_until(p);
+        }
         let (NodeId::Consumer(c), Some(group)) = (node, &self.group) else {
             return None;
         };
@@ -135,7 +138,7 @@ impl Sim {
 
     /// The broker that should host the coordinator now: the first one the controller
     /// counts as alive.
-    fn coordinator_host(&self) -> Option<BrokerId> {
+    pub(super) fn coordinator_host(&self) -> Option<BrokerId> {
         (0..self.brokers.len() as u32)
             .map(BrokerId)
             .find(|b| self.controller.is_live(*b))

@@ -1,0 +1,116 @@
+//! The simulator's transaction coordinator, hosted on a broker.
+//!
+//! Like the group coordinator it lives on the first broker the controller counts as alive
+//! (standing in for the leader of the id's `__transaction_state` partition). FindCoordinator
+//! is answered with that broker; a coordinator request to any other broker gets
+//! NOT_COORDINATOR. When the answer changes, the new host takes the state over.
+
+use super::Sim;
+use crate::errors::KafkaError;
+use crate::ids::{BrokerId, NodeId};
+use crate::message::Message;
+use crate::scenario::Scenario;
+use crate::transaction::coordinator::{TxnCoordinator, TxnRules, TxnTimer};
+use crate::transaction::protocol::TxnMessage;
+
+/// The coordinator and where it runs.
+pub(super) struct TxnHost {
+    pub(super) coordinator: TxnCoordinator,
+    pub(super) host: Option<BrokerId>,
+}
+
+impl TxnHost {
+    /// The scenario's coordinator, if its producer is transactional.
+    pub(super) fn new(scenario: &Scenario) -> Option<TxnHost> {
+        scenario.producer.configs.transactional_id.as_ref()?;
+        let config = scenario.effective_config();
+        Some(TxnHost {
+            coordinator: TxnCoordinator::new(TxnRules {
+                timeout_ms: config.transaction_timeout_ms.value,
+                epoch_per_transaction: config.epoch_per_transaction,
+            }),
+            host: None,
+        })
+    }
+}
+
+impl Sim {
+    /// The coordinator's timer fires on `host` (stale if it moved since).
+    pub(super) fn txn_timer(&mut self, host: BrokerId, timer: TxnTimer) {
+        if self.txn.as_ref().and_then(|t| t.host) != Some(host) {
+            return;
+        }
+        let now = self.now;
+        self.with_node(NodeId::Broker(host), |sim, out| {
+            let Sim { brokers, txn, .. } = sim;
+            if let Some(t) = txn {
+                let broker = &brokers[host.0 as usize];
+                t.coordinator
+                    .on_timer(now, timer, &|p| broker.leader_of(p), out);
+            }
+        });
+    }
+
+    /// A transaction message reaches broker `b`. Returns false if the broker itself handles
+    /// it (WriteTxnMarkers to a partition leader).
+    pub(super) fn txn_request(&mut self, b: BrokerId, from: NodeId, message: &TxnMessage) -> bool {
+        if self.txn.is_none() {
+            return false;
+        }
+        let now = self.now;
+        let node = NodeId::Broker(b);
+        if *message == TxnMessage::FindCoordinator {
+            let host = self.coordinator_host();
+            let moved = host.is_some() && host != self.txn.as_ref().and_then(|t| t.host);
+            self.with_node(node, |sim, out| {
+                if moved && let Some(t) = &mut sim.txn {
+                    t.host = host;
+                }
+                let answer = TxnMessage::FindCoordinatorResponse { coordinator: host };
+                out.send(from, Message::Txn(answer));
+            });
+            if moved && let Some(h) = host {
+                self.with_node(NodeId::Broker(h), |sim, out| {
+                    if let Some(t) = &mut sim.txn {
+                        t.coordinator.take_over(now, out);
+                    }
+                });
+            }
+            return true;
+        }
+        if !message.for_coordinator() {
+            return false;
+        }
+        let is_host = self.txn.as_ref().and_then(|t| t.host) == Some(b);
+        self.with_node(node, |sim, out| {
+            if is_host {
+                let Sim { brokers, txn, .. } = sim;
+                if let Some(t) = txn {
+                    let broker = &brokers[b.0 as usize];
+                    t.coordinator
+                        .on_message(now, from, message, &|p| broker.leader_of(p), out);
+                }
+                return;
+            }
+            let error = KafkaError::NotCoordinator;
+            let answer = match message {
+                TxnMessage::InitProducerId => {
+                    TxnMessage::InitProducerIdResponse { result: Err(error) }
+                }
+                TxnMessage::AddPartitionsToTxn { partitions, .. } => {
+                    TxnMessage::AddPartitionsToTxnResponse {
+                        partitions: partitions.clone(),
+                        error: Some(error),
+                    }
+                }
+                TxnMessage::EndTxn { commit, .. } => TxnMessage::EndTxnResponse {
+                    commit: *commit,
+                    result: Err(error),
+                },
+                _ => return,
+            };
+            out.send(from, Message::Txn(answer));
+        });
+        true
+    }
+}
