@@ -5,7 +5,7 @@
 pub struct Preset {
     /// File stem in `scenarios/`, also its id in links.
     pub id: &'static str,
-    /// Where the picker lists it: Basics, Producer, Broker, Consumer.
+    /// Where the picker lists it: Basics, Producer, Broker, Consumer, End to end.
     pub group: &'static str,
     /// The scenario JSON.
     pub json: &'static str,
@@ -73,10 +73,17 @@ presets!(
         "offsets-in-sink-transaction-exactly-once",
         "offset-lock-sink-exactly-once",
         "auto-offset-reset-latest-skips-earlier-records",
-        "pipeline-exactly-once-effects",
-        "pipeline-plain-sink-at-least-once",
         "partitions-added-offsets-in-sink-skips",
         "partitions-added-earliest-reads-all",
+    ],
+    "End to end": [
+        "pipeline-exactly-once-effects",
+        "pipeline-plain-sink-at-least-once",
+        "aborted-transaction-invisible-to-read-committed",
+        "read-uncommitted-applies-aborted-transaction",
+        "zombie-producer-fenced-by-transactions",
+        "zombie-producer-without-transactions-duplicates",
+        "transaction-timeout-fences-stalled-producer",
     ],
 );
 

@@ -1,6 +1,6 @@
 //! The run's report: each record's fate, the anomalies and the verdict, as text or JSON.
 
-use delivery_lab_engine::ledger::ProduceOutcome;
+use delivery_lab_engine::ledger::{AnomalyKind, ProduceOutcome};
 use delivery_lab_engine::{Run, Scenario};
 use std::fmt::Write as _;
 
@@ -114,9 +114,15 @@ pub fn text(scenario: &Scenario, run: &Run) -> String {
     );
     if let Some(e2e) = ledger.end_to_end() {
         let twice = ledger.consumed.values().filter(|c| c.effects > 1).count();
+        let aborted = ledger.count(AnomalyKind::AbortedRead);
+        let aborted = if aborted > 0 {
+            format!(", {aborted} from aborted transactions")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "end to end: {e2e} (producer to sink: {} records applied, {twice} applied more than once)",
+            "end to end: {e2e} (producer to sink: {} records applied, {twice} applied more than once{aborted})",
             ledger.applied()
         );
     }

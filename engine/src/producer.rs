@@ -123,6 +123,8 @@ pub struct Producer {
     first_record: u32,
     /// The next record the application has not sent yet (transactional sends).
     next_fresh: u32,
+    /// Which instance of the application this is (`P0`, `P1`, …).
+    instance: u32,
 }
 
 impl Producer {
@@ -134,6 +136,7 @@ impl Producer {
         idempotence: Idempotence,
         plan: Option<TransactionPlan>,
         first_record: u32,
+        instance: u32,
         brokers: u32,
         leaders: BTreeMap<PartitionId, Option<BrokerId>>,
         seed: u64,
@@ -186,6 +189,7 @@ impl Producer {
             }),
             first_record,
             next_fresh: first_record,
+            instance,
         }
     }
 
@@ -202,17 +206,18 @@ impl Producer {
         })
     }
 
+    /// The producer id batches carry: the coordinator's with transactions; else a fresh one
+    /// per instance (so an idempotent producer's deduplication lasts one session, §B.7).
+    fn producer_id(&self) -> u64 {
+        match self.txn.as_ref().and_then(TxnClient::identity) {
+            Some((id, _)) => id,
+            None => PRODUCER_ID + 1 + u64::from(self.instance),
+        }
+    }
+
     /// Whether a fatal error closed this instance.
     pub fn is_closed(&self) -> bool {
         self.txn.as_ref().is_some_and(TxnClient::is_fatal)
-    }
-
-    /// Where a new instance of this application would resume: after the last record this
-    /// one saw committed (transactional) or acknowledged, in send order.
-    pub fn resume_point(&self, committed: impl Fn(RecordId) -> bool) -> u32 {
-        (self.first_record..self.records)
-            .find(|r| !committed(RecordId(*r)))
-            .unwrap_or(self.records)
     }
 
     /// Handles a timer.
@@ -465,7 +470,7 @@ impl Producer {
             timeout_ms: self.rules.request_timeout_ms,
             batch_bytes: self.rules.batch_bytes,
             producer: batch.sequence.map(|(epoch, sequence)| BatchSequence {
-                producer_id: PRODUCER_ID,
+                producer_id: self.producer_id(),
                 epoch,
                 sequence,
             }),

@@ -65,6 +65,11 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("partitions-added-offsets-in-sink-skips"),
     preset!("partitions-added-earliest-reads-all"),
     preset!("sync-send-keeps-order"),
+    preset!("aborted-transaction-invisible-to-read-committed"),
+    preset!("read-uncommitted-applies-aborted-transaction"),
+    preset!("zombie-producer-fenced-by-transactions"),
+    preset!("zombie-producer-without-transactions-duplicates"),
+    preset!("transaction-timeout-fences-stalled-producer"),
 ];
 
 #[wasm_bindgen_test]

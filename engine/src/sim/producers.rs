@@ -54,6 +54,7 @@ impl Factory {
                 self.idempotence,
                 self.plan.clone(),
                 first_record,
+                n,
                 self.brokers,
                 leaders,
                 self.seed.wrapping_add(u64::from(n)),

@@ -76,6 +76,9 @@ pub struct TxnCoordinator {
     /// Markers not yet confirmed, while preparing.
     pending: BTreeSet<PartitionId>,
     retry_set: bool,
+    /// The epoch the last EndTxn came with, when that EndTxn bumped it
+    /// (`lastProducerEpoch`): its retry is answered as done. A fence clears it.
+    last_epoch: Option<u16>,
 }
 
 impl TxnCoordinator {
@@ -89,6 +92,7 @@ impl TxnCoordinator {
             started: SimTime::ZERO,
             pending: BTreeSet::new(),
             retry_set: false,
+            last_epoch: None,
         }
     }
 
@@ -268,8 +272,7 @@ impl TxnCoordinator {
             )
         );
         // A retry of an EndTxn whose first answer was lost, after the per-transaction bump.
-        let retry_after_bump =
-            self.rules.epoch_per_transaction && epoch.wrapping_add(1) == current && done;
+        let retry_after_bump = self.last_epoch == Some(epoch) && done;
         if epoch != current && !retry_after_bump {
             return Err(KafkaError::ProducerFenced);
         }
@@ -277,6 +280,7 @@ impl TxnCoordinator {
             TxnState::Ongoing => {
                 if self.rules.epoch_per_transaction {
                     self.bump();
+                    self.last_epoch = Some(epoch);
                 }
                 self.prepare(now, marker, AbortCause::Requested, leader, out);
                 Ok(self.epoch.unwrap_or(0))
@@ -288,6 +292,7 @@ impl TxnCoordinator {
     }
 
     fn bump(&mut self) {
+        self.last_epoch = None;
         self.epoch = Some(self.epoch.map_or(0, |e| e.wrapping_add(1)));
     }
 

@@ -1,0 +1,266 @@
+//! Transactions, each mechanism checked on the preset that shows it (kafka-semantics.md
+//! §B.10, scenarios C29 and C30), and the config rules around `transactional.id`.
+
+mod common;
+
+use delivery_lab_engine::consumer::facts::ConsumerFact;
+use delivery_lab_engine::errors::KafkaError;
+use delivery_lab_engine::ids::{NodeId, RecordId};
+use delivery_lab_engine::message::ControlMarker;
+use delivery_lab_engine::time::SimTime;
+use delivery_lab_engine::trace::EventKind;
+use delivery_lab_engine::transaction::facts::{AbortCause, TxnFact, TxnState};
+use delivery_lab_engine::validate::ScenarioError;
+use delivery_lab_engine::{AnomalyKind, Run, Scenario, run};
+
+fn preset(name: &str) -> Scenario {
+    common::presets()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no preset {name}"))
+        .1
+}
+
+/// Records the sink got, in order of processing.
+fn processed(run: &Run) -> Vec<RecordId> {
+    run.trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Consumer(ConsumerFact::RecordProcessed { record, .. }) => Some(*record),
+            _ => None,
+        })
+        .collect()
+}
+
+fn txn_facts(run: &Run) -> Vec<(SimTime, NodeId, TxnFact)> {
+    run.trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Transaction(f) => Some((e.time, e.node, f.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn read_committed_skips_the_aborted_transaction_and_every_marker() {
+    let result = run(&preset("aborted-transaction-invisible-to-read-committed")).unwrap();
+    let seen = processed(&result);
+    let aborted: Vec<RecordId> = (5..10).map(RecordId).collect();
+    assert_eq!(seen.len(), 10, "t0 and t2 only: {seen:?}");
+    assert!(seen.iter().all(|r| !aborted.contains(r)));
+    assert!(
+        !seen.contains(&RecordId::CONTROL),
+        "markers are never returned"
+    );
+    // Each transaction ended with a marker in each partition it wrote: offsets have gaps.
+    let markers: Vec<ControlMarker> = result
+        .trace
+        .events
+        .iter()
+        .filter(|e| e.node == NodeId::Broker(delivery_lab_engine::ids::BrokerId(0)))
+        .filter_map(|e| match e.kind {
+            EventKind::RecordAppended {
+                control: Some(m), ..
+            } => Some(m),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        markers
+            .iter()
+            .filter(|m| **m == ControlMarker::Abort)
+            .count(),
+        2
+    );
+    assert_eq!(
+        markers
+            .iter()
+            .filter(|m| **m == ControlMarker::Commit)
+            .count(),
+        4
+    );
+    for r in &aborted {
+        let fate = result
+            .ledger
+            .records
+            .iter()
+            .find(|f| f.record == *r)
+            .unwrap();
+        assert!(
+            matches!(
+                fate.outcome,
+                delivery_lab_engine::ledger::ProduceOutcome::Failed {
+                    error: KafkaError::TransactionAborted,
+                    ..
+                }
+            ),
+            "{r}: {:?}",
+            fate.outcome
+        );
+        assert!(!fate.placements.is_empty(), "{r} is in the log, aborted");
+        assert_eq!(fate.copies, 0, "{r} is invisible to read_committed");
+    }
+}
+
+#[test]
+fn read_uncommitted_applies_the_aborted_records() {
+    let result = run(&preset("read-uncommitted-applies-aborted-transaction")).unwrap();
+    let seen = processed(&result);
+    assert_eq!(seen.len(), 15);
+    assert_eq!(result.ledger.count(AnomalyKind::AbortedRead), 5);
+    let cause = result.ledger.anomalies[0]
+        .cause
+        .expect("linked to the abort");
+    assert!(matches!(
+        result.trace.events[cause].kind,
+        EventKind::Transaction(TxnFact::Aborted { .. })
+    ));
+}
+
+#[test]
+fn a_new_instance_fences_the_zombie_and_each_record_is_committed_once() {
+    let result = run(&preset("zombie-producer-fenced-by-transactions")).unwrap();
+    let text = result.trace.to_text();
+    assert!(text.contains("InitProducerIdResponse error=CONCURRENT_TRANSACTIONS"));
+    assert!(
+        text.contains("INVALID_PRODUCER_EPOCH"),
+        "the zombie's produce"
+    );
+    let facts = txn_facts(&result);
+    assert!(facts.iter().any(|(_, _, f)| matches!(
+        f,
+        TxnFact::CoordinatorState {
+            state: TxnState::PrepareAbort,
+            cause: Some(AbortCause::Fenced),
+            ..
+        }
+    )));
+    let fatal = facts
+        .iter()
+        .find(|(_, _, f)| matches!(f, TxnFact::Fatal { .. }))
+        .expect("the zombie closes");
+    assert_eq!(fatal.1, NodeId::Producer(0));
+    assert!(matches!(
+        fatal.2,
+        TxnFact::Fatal {
+            error: KafkaError::ProducerFenced
+        }
+    ));
+    assert!(result.ledger.anomalies.is_empty());
+    assert!(result.ledger.records.iter().all(|r| r.copies == 1));
+}
+
+#[test]
+fn without_a_transactional_id_the_zombie_writes_duplicates() {
+    let result = run(&preset("zombie-producer-without-transactions-duplicates")).unwrap();
+    assert!(result.ledger.count(AnomalyKind::Duplicate) > 0);
+    assert!(txn_facts(&result).is_empty());
+}
+
+#[test]
+fn an_open_transaction_holds_read_committed_back_until_the_timeout_aborts_it() {
+    let scenario = preset("transaction-timeout-fences-stalled-producer");
+    let result = run(&scenario).unwrap();
+    let facts = txn_facts(&result);
+    let (aborted_at, _, _) = facts
+        .iter()
+        .find(|(_, _, f)| {
+            matches!(
+                f,
+                TxnFact::CoordinatorState {
+                    cause: Some(AbortCause::TimedOut),
+                    ..
+                }
+            )
+        })
+        .expect("the coordinator aborts it");
+    let timeout = scenario.producer.configs.transaction_timeout_ms.unwrap();
+    assert!(
+        aborted_at.as_us() >= timeout * 1_000,
+        "not before transaction.timeout.ms"
+    );
+    // The stall began at 250 ms with t1 (r5..r9) open: none of it, nor anything after it,
+    // is processed before the abort, though t1's first records are below the HW.
+    let early: Vec<_> = result
+        .trace
+        .events
+        .iter()
+        .filter(|e| e.time < *aborted_at)
+        .filter(|e| {
+            matches!(e.kind, EventKind::Consumer(ConsumerFact::RecordProcessed { record, .. })
+                if record.0 >= 5)
+        })
+        .collect();
+    assert!(
+        early.is_empty(),
+        "the LSO held the consumer back: {early:?}"
+    );
+    assert!(facts.iter().any(|(_, node, f)| *node == NodeId::Producer(0)
+        && matches!(
+            f,
+            TxnFact::Fatal {
+                error: KafkaError::ProducerFenced
+            }
+        )));
+    assert!(result.ledger.anomalies.is_empty());
+    assert_eq!(processed(&result).len(), 30);
+}
+
+fn errors_of(json: &str) -> Vec<ScenarioError> {
+    Scenario::from_json(json).unwrap_err().0
+}
+
+fn with_producer(producer: &str) -> String {
+    let mut s: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::scenarios_dir().join("aborted-transaction-invisible-to-read-committed.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    s["producer"] = serde_json::from_str(producer).unwrap();
+    s.to_string()
+}
+
+#[test]
+fn a_transactional_id_without_idempotence_is_a_config_exception() {
+    for configs in [
+        r#"{"transactional.id": "t", "enable.idempotence": false}"#,
+        r#"{"transactional.id": "t", "acks": "1"}"#,
+    ] {
+        let json = with_producer(&format!(
+            r#"{{"records": 5, "interval_ms": 10, "configs": {configs}}}"#
+        ));
+        let errors = errors_of(&json);
+        assert!(
+            errors.iter().any(|e| matches!(e, ScenarioError::Invalid { path, reason }
+                if path == "producer.configs.transactional.id" && reason.contains("ConfigException"))),
+            "{configs}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn transactions_need_an_id_and_a_timeout_within_the_broker_maximum() {
+    let json = with_producer(
+        r#"{"records": 5, "interval_ms": 10, "transactions": {"records_per_transaction": 2}}"#,
+    );
+    assert!(
+        errors_of(&json)
+            .iter()
+            .any(|e| matches!(e, ScenarioError::Invalid { path, .. }
+        if path == "producer.transactions"))
+    );
+    let json = with_producer(
+        r#"{"records": 5, "interval_ms": 10, "configs": {"transactional.id": "t", "transaction.timeout.ms": 900001}}"#,
+    );
+    assert!(
+        errors_of(&json)
+            .iter()
+            .any(|e| matches!(e, ScenarioError::OutOfRange { path, max, .. }
+        if path == "producer.configs.transaction.timeout.ms" && *max == 900_000))
+    );
+}
