@@ -62,7 +62,7 @@ pub enum FaultKind {
     Reconnect,
     /// The broker's next produce response is lost after the write.
     DropResponse,
-    /// A consumer's process stops for 15 s (a long GC pause).
+    /// A producer's or consumer's process stops for 15 s (a long GC pause).
     Pause,
     /// The application closes its consumer.
     Close,
@@ -120,10 +120,11 @@ impl FaultKind {
     /// What nodes it applies to, for messages.
     pub fn applies_to(self) -> &'static str {
         match self {
-            FaultKind::Crash | FaultKind::Restart => "a broker or a consumer",
+            FaultKind::Crash | FaultKind::Restart => "a broker, the producer or a consumer",
             FaultKind::PowerLoss | FaultKind::DiskLoss | FaultKind::DropResponse => "a broker",
             FaultKind::Isolate | FaultKind::Reconnect => "a broker, the producer or a consumer",
-            FaultKind::Pause | FaultKind::Close | FaultKind::UnsubscribeClose => "a consumer",
+            FaultKind::Pause => "the producer or a consumer",
+            FaultKind::Close | FaultKind::UnsubscribeClose => "a consumer",
             FaultKind::CutLink | FaultKind::SlowLink | FaultKind::HealLink => "a link",
             FaultKind::AddPartitions => "the controller",
         }
@@ -159,6 +160,13 @@ impl FaultKind {
                 Fault::DropResponses { broker, count: 1 }
             }
             (FaultKind::Crash, NodeId::Consumer(_)) => Fault::CrashConsumer { consumer: node },
+            (FaultKind::Crash, NodeId::Producer(_)) => Fault::CrashProducer { producer: node },
+            // A new instance of the application replaces it (same transactional.id).
+            (FaultKind::Restart, NodeId::Producer(_)) => Fault::RestartProducer { producer: node },
+            (FaultKind::Pause, NodeId::Producer(_)) => Fault::PauseProducer {
+                producer: node,
+                ms: 15_000,
+            },
             (FaultKind::Restart, NodeId::Consumer(_)) => Fault::RestartConsumer { consumer: node },
             (FaultKind::Pause, NodeId::Consumer(_)) => Fault::PauseConsumer {
                 consumer: node,
@@ -327,5 +335,23 @@ mod tests {
         assert!(s.effective_config().acks.explicit);
         let s = set_min_insync_replicas(&s, 2);
         assert_eq!(s.effective_config().min_insync_replicas.value, 2);
+    }
+
+    #[test]
+    fn producer_faults_strike_an_instance_and_a_missing_one_is_refused() {
+        let p0 = Target::Node(NodeId::Producer(0));
+        let s = add_fault(&scenario(), SimTime::from_ms(100), p0, FaultKind::Pause).unwrap();
+        assert!(matches!(
+            s.faults.last().unwrap().fault,
+            Fault::PauseProducer { ms: 15_000, .. }
+        ));
+        let s = add_fault(&s, SimTime::from_ms(200), p0, FaultKind::Restart).unwrap();
+        assert!(s.validate().is_ok());
+        let p1 = Target::Node(NodeId::Producer(1));
+        let after = add_fault(&s, SimTime::from_ms(300), p1, FaultKind::Crash).unwrap();
+        assert!(after.validate().is_ok(), "P1 exists once P0 was replaced");
+        let before = add_fault(&s, SimTime::from_ms(50), p1, FaultKind::Crash).unwrap();
+        let err = before.validate().unwrap_err().to_string();
+        assert!(err.contains("faults[0].producer"), "{err}");
     }
 }

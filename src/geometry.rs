@@ -37,6 +37,14 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// The same box, `dh` taller.
+    pub fn grown(self, dh: f64) -> Rect {
+        Rect {
+            h: self.h + dh,
+            ..self
+        }
+    }
+
     /// The middle of the left edge.
     pub fn left_mid(&self) -> Point {
         Point {

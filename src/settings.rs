@@ -15,6 +15,8 @@ pub enum Input {
     Bool,
     /// One of these (JSON strings).
     Choice(&'static [&'static str]),
+    /// Free text (a JSON string), such as an id.
+    Text,
 }
 
 /// One editable setting.
@@ -44,7 +46,7 @@ const fn field(
     }
 }
 
-use Input::{Bool, Choice, Number};
+use Input::{Bool, Choice, Number, Text};
 
 /// Every setting, in panel order.
 pub const FIELDS: &[Field] = &[
@@ -200,6 +202,24 @@ pub const FIELDS: &[Field] = &[
         Number,
     ),
     field(
+        "Producer",
+        "transactional.id",
+        &["producer", "configs", "transactional.id"],
+        Text,
+    ),
+    field(
+        "Producer",
+        "transaction.timeout.ms",
+        &["producer", "configs", "transaction.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "records_per_transaction",
+        &["producer", "transactions", "records_per_transaction"],
+        Number,
+    ),
+    field(
         "Consumer group",
         "members",
         &["consumer_group", "members"],
@@ -247,6 +267,12 @@ pub const FIELDS: &[Field] = &[
         "auto.offset.reset",
         &["consumer_group", "configs", "auto.offset.reset"],
         Choice(&["earliest", "latest", "none"]),
+    ),
+    field(
+        "Consumer group",
+        "isolation.level",
+        &["consumer_group", "configs", "isolation.level"],
+        Choice(&["read_uncommitted", "read_committed"]),
     ),
     field(
         "Consumer group",
@@ -338,6 +364,13 @@ impl Field {
             "enable.idempotence" => c.enable_idempotence.value.to_string(),
             "max.request.size" => c.max_request_size.value.to_string(),
             "metadata.max.age.ms" => c.metadata_max_age_ms.value.to_string(),
+            "transactional.id" => "null (no transactions)".to_string(),
+            "transaction.timeout.ms" => c.transaction_timeout_ms.value.to_string(),
+            "records_per_transaction" => scenario
+                .transaction_plan()
+                .unwrap_or_default()
+                .records_per_transaction
+                .to_string(),
             "record_bytes" => "100".to_string(),
             "on_failure" => "ignore".to_string(),
             "send_style" => "callback".to_string(),
@@ -349,6 +382,7 @@ impl Field {
                     "enable.auto.commit" => s.enable_auto_commit.value.to_string(),
                     "auto.commit.interval.ms" => s.auto_commit_interval_ms.value.to_string(),
                     "auto.offset.reset" => s.auto_offset_reset.value.to_string(),
+                    "isolation.level" => s.isolation_level.value.to_string(),
                     "max.poll.records" => s.max_poll_records.value.to_string(),
                     "max.poll.interval.ms" => s.max_poll_interval_ms.value.to_string(),
                     "session.timeout.ms" => s.session_timeout_ms.value.to_string(),
@@ -377,6 +411,7 @@ impl Field {
                     _ => return Err(format!("{}: “{raw}” is not true or false", self.name)),
                 },
                 Input::Choice(options) if options.contains(&raw) => Value::String(raw.to_string()),
+                Input::Text => Value::String(raw.to_string()),
                 Input::Choice(options) => {
                     return Err(format!(
                         "{}: choose one of {}",
@@ -396,11 +431,32 @@ impl Field {
                 .or_insert_with(|| Value::Object(Default::default()));
         }
         let object = node.as_object_mut().ok_or("not an object")?;
+        let cleared = value.is_none();
         match value {
             Some(v) => object.insert((*last).to_string(), v),
             None => object.remove(*last),
         };
+        if cleared {
+            prune_empty(&mut json, parents);
+        }
         Scenario::from_json(&json.to_string()).map_err(|e| e.to_string())
+    }
+}
+
+/// Removes the objects along `path` that a cleared setting left empty (an empty
+/// `transactions` block would ask for transactions without a plan).
+fn prune_empty(json: &mut Value, path: &[&str]) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    let Some(object) = json.as_object_mut() else {
+        return;
+    };
+    if let Some(child) = object.get_mut(*first) {
+        prune_empty(child, rest);
+        if child.as_object().is_some_and(|o| o.is_empty()) && *first != "configs" {
+            object.remove(*first);
+        }
     }
 }
 

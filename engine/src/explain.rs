@@ -105,3 +105,30 @@ mod tests {
         assert!(e.explanation().contains("removed"));
     }
 }
+
+impl crate::ledger::AnomalyKind {
+    /// Why this anomaly happens, naming the settings involved.
+    pub fn explanation(self) -> &'static str {
+        use crate::ledger::AnomalyKind as K;
+        match self {
+            K::LostAcknowledgedWrite => {
+                "The producer was told the write succeeded, yet the final leader's log lacks it: the replicas that had it were truncated or never led (acks=1, acks=0, an unclean election, or unflushed records lost with power)."
+            }
+            K::Duplicate => {
+                "The log holds the record more than once: a retry or a resend of a write that had already landed. enable.idempotence removes the producer's own retry duplicates within one session; only a transactional.id fences a second instance."
+            }
+            K::Reorder => {
+                "A later send landed before an earlier one: a retried batch overtaken by the next ones, with max.in.flight.requests.per.connection above 1 and no idempotence."
+            }
+            K::DuplicateEffect => {
+                "The group processed the record again after a crash or rebalance, before its offset was committed: commit-after-processing is at-least-once unless the sink de-duplicates or stores the offsets with the result."
+            }
+            K::LostEffect => {
+                "The group committed past the record before its effect reached the sink: auto-commit with buffered processing, or a commit before processing, and then a crash."
+            }
+            K::AbortedRead => {
+                "A consumer applied a record whose transaction aborted: with isolation.level=read_uncommitted (the default) consumers read past open and aborted transactions; read_committed stops at the last stable offset."
+            }
+        }
+    }
+}

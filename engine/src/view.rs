@@ -10,7 +10,9 @@ use crate::trace::{EventKind, Trace};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod group;
+mod producers;
 pub use group::{ConsumerStatus, ConsumerView, GroupView, SinkView};
+pub use producers::{InstanceStatus, InstanceView, ProducersView};
 
 /// The whole cluster at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -35,6 +37,8 @@ pub struct ClusterView {
     pub failed: usize,
     /// The consumer group, its members and its sink (empty without one).
     pub group: GroupView,
+    /// The producing application's instances and transactions.
+    pub producers: ProducersView,
 }
 
 /// One broker and its replicas.
@@ -71,6 +75,20 @@ impl ReplicaView {
     /// The log end offset.
     pub fn log_end_offset(&self) -> Offset {
         Offset(self.log.len() as u64)
+    }
+
+    /// The last stable offset: the high watermark, held back by the first record of a
+    /// transaction with no marker after it yet (one transactional producer id).
+    pub fn last_stable_offset(&self) -> Offset {
+        let mut open: Option<Offset> = None;
+        for r in &self.log {
+            match r.control {
+                Some(_) => open = None,
+                None if r.transactional && open.is_none() => open = Some(r.offset),
+                None => {}
+            }
+        }
+        open.map_or(self.high_watermark, |o| o.min(self.high_watermark))
     }
 }
 
@@ -129,6 +147,7 @@ impl ClusterView {
         };
         for e in &trace.events[..applied] {
             view.group.apply(e);
+            view.producers.apply(e);
             let broker = match e.node {
                 NodeId::Broker(b) => Some(b),
                 _ => None,
@@ -273,6 +292,7 @@ impl ClusterView {
             }
         }
         view.group.finish(time);
+        view.producers.finish(time);
         view.partitions = partitions.into_values().collect();
         view.brokers = (0..brokers)
             .map(BrokerId)

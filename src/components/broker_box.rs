@@ -5,6 +5,7 @@
 use crate::components::selectable::handlers;
 use crate::geometry::{LOG_LABEL_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells};
 use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
+use delivery_lab_engine::message::ControlMarker;
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
 use std::collections::BTreeMap;
@@ -119,6 +120,8 @@ fn replica_row(
         None
     };
     let leo = replica.log.len();
+    let lso = replica.last_stable_offset().0 as usize;
+    let lso_x = (lso < hw && lso >= first).then(|| cell_x(lso) - 1.5);
     let text_y = (y + cell_h / 2.0 + 4.0).to_string();
     let in_isr = state.is_some_and(|s| s.isr.contains(&me));
     let true_leader = state.and_then(|s| s.leader) == Some(me);
@@ -152,12 +155,22 @@ fn replica_row(
                 let committed = offset < hw;
                 let on_disk = offset < flushed;
                 let cx = cell_x(offset);
+                let what = match entry.control {
+                    Some(marker) => format!("{marker} marker ending a transaction"),
+                    None if entry.transactional => format!("record r{}, in a transaction", entry.record.0),
+                    None => format!("record r{}", entry.record.0),
+                };
                 let title = format!(
-                    "offset {offset}: record r{} (leader epoch {}){}{}",
-                    entry.record.0, entry.leader_epoch.0,
+                    "offset {offset}: {what} (leader epoch {}){}{}",
+                    entry.leader_epoch.0,
                     if committed { ", committed (below the high watermark)" } else { ", not yet committed" },
                     if on_disk { ", on disk" } else { ", in the page cache only" },
                 );
+                let (label, kind) = match entry.control {
+                    Some(ControlMarker::Commit) => ("C".to_string(), Some("marker marker-commit")),
+                    Some(ControlMarker::Abort) => ("A".to_string(), Some("marker marker-abort")),
+                    None => (format!("r{}", entry.record.0), entry.transactional.then_some("transactional")),
+                };
                 let record = entry.record;
                 let on_record = on_select_record.clone();
                 let onclick = Callback::from(move |e: MouseEvent| {
@@ -165,13 +178,13 @@ fn replica_row(
                     on_record.emit(record);
                 });
                 html! {
-                    <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" })} {onclick}>
+                    <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind)} {onclick}>
                         <title>{title}</title>
                         <rect x={(cx + 1.0).to_string()} y={y.to_string()} width={(cell_w - 3.0).to_string()} height={cell_h.to_string()} rx="3" />
                         if on_disk {
                             <rect class="on-disk" x={(cx + 3.0).to_string()} y={(y + cell_h - 4.0).to_string()} width={(cell_w - 7.0).to_string()} height="2.5" />
                         }
-                        <text x={(cx + cell_w / 2.0 - 0.5).to_string()} y={text_y.clone()} style={font.clone()}>{ format!("r{}", entry.record.0) }</text>
+                        <text x={(cx + cell_w / 2.0 - 0.5).to_string()} y={text_y.clone()} style={font.clone()}>{ label }</text>
                     </g>
                 }
             }) }
@@ -180,6 +193,11 @@ fn replica_row(
             }
             if let Some(hx) = hw_x {
                 <line class="hw-marker" x1={hx.to_string()} x2={hx.to_string()} y1={(y - 3.0).to_string()} y2={(y + cell_h + 3.0).to_string()} />
+            }
+            if let Some(lx) = lso_x {
+                <line class="lso-marker" x1={lx.to_string()} x2={lx.to_string()} y1={(y - 3.0).to_string()} y2={(y + cell_h + 3.0).to_string()}>
+                    <title>{ format!("last stable offset {lso}: read_committed consumers stop here while a transaction is open") }</title>
+                </line>
             }
             <text class="offsets-label" x={(cell_x(leo.max(first)) + 6.0).to_string()} y={text_y}>
                 { offsets_label(hw, leo, replica, state, true_leader) }
@@ -214,7 +232,15 @@ fn offsets_label(
     state: Option<&PartitionState>,
     leads: bool,
 ) -> String {
-    let mut text = format!("HW {hw} · LEO {leo} · e{}", replica.leader_epoch.0);
+    let lso = replica.last_stable_offset().0 as usize;
+    let mut text = if lso < hw {
+        format!(
+            "LSO {lso} · HW {hw} · LEO {leo} · e{}",
+            replica.leader_epoch.0
+        )
+    } else {
+        format!("HW {hw} · LEO {leo} · e{}", replica.leader_epoch.0)
+    };
     if leads && let Some(s) = state {
         let isr: Vec<String> = s.isr.iter().map(ToString::to_string).collect();
         text.push_str(&format!(" · ISR {}", isr.join(",")));

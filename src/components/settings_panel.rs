@@ -75,14 +75,15 @@ fn row(
     };
     let id = format!("setting-{}", f.name.replace('.', "-"));
     let input = match f.input {
-        Input::Number => {
+        Input::Number | Input::Text => {
+            let numeric = f.input == Input::Number;
             let apply = apply.clone();
             let onchange = Callback::from(move |e: Event| {
                 let input: HtmlInputElement = e.target_unchecked_into();
                 apply.emit(input.value());
             });
             html! {
-                <input id={id.clone()} type="text" inputmode="numeric" value={explicit.clone().unwrap_or_default()}
+                <input id={id.clone()} type="text" inputmode={if numeric { "numeric" } else { "text" }} value={explicit.clone().unwrap_or_default()}
                        placeholder={default.clone()} aria-invalid={error.is_some().to_string()} {onchange} />
             }
         }

@@ -8,7 +8,7 @@ use crate::edit::Target;
 use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
 use delivery_lab_engine::consumer::spec::SinkSpec;
 use delivery_lab_engine::ids::NodeId;
-use delivery_lab_engine::view::{ClusterView, InFlight};
+use delivery_lab_engine::view::{ClusterView, InFlight, InstanceStatus, ProducersView};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -39,8 +39,13 @@ pub struct TopologyProps {
 pub fn topology(props: &TopologyProps) -> Html {
     let view = &props.view;
     let geometry = layout(view.brokers.len(), view.group.consumers.len());
-    let p = geometry.producer;
-    let (producer_click, producer_key) = handlers(NodeId::Producer(0), &props.on_select_node);
+    let producers = &view.producers;
+    // Faults dropped on the producer strike its newest instance.
+    let latest = NodeId::Producer(producers.instances.len().saturating_sub(1) as u32);
+    let lines = producer_lines(producers);
+    let p = geometry.producer.grown(22.0 * lines.len() as f64);
+    let (producer_click, producer_key) = handlers(latest, &props.on_select_node);
+    let producer_selected = props.selected == Some(Target::Node(latest));
     let summary = format!(
         "Cluster of {} brokers at {}; {} messages in flight",
         view.brokers.len(),
@@ -51,15 +56,19 @@ pub fn topology(props: &TopologyProps) -> Html {
         <svg class="topology" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img" aria-label={summary}
              preserveAspectRatio="xMidYMid meet">
             { for links(&geometry, view).into_iter().map(|(a, b, from, to)| link(a, b, from, to, props)) }
-            <g class={classes!("producer", "selectable", (props.selected == Some(Target::Node(NodeId::Producer(0)))).then_some("selected"))}
-               data-node="P0" tabindex="0" role="button" onclick={producer_click} onkeydown={producer_key}
-               aria-pressed={(props.selected == Some(Target::Node(NodeId::Producer(0)))).to_string()}
-               aria-label={format!("Producer: {} sent, {} acknowledged, {} failed", view.sent, view.acknowledged, view.failed)}>
+            <g class={classes!("producer", "selectable", producer_selected.then_some("selected"))}
+               data-node={latest.to_string()} tabindex="0" role="button" onclick={producer_click} onkeydown={producer_key}
+               aria-pressed={producer_selected.to_string()}
+               aria-label={format!("Producer: {} sent, {} acknowledged, {} failed{}", view.sent, view.acknowledged, view.failed,
+                   lines.iter().map(|(l, _)| format!("; {l}")).collect::<String>())}>
                 <rect class="producer-box" x={p.x.to_string()} y={p.y.to_string()} width={p.w.to_string()} height={p.h.to_string()} rx="10" />
                 <text class="node-name" x={(p.x + 12.0).to_string()} y={(p.y + 24.0).to_string()}>{"Producer"}</text>
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 52.0).to_string()}>{ format!("sent {}", view.sent) }</text>
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 74.0).to_string()}>{ format!("acked {}", view.acknowledged) }</text>
                 <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 96.0).to_string()}>{ format!("failed {}", view.failed) }</text>
+                { for lines.iter().enumerate().map(|(i, (line, class))| html! {
+                    <text class={classes!("node-stat", *class)} x={(p.x + 12.0).to_string()} y={(p.y + 118.0 + 22.0 * i as f64).to_string()}>{ line.clone() }</text>
+                }) }
             </g>
 
             { controller_box(&geometry, view, props) }
@@ -77,6 +86,34 @@ pub fn topology(props: &TopologyProps) -> Html {
             </g>
         </svg>
     }
+}
+
+/// The producer box's extra lines: its transactions, and each instance once there are
+/// several (or transactions), with a class for the ones in trouble.
+fn producer_lines(producers: &ProducersView) -> Vec<(String, &'static str)> {
+    let mut lines = Vec::new();
+    if producers.transactional {
+        lines.push((
+            format!("txn ✓{} ✗{}", producers.committed, producers.aborted),
+            "txn-count",
+        ));
+    }
+    if producers.transactional || producers.instances.len() > 1 {
+        // The newest three: older instances are long gone.
+        let skip = producers.instances.len().saturating_sub(3);
+        for i in producers.instances.iter().skip(skip) {
+            let doing = match (i.status, i.open_transaction) {
+                (InstanceStatus::Running, Some(t)) => format!("t{t} open"),
+                (status, _) => status.label().to_string(),
+            };
+            let class = match i.status {
+                InstanceStatus::Running => "instance",
+                _ => "instance instance-down",
+            };
+            lines.push((format!("P{} {doing}", i.id), class));
+        }
+    }
+    lines
 }
 
 /// Every drawn link: producer and controller to each broker, each broker to each consumer.

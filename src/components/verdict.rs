@@ -168,6 +168,9 @@ pub fn verdict(props: &VerdictProps) -> Html {
                   else { format!("{} anomalies.", ledger.anomalies.len()) } }
             </p>
             if !safe {
+                { for ledger.anomaly_kinds().into_iter().map(|k| html! {
+                    <p class="anomaly-why"><strong>{ format!("{k}: ") }</strong>{ k.explanation() }</p>
+                }) }
                 <ul class="anomalies">
                     { for ledger.anomalies.iter().take(MAX_LISTED).map(|a| {
                         let trace = &props.run.trace.events;
@@ -251,12 +254,13 @@ pub fn verdict(props: &VerdictProps) -> Html {
             <details class="model-notes">
                 <summary>{"What this model simplifies"}</summary>
                 <ul>
-                    <li>{"One record per produce request: no linger.ms / batch.size batching yet; the producer id comes without an InitProducerId round trip, and an expired batch does not bump the epoch."}</li>
+                    <li>{"One record per produce request: no linger.ms / batch.size batching yet; a non-transactional idempotent producer gets its producer id without an InitProducerId round trip."}</li>
                     <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
                     <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
                     <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet)."}</li>
-                    <li>{"Consumers: one group on the classic protocol with the eager range assignor; SyncGroup and OffsetFetch are folded into the JoinGroup answer; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); no retention, so earliest is offset 0; no transactions or read_committed yet."}</li>
+                    <li>{"Consumers: one group on the classic protocol with the eager range assignor; SyncGroup and OffsetFetch are folded into the JoinGroup answer; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); no retention, so earliest is offset 0."}</li>
+                    <li>{"Transactions: one transactional.id; its coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); no KIP-890 partition verification; a marker request for a transaction a partition no longer has open is confirmed without a second marker; consumers do not yet commit offsets inside a transaction (no sendOffsetsToTransaction)."}</li>
                 </ul>
             </details>
         </aside>
