@@ -87,25 +87,6 @@ impl EventKind {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::ids::{Offset, PartitionId};
-    use crate::trace::{EventKind, TruncationReason};
-
-    #[test]
-    fn power_loss_recovery_is_marked_as_an_inference() {
-        let e = EventKind::LogTruncated {
-            partition: PartitionId(0),
-            to: Offset(0),
-            removed: 1,
-            reason: TruncationReason::PowerLoss,
-        };
-        assert!(e.is_inference());
-        assert!(!EventKind::BrokerStopped.is_inference());
-        assert!(e.explanation().contains("removed"));
-    }
-}
-
 impl crate::ledger::AnomalyKind {
     /// Why this anomaly happens, naming the settings involved.
     pub fn explanation(self) -> &'static str {
@@ -130,5 +111,24 @@ impl crate::ledger::AnomalyKind {
                 "A consumer applied a record whose transaction aborted: with isolation.level=read_uncommitted (the default) consumers read past open and aborted transactions; read_committed stops at the last stable offset."
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ids::{Offset, PartitionId};
+    use crate::trace::{EventKind, TruncationReason};
+
+    #[test]
+    fn power_loss_recovery_is_marked_as_an_inference() {
+        let e = EventKind::LogTruncated {
+            partition: PartitionId(0),
+            to: Offset(0),
+            removed: 1,
+            reason: TruncationReason::PowerLoss,
+        };
+        assert!(e.is_inference());
+        assert!(!EventKind::BrokerStopped.is_inference());
+        assert!(e.explanation().contains("removed"));
     }
 }
