@@ -84,6 +84,9 @@ presets!(
         "zombie-producer-fenced-by-transactions",
         "zombie-producer-without-transactions-duplicates",
         "transaction-timeout-fences-stalled-producer",
+        "read-process-write-exactly-once",
+        "read-process-write-fences-zombie-consumer",
+        "offsets-in-sink-zombie-consumer-duplicates",
     ],
 );
 

@@ -248,6 +248,7 @@ pub const FIELDS: &[Field] = &[
             "sync_per_record",
             "sync_before_processing",
             "in_sink_transaction",
+            "kafka_transaction",
         ]),
     ),
     field(

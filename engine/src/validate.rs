@@ -329,6 +329,16 @@ impl Scenario {
             if let crate::consumer::spec::SinkSpec::Dedup { window: Some(n) } = g.sink {
                 range("consumer_group.sink.window", n.into(), 1, 1_000_000);
             }
+            if g.commit == crate::consumer::spec::CommitStrategy::KafkaTransaction
+                && g.processing == crate::consumer::spec::Processing::Buffered
+            {
+                conflicts.push(ScenarioError::Invalid {
+                    path: "consumer_group.commit".into(),
+                    reason: "kafka_transaction commits each polled batch in one transaction: \
+                             it needs processing: synchronous"
+                        .into(),
+                });
+            }
             let configs = "consumer_group.configs";
             // group.min.session.timeout.ms / group.max.session.timeout.ms (broker defaults).
             range(

@@ -264,3 +264,71 @@ fn transactions_need_an_id_and_a_timeout_within_the_broker_maximum() {
         if path == "producer.configs.transaction.timeout.ms" && *max == 900_000))
     );
 }
+
+/// Each output transaction a consumer committed or aborted, by node.
+fn outputs(run: &Run) -> (Vec<(NodeId, usize)>, Vec<(NodeId, usize)>) {
+    let mut committed = Vec::new();
+    let mut aborted = Vec::new();
+    for e in &run.trace.events {
+        match &e.kind {
+            EventKind::Consumer(ConsumerFact::OutputCommitted { records }) => {
+                committed.push((e.node, records.len()))
+            }
+            EventKind::Consumer(ConsumerFact::OutputAborted { records }) => {
+                aborted.push((e.node, records.len()))
+            }
+            _ => {}
+        }
+    }
+    (committed, aborted)
+}
+
+#[test]
+fn read_process_write_output_appears_only_when_its_transaction_commits() {
+    let result = run(&preset("read-process-write-exactly-once")).unwrap();
+    let (committed, _) = outputs(&result);
+    assert!(committed.len() > 1);
+    // Nothing reaches the sink outside a committed transaction: every processing is staged.
+    assert!(result.trace.events.iter().all(|e| !matches!(
+        &e.kind,
+        EventKind::Consumer(ConsumerFact::RecordProcessed { outcome, .. })
+            if *outcome != delivery_lab_engine::consumer::sink::EffectOutcome::Staged
+    )));
+    assert!(result.ledger.anomalies.is_empty());
+    assert_eq!(result.ledger.applied(), 400);
+}
+
+#[test]
+fn read_process_write_fences_the_zombie_member_whose_partitions_moved() {
+    let result = run(&preset("read-process-write-fences-zombie-consumer")).unwrap();
+    let (_, aborted) = outputs(&result);
+    assert!(
+        aborted
+            .iter()
+            .any(|(node, n)| *node == NodeId::Consumer(0) && *n > 0),
+        "the woken member's transaction aborts: {aborted:?}"
+    );
+    assert!(result.ledger.anomalies.is_empty());
+    // Without the fence the same pause writes the batch twice.
+    let unfenced = run(&preset("offsets-in-sink-zombie-consumer-duplicates")).unwrap();
+    assert!(unfenced.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+}
+
+#[test]
+fn read_process_write_needs_synchronous_processing() {
+    let mut s: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::scenarios_dir().join("read-process-write-exactly-once.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    s["consumer_group"]["processing"] = "buffered".into();
+    let errors = errors_of(&s.to_string());
+    assert!(
+        errors
+            .iter()
+            .any(|e| matches!(e, ScenarioError::Invalid { path, .. }
+        if path == "consumer_group.commit"))
+    );
+}

@@ -70,6 +70,9 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("zombie-producer-fenced-by-transactions"),
     preset!("zombie-producer-without-transactions-duplicates"),
     preset!("transaction-timeout-fences-stalled-producer"),
+    preset!("read-process-write-exactly-once"),
+    preset!("read-process-write-fences-zombie-consumer"),
+    preset!("offsets-in-sink-zombie-consumer-duplicates"),
 ];
 
 #[wasm_bindgen_test]

@@ -116,6 +116,17 @@ pub enum ConsumerFact {
         /// What the write did in the sink.
         outcome: EffectOutcome,
     },
+    /// Read-process-write: the transaction with these records' output and their offsets
+    /// committed; the output is now visible downstream.
+    OutputCommitted {
+        /// Each record and what its output did in the sink.
+        records: Vec<(RecordId, EffectOutcome)>,
+    },
+    /// Read-process-write: the transaction aborted; these records' output never appears.
+    OutputAborted {
+        /// The records.
+        records: Vec<RecordId>,
+    },
     /// A commit failed (a `commitSync` throws it to the application; an async one is only
     /// logged).
     CommitFailed {
@@ -157,6 +168,8 @@ impl ConsumerFact {
             ConsumerFact::RecordsPolled { .. } => "RecordsPolled",
             ConsumerFact::RecordProcessed { .. } => "RecordProcessed",
             ConsumerFact::CommitFailed { .. } => "CommitFailed",
+            ConsumerFact::OutputCommitted { .. } => "OutputCommitted",
+            ConsumerFact::OutputAborted { .. } => "OutputAborted",
             ConsumerFact::LeftGroup { .. } => "LeftGroup",
             ConsumerFact::ConsumerClosed => "ConsumerClosed",
             ConsumerFact::ConsumerStarted => "ConsumerStarted",
@@ -251,6 +264,14 @@ impl fmt::Display for ConsumerFact {
                 offset,
                 outcome,
             } => write!(f, "{record} {partition}@{offset} {outcome}"),
+            ConsumerFact::OutputCommitted { records } => {
+                let list: Vec<String> = records.iter().map(|(r, o)| format!("{r}:{o}")).collect();
+                write!(f, "[{}]", list.join(","))
+            }
+            ConsumerFact::OutputAborted { records } => {
+                let list: Vec<String> = records.iter().map(ToString::to_string).collect();
+                write!(f, "[{}]", list.join(","))
+            }
             ConsumerFact::CommitFailed { error, sync } => {
                 let how = if *sync { "commitSync" } else { "async commit" };
                 write!(f, "{how}: {}", error.exception())
@@ -298,6 +319,12 @@ impl ConsumerFact {
             }
             ConsumerFact::RecordProcessed { .. } => {
                 "The application processed the record and wrote its result downstream."
+            }
+            ConsumerFact::OutputCommitted { .. } => {
+                "commitTransaction(): the batch's output records and its offsets committed together; a read_committed reader downstream now sees the output."
+            }
+            ConsumerFact::OutputAborted { .. } => {
+                "The transaction aborted (fenced by a newer generation, or failed): its output records are never visible, its offsets never committed; the partition's new owner processes them again."
             }
             ConsumerFact::CommitFailed { .. } => {
                 "The commit failed: the member is no longer in the group's current generation (CommitFailedException), or a rebalance is under way. The records will be read again by their new owner."

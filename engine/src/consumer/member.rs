@@ -21,7 +21,7 @@
 
 use super::facts::{ConsumerFact, LeaveReason, Polled};
 use super::protocol::{Assignment, GroupMessage};
-use super::sink::Sink;
+use super::sink::{EffectOutcome, Sink};
 use super::spec::{
     CommitStrategy, ConsumerGroupSpec, ConsumerSettings, IsolationLevel, OffsetReset, Processing,
 };
@@ -110,6 +110,8 @@ pub struct Member {
     fetches: BTreeMap<PartitionId, (u64, SimTime)>,
     next_correlation: u64,
     work: VecDeque<Polled>,
+    /// Read-process-write: output written into the open transaction, not yet committed.
+    staged: Vec<Polled>,
     working: bool,
     step: u64,
     last_poll: SimTime,
@@ -173,6 +175,7 @@ impl Member {
             fetches: BTreeMap::new(),
             next_correlation: 0,
             work: VecDeque::new(),
+            staged: Vec::new(),
             working: false,
             step: 0,
             last_poll: SimTime::ZERO,
@@ -508,7 +511,13 @@ impl Member {
         };
         let next = done.offset.next();
         let store = self.rules.commit == CommitStrategy::InSinkTransaction;
-        let outcome = sink.write(done.record, (done.partition, done.offset), store);
+        let outcome = if self.rules.commit == CommitStrategy::KafkaTransaction {
+            // produce() of the output record into the open transaction.
+            self.staged.push(done);
+            EffectOutcome::Staged
+        } else {
+            sink.write(done.record, (done.partition, done.offset), store)
+        };
         fact(
             out,
             ConsumerFact::RecordProcessed {
@@ -536,7 +545,9 @@ impl Member {
             return;
         }
         match self.rules.commit {
-            CommitStrategy::SyncAfterBatch => {
+            // sendOffsetsToTransaction + commitTransaction: the offsets go to the group
+            // coordinator, fenced by generation; the output commits with them.
+            CommitStrategy::SyncAfterBatch | CommitStrategy::KafkaTransaction => {
                 return self.commit_sync(self.consumed(), Then::Poll, sink, now, out);
             }
             CommitStrategy::AsyncAfterBatch => self.send_commit(self.consumed(), false, out),
@@ -560,6 +571,7 @@ impl Member {
             if self.generation.is_none() && !offsets.is_empty() {
                 let error = KafkaError::CommitFailed;
                 fact(out, ConsumerFact::CommitFailed { error, sync: true });
+                self.end_transaction(false, sink, out);
             }
             return self.resume(then, now, sink, out);
         }
@@ -647,7 +659,32 @@ impl Member {
         }
         if sync && let Thread::Committing(then) = self.thread {
             self.pending_commit = None;
+            self.end_transaction(error.is_none(), sink, out);
             self.resume(then, now, sink, out);
+        }
+    }
+
+    /// Read-process-write: the transaction with the staged output commits (the output
+    /// reaches the sink) or aborts (it never appears).
+    fn end_transaction(&mut self, committed: bool, sink: &mut Sink, out: &mut Outbox) {
+        if self.staged.is_empty() {
+            return;
+        }
+        let staged = std::mem::take(&mut self.staged);
+        if committed {
+            let records = staged
+                .iter()
+                .map(|d| {
+                    (
+                        d.record,
+                        sink.write(d.record, (d.partition, d.offset), false),
+                    )
+                })
+                .collect();
+            fact(out, ConsumerFact::OutputCommitted { records });
+        } else {
+            let records = staged.iter().map(|d| d.record).collect();
+            fact(out, ConsumerFact::OutputAborted { records });
         }
     }
 

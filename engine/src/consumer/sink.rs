@@ -23,6 +23,8 @@ pub enum EffectOutcome {
     Deduplicated,
     /// The upsert wrote the same row again: no visible change.
     Overwritten,
+    /// Written into an open transaction: visible only if it commits.
+    Staged,
 }
 
 impl EffectOutcome {
@@ -39,6 +41,7 @@ impl fmt::Display for EffectOutcome {
             EffectOutcome::AppliedAgain => "applied-again",
             EffectOutcome::Deduplicated => "deduplicated",
             EffectOutcome::Overwritten => "overwritten",
+            EffectOutcome::Staged => "staged in the transaction",
         })
     }
 }

@@ -73,6 +73,12 @@ pub enum CommitStrategy {
     /// The sink stores each record's offset in the same transaction as its result; on
     /// assignment the consumer seeks to the offsets the sink holds (seed 004's MySQL advice).
     InSinkTransaction,
+    /// Read-process-write with Kafka transactions: each batch's output records and its
+    /// offsets (`sendOffsetsToTransaction`) commit in one transaction; the sink is the output
+    /// topic as a read_committed reader sees it, so the output appears only on commit. The
+    /// offsets commit is fenced by the group generation (KIP-447): a member that lost its
+    /// partitions cannot commit, and its transaction aborts.
+    KafkaTransaction,
 }
 
 /// The downstream system the processing writes to.

@@ -56,18 +56,18 @@ impl ConsumptionFold {
                 offset,
                 outcome,
             } => {
-                let c = self.consumed.entry(*record).or_default();
-                c.processed += 1;
+                self.consumed.entry(*record).or_default().processed += 1;
                 if outcome.is_effect() {
-                    c.effects += 1;
-                    if c.effects == 1 {
-                        self.first_effect.insert(*record, index);
-                    }
-                    if c.effects == 2 {
-                        self.second_effect.insert(*record, index);
-                    }
+                    self.effect(*record, index);
                 }
                 self.advance(*partition, offset.next());
+            }
+            ConsumerFact::OutputCommitted { records } => {
+                for (record, outcome) in records {
+                    if outcome.is_effect() {
+                        self.effect(*record, index);
+                    }
+                }
             }
             ConsumerFact::OffsetsCommitted { offsets, .. } => {
                 for &(p, o) in offsets {
@@ -79,6 +79,17 @@ impl ConsumptionFold {
                 self.disruptions.push(index)
             }
             _ => {}
+        }
+    }
+
+    fn effect(&mut self, record: RecordId, index: usize) {
+        let c = self.consumed.entry(record).or_default();
+        c.effects += 1;
+        if c.effects == 1 {
+            self.first_effect.insert(record, index);
+        }
+        if c.effects == 2 {
+            self.second_effect.insert(record, index);
         }
     }
 

@@ -69,6 +69,18 @@ pub struct SinkView {
     pub overwritten: u32,
 }
 
+impl SinkView {
+    fn count(&mut self, outcome: EffectOutcome) {
+        match outcome {
+            EffectOutcome::Applied => self.applied += 1,
+            EffectOutcome::AppliedAgain => self.applied_again += 1,
+            EffectOutcome::Deduplicated => self.deduplicated += 1,
+            EffectOutcome::Overwritten => self.overwritten += 1,
+            EffectOutcome::Staged => {}
+        }
+    }
+}
+
 /// The consumer group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupView {
@@ -173,12 +185,11 @@ impl GroupView {
                 let m = self.member(c);
                 m.processed += 1;
                 m.last_record = Some(*record);
-                let sink = &mut self.sink;
-                match outcome {
-                    EffectOutcome::Applied => sink.applied += 1,
-                    EffectOutcome::AppliedAgain => sink.applied_again += 1,
-                    EffectOutcome::Deduplicated => sink.deduplicated += 1,
-                    EffectOutcome::Overwritten => sink.overwritten += 1,
+                self.sink.count(*outcome);
+            }
+            ConsumerFact::OutputCommitted { records } => {
+                for (_, outcome) in records {
+                    self.sink.count(*outcome);
                 }
             }
             _ => {}
