@@ -118,6 +118,7 @@ fn commit_name(c: delivery_lab_engine::consumer::spec::CommitStrategy) -> &'stat
         CommitStrategy::SyncPerRecord => "commitSync after each record",
         CommitStrategy::SyncBeforeProcessing => "commitSync before processing",
         CommitStrategy::InSinkTransaction => "offsets in the sink's transaction",
+        CommitStrategy::KafkaTransaction => "read-process-write in a Kafka transaction",
     }
 }
 
