@@ -265,8 +265,11 @@ fn transactions_need_an_id_and_a_timeout_within_the_broker_maximum() {
     );
 }
 
+/// Output transactions: which consumer, how many records.
+type Outputs = Vec<(NodeId, usize)>;
+
 /// Each output transaction a consumer committed or aborted, by node.
-fn outputs(run: &Run) -> (Vec<(NodeId, usize)>, Vec<(NodeId, usize)>) {
+fn outputs(run: &Run) -> (Outputs, Outputs) {
     let mut committed = Vec::new();
     let mut aborted = Vec::new();
     for e in &run.trace.events {
