@@ -128,9 +128,11 @@ pub enum Fault {
         ms: u64,
     },
     /// An orchestrator starts a new instance of the producing application (the next `P`
-    /// number) with the same configs and `transactional.id`. It resumes after the last
-    /// record the application saw committed (or acknowledged). The old instance is left as
-    /// it is: if it is only paused or cut off, it lives on as a zombie.
+    /// number) with the same configs and `transactional.id`. With transactions it reads
+    /// where to resume once `initTransactions()` has fenced the old instance: after the last
+    /// record committed in Kafka. Without, after the last record the application saw
+    /// acknowledged. The old instance is left as it is: if it is only paused or cut off, it
+    /// lives on as a zombie.
     RestartProducer {
         /// The instance being replaced.
         producer: NodeId,

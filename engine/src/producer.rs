@@ -125,6 +125,8 @@ pub struct Producer {
     next_fresh: u32,
     /// Which instance of the application this is (`P0`, `P1`, …).
     instance: u32,
+    /// A transactional replacement waiting to be told where its application resumes.
+    awaiting_resume: bool,
 }
 
 impl Producer {
@@ -190,6 +192,7 @@ impl Producer {
             first_record,
             next_fresh: first_record,
             instance,
+            awaiting_resume: false,
         }
     }
 
@@ -213,6 +216,19 @@ impl Producer {
             Some((id, _)) => id,
             None => PRODUCER_ID + 1 + u64::from(self.instance),
         }
+    }
+
+    /// Whether the instance waits to be told where to resume (see [`Producer::resume_from`]).
+    pub fn awaiting_resume(&self) -> bool {
+        self.awaiting_resume
+    }
+
+    /// The application's source says where to go on: the first record not committed.
+    pub fn resume_from(&mut self, now: SimTime, first: u32, out: &mut Outbox) {
+        self.awaiting_resume = false;
+        self.first_record = first;
+        self.next_fresh = first;
+        self.schedule_next_send(now, out);
     }
 
     /// Whether a fatal error closed this instance.
@@ -321,7 +337,9 @@ impl Producer {
         match step {
             TxnStep::Ready => {
                 self.adopt_epoch(out);
-                self.schedule_next_send(now, out);
+                // The application reads where to resume only now that initTransactions()
+                // has fenced any older instance: what that one committed until then is done.
+                self.awaiting_resume = true;
             }
             TxnStep::Ended { .. } => {
                 self.adopt_epoch(out);

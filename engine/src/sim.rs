@@ -305,6 +305,9 @@ impl Sim {
                 NodeId::Consumer(_) => {}
             }),
         }
+        if let NodeId::Producer(p) = to {
+            self.maybe_resume_producer(p);
+        }
         Some(to)
     }
 

@@ -53,6 +53,8 @@ pub struct ProducerStates {
     /// Producer id → first offset of its open transaction.
     open: BTreeMap<u64, Offset>,
     aborted: Vec<AbortedTxn>,
+    /// Producer id → the epoch and kind of its last marker here.
+    last_marker: BTreeMap<u64, (u16, ControlMarker)>,
 }
 
 impl ProducerStates {
@@ -86,6 +88,7 @@ impl ProducerStates {
     pub fn on_append(&mut self, entry: &LogRecord) {
         let Some(id) = entry.producer else { return };
         if let Some(marker) = entry.control {
+            self.last_marker.insert(id.producer_id, (id.epoch, marker));
             if let Some(first) = self.open.remove(&id.producer_id)
                 && marker == ControlMarker::Abort
             {
@@ -124,9 +127,11 @@ impl ProducerStates {
         }
     }
 
-    /// Whether `producer_id` has a transaction open in this partition.
-    pub fn has_open_transaction(&self, producer_id: u64) -> bool {
-        self.open.contains_key(&producer_id)
+    /// Whether this exact marker (producer, epoch, kind) is the producer's last one here
+    /// with no transaction open since: a resent WriteTxnMarkers.
+    pub fn has_marker(&self, producer_id: u64, epoch: u16, marker: ControlMarker) -> bool {
+        !self.open.contains_key(&producer_id)
+            && self.last_marker.get(&producer_id) == Some(&(epoch, marker))
     }
 
     /// The last stable offset: the high watermark, held back by the first record of the
@@ -153,6 +158,7 @@ impl ProducerStates {
         self.producers.clear();
         self.open.clear();
         self.aborted.clear();
+        self.last_marker.clear();
         for entry in log {
             self.on_append(entry);
         }
@@ -255,7 +261,11 @@ mod tests {
         assert_eq!(s.aborted_in(Offset(0), Offset(3)), vec![(9, Offset(0))]);
         assert!(s.aborted_in(Offset(2), Offset(3)).is_empty());
         s.rebuild(&[transactional(0, 9)]);
-        assert!(s.has_open_transaction(9), "rebuilt from a truncated log");
+        assert_eq!(
+            s.last_stable_offset(Offset(1)),
+            Offset(0),
+            "rebuilt from a truncated log"
+        );
         assert!(s.aborted_in(Offset(0), Offset(3)).is_empty());
     }
 }

@@ -4,8 +4,11 @@
 //! confirmed once the high watermark passes it (the coordinator writes with acks=all). Once
 //! appended, the transaction no longer holds back the last stable offset.
 //!
-//! Simplified: a marker for a producer with no open transaction in this partition (a
-//! resent request whose first copy landed) is confirmed without appending another.
+//! A marker is written even where none of the transaction's records arrived: it moves the
+//! partition's producer epoch, so a late batch of the ended transaction is refused
+//! (INVALID_PRODUCER_EPOCH after a fence) instead of slipping into the next one. A resent
+//! request whose marker is already the producer's last one here is confirmed without a
+//! second copy.
 
 use super::Broker;
 use super::leader::{answer_ack, await_high_watermark};
@@ -55,7 +58,7 @@ impl Broker {
         {
             return; // the first copy of this request is still waiting for the HW
         }
-        if !replica.producers.has_open_transaction(producer_id) {
+        if replica.producers.has_marker(producer_id, epoch, marker) {
             return reply(out, None);
         }
         let entry = replica.log.push(LogRecord {

@@ -4,11 +4,11 @@
 use super::{Event, Sim};
 use crate::fault::Fault;
 use crate::ids::{NodeId, RecordId};
+use crate::message::ControlMarker;
 use crate::producer::Producer;
 use crate::scenario::{EffectiveConfig, Idempotence, ProducerSpec, Scenario, TransactionPlan};
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use crate::transaction::facts::TxnFact;
 use std::collections::BTreeSet;
 
 /// One producer instance and its process state.
@@ -108,6 +108,25 @@ impl Sim {
         }
     }
 
+    /// A transactional replacement has fenced the old instance: its application resumes
+    /// after what is committed by now.
+    pub(super) fn maybe_resume_producer(&mut self, p: u32) {
+        if !self
+            .producers
+            .get(p as usize)
+            .is_some_and(|i| i.producer.awaiting_resume())
+        {
+            return;
+        }
+        let first = self.resume_point();
+        let now = self.now;
+        self.with_node(NodeId::Producer(p), |sim, out| {
+            sim.producers[p as usize]
+                .producer
+                .resume_from(now, first, out)
+        });
+    }
+
     /// A new instance of the application starts, resuming after what it knows is done.
     fn replace_producer(&mut self) {
         let n = self.producers.len() as u32;
@@ -126,24 +145,51 @@ impl Sim {
         self.start_producer(n, now);
     }
 
-    /// The first record the application has no proof of: with transactions, not in a
-    /// committed transaction; without, not acknowledged.
+    /// The first record the application has no proof of. With transactions the proof is
+    /// in Kafka: a record committed in a partition leader's log (as a read_committed reader
+    /// of the output, or the offsets committed with it, would show). Without, the send
+    /// callbacks the application saw succeed.
     fn resume_point(&self) -> u32 {
-        let transactional = self.factory.plan.is_some();
-        let mut done: BTreeSet<RecordId> = BTreeSet::new();
-        for e in &self.trace.events {
-            match &e.kind {
-                EventKind::Transaction(TxnFact::Committed { records, .. }) => {
-                    done.extend(records.iter().copied());
-                }
-                EventKind::ProduceAcknowledged { record, .. } if !transactional => {
-                    done.insert(*record);
-                }
-                _ => {}
-            }
-        }
+        let done = if self.factory.plan.is_some() {
+            self.committed_in_logs()
+        } else {
+            self.trace
+                .events
+                .iter()
+                .filter_map(|e| match e.kind {
+                    EventKind::ProduceAcknowledged { record, .. } => Some(record),
+                    _ => None,
+                })
+                .collect()
+        };
         (0..self.factory.spec.records)
             .find(|r| !done.contains(&RecordId(*r)))
             .unwrap_or(self.factory.spec.records)
+    }
+
+    /// Records whose transaction committed, in the current leaders' logs: a transactional
+    /// record counts when the next marker after it is a COMMIT.
+    fn committed_in_logs(&self) -> BTreeSet<RecordId> {
+        let mut done = BTreeSet::new();
+        for state in self.controller.states() {
+            let Some(leader) = state.leader else { continue };
+            let Some(replica) = self.brokers[leader.0 as usize]
+                .replicas()
+                .get(&state.partition)
+            else {
+                continue;
+            };
+            let mut next_marker = None;
+            for entry in replica.log().records().iter().rev() {
+                match entry.control {
+                    Some(m) => next_marker = Some(m),
+                    None if !entry.transactional || next_marker == Some(ControlMarker::Commit) => {
+                        done.insert(entry.record);
+                    }
+                    None => {}
+                }
+            }
+        }
+        done
     }
 }

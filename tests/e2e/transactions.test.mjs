@@ -1,0 +1,57 @@
+// Transactions in the browser: markers in the log, the last stable offset, a fenced zombie,
+// and read_committed vs read_uncommitted chosen in Settings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+
+const app = useApp();
+
+test('a zombie producer is fenced: the new instance commits, each record once', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Zombie producer fenced by its transactional.id');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  const drawing = await page.locator('svg.topology').textContent();
+  assert.match(drawing, /P0 fenced/);
+  assert.match(drawing, /P1 running/);
+  assert.match(drawing, /txn ✓\d+ ✗[1-9]/);
+  // COMMIT and ABORT markers take offsets in the partitions' logs.
+  assert.ok((await page.locator('.log-cell.marker-commit').count()) > 0);
+  assert.ok((await page.locator('.log-cell.marker-abort').count()) > 0);
+  assert.match(await page.locator('.trace').textContent(), /ProducerClosed|Transaction/);
+  await screenshot(page, 'transactions-zombie-fenced');
+  assert.deepEqual(errors, []);
+});
+
+test('an aborted transaction: read_committed skips it, switching to read_uncommitted applies it', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Aborted transaction: invisible to read_committed');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
+  await page.getByTestId('settings').locator('summary').click();
+  await page.locator('#setting-isolation-level').selectOption('read_uncommitted');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /aborted record applied/i);
+  assert.match(await page.locator('.anomaly-why').first().textContent(), /isolation\.level=read_committed/);
+  await screenshot(page, 'transactions-read-uncommitted');
+  assert.deepEqual(errors, []);
+});
+
+test('a stalled transaction holds the last stable offset back', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Stalled transaction aborted by transaction.timeout.ms');
+  // Mid-stall: P0 paused, its transaction open, the LSO behind the high watermark.
+  const scrubber = page.getByLabel('Play position');
+  await scrubber.evaluate((el) => {
+    el.value = '5000000';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.locator('output.clock', { hasText: /^5000\.000ms/ }).waitFor();
+  const drawing = await page.locator('svg.topology').textContent();
+  assert.match(drawing, /P0 paused/);
+  assert.match(drawing, /LSO \d+ · HW/);
+  assert.ok((await page.locator('.lso-marker').count()) > 0);
+  await screenshot(page, 'transactions-lso-held-back');
+  assert.deepEqual(errors, []);
+});
