@@ -4,6 +4,7 @@
 use crate::components::fault_palette::FaultPalette;
 use crate::components::legend::Legend;
 use crate::components::playback::Playback;
+use crate::components::record_lanes::RecordLanes;
 use crate::components::record_timeline::RecordTimeline;
 use crate::components::scenario_file::ScenarioFile;
 use crate::components::scenario_picker::ScenarioPicker;
@@ -213,6 +214,8 @@ pub fn app() -> Html {
                               selected={*selected} {on_select_node} {on_select_link} on_select_record={on_select_record.clone()} />
                     <Legend />
                     <SettingsPanel scenario={state.scenario.clone()} on_edit={on_edit} />
+                    <RecordLanes run={state.run.clone()} position={state.position} end={state.end()}
+                                 selected={*record} on_select_record={on_select_record.clone()} />
                     if let Some(r) = *record {
                         <RecordTimeline run={state.run.clone()} record={r} position={state.position} end={state.end()}
                                         on_seek={on_seek.clone()} on_close={on_close_timeline} />

@@ -24,6 +24,7 @@ pub mod explain;
 pub mod fault;
 pub mod ids;
 pub mod invariants;
+pub mod lanes;
 pub mod ledger;
 pub mod limits;
 pub mod log;

@@ -6,6 +6,7 @@ pub mod fault_palette;
 pub mod icon;
 pub mod legend;
 pub mod playback;
+pub mod record_lanes;
 pub mod record_timeline;
 pub mod scenario_file;
 pub mod scenario_picker;

@@ -55,3 +55,21 @@ test('a stalled transaction holds the last stable offset back', async () => {
   await screenshot(page, 'transactions-lso-held-back');
   assert.deepEqual(errors, []);
 });
+
+test('record lanes list the duplicated records first; a lane opens its timeline', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Zombie producer without transactions: duplicates');
+  await page.keyboard.press('End');
+  const lanes = page.getByTestId('record-lanes');
+  assert.match(await lanes.locator('.lanes-summary').textContent(), /30 records, [1-9]\d* with an anomaly/);
+  const first = lanes.locator('.record-lane').first();
+  assert.match(await first.getAttribute('aria-label'), /duplicate/);
+  assert.ok((await first.locator('.mark.step-appended').count()) >= 2, 'appended at two offsets');
+  await first.focus();
+  await page.keyboard.press('Enter');
+  const timeline = page.getByTestId('record-timeline');
+  await timeline.waitFor();
+  assert.ok((await timeline.locator('li.step-sent').count()) >= 2, 'sent by P0 and again by P1');
+  await screenshot(page, 'record-lanes');
+  assert.deepEqual(errors, []);
+});
