@@ -6,9 +6,22 @@ import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
 
 const app = useApp();
 
+async function seekTo(page, ms) {
+  // Set the scrubber without focusing it (a focused scrubber keeps the page scrolled to it).
+  await page.getByLabel('Play position').evaluate((el, us) => {
+    el.value = String(us);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms * 1000);
+  await page.locator('output.clock', { hasText: new RegExp(`^${ms}\\.000ms`) }).waitFor();
+}
+
 test('a zombie producer is fenced: the new instance commits, each record once', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Zombie producer fenced by its transactional.id');
+  // Just after P1's initTransactions(): P0's open transaction is aborted by a marker.
+  await seekTo(page, 1100);
+  assert.ok((await page.locator('.log-cell.marker-abort').count()) > 0, 'an ABORT marker');
+  assert.match(await page.locator('svg.topology').textContent(), /P0 paused/);
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   const drawing = await page.locator('svg.topology').textContent();
@@ -16,9 +29,7 @@ test('a zombie producer is fenced: the new instance commits, each record once', 
   assert.match(drawing, /P1 running/);
   assert.match(drawing, /txn ✓\d+ ✗[1-9]/);
   // COMMIT and ABORT markers take offsets in the partitions' logs.
-  assert.ok((await page.locator('.log-cell.marker-commit').count()) > 0);
-  assert.ok((await page.locator('.log-cell.marker-abort').count()) > 0);
-  assert.match(await page.locator('.trace').textContent(), /ProducerClosed|Transaction/);
+  assert.ok((await page.locator('.log-cell.marker-commit').count()) > 0, 'COMMIT markers');
   await screenshot(page, 'transactions-zombie-fenced');
   assert.deepEqual(errors, []);
 });
@@ -33,7 +44,7 @@ test('an aborted transaction: read_committed skips it, switching to read_uncommi
   await page.locator('#setting-isolation-level').selectOption('read_uncommitted');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /aborted record applied/i);
-  assert.match(await page.locator('.anomaly-why').first().textContent(), /isolation\.level=read_committed/);
+  assert.match(await page.locator('.anomaly-why').first().textContent(), /read_committed stops at the last stable offset/);
   await screenshot(page, 'transactions-read-uncommitted');
   assert.deepEqual(errors, []);
 });
@@ -42,12 +53,7 @@ test('a stalled transaction holds the last stable offset back', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Stalled transaction aborted by transaction.timeout.ms');
   // Mid-stall: P0 paused, its transaction open, the LSO behind the high watermark.
-  const scrubber = page.getByLabel('Play position');
-  await scrubber.evaluate((el) => {
-    el.value = '5000000';
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await page.locator('output.clock', { hasText: /^5000\.000ms/ }).waitFor();
+  await seekTo(page, 5000);
   const drawing = await page.locator('svg.topology').textContent();
   assert.match(drawing, /P0 paused/);
   assert.match(drawing, /LSO \d+ · HW/);
