@@ -75,6 +75,7 @@ presets!(
         "auto-offset-reset-latest-skips-earlier-records",
         "partitions-added-offsets-in-sink-skips",
         "partitions-added-earliest-reads-all",
+        "consumer-behind-retention-loses-records",
     ],
     "End to end": [
         "pipeline-exactly-once-effects",

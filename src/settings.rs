@@ -120,6 +120,24 @@ pub const FIELDS: &[Field] = &[
     ),
     field("Producer", "records", &["producer", "records"], Number),
     field(
+        "Cluster",
+        "log.retention.ms",
+        &["cluster", "configs", "log.retention.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.roll.ms",
+        &["cluster", "configs", "log.roll.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.retention.check.interval.ms",
+        &["cluster", "configs", "log.retention.check.interval.ms"],
+        Number,
+    ),
+    field(
         "Producer",
         "interval_ms",
         &["producer", "interval_ms"],
@@ -347,6 +365,11 @@ impl Field {
                 .value
                 .map_or_else(none, |v| v.to_string()),
             "message.max.bytes" => c.message_max_bytes.value.to_string(),
+            "log.retention.ms" => c.log_retention_ms.value.to_string(),
+            "log.roll.ms" => c.log_roll_ms.value.to_string(),
+            "log.retention.check.interval.ms" => {
+                c.log_retention_check_interval_ms.value.to_string()
+            }
             "eligible.leader.replicas.version" => {
                 c.eligible_leader_replicas_version.value.to_string()
             }

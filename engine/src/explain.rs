@@ -64,6 +64,9 @@ impl EventKind {
             EventKind::LogTruncated { .. } => {
                 "Records were removed from the end of this replica's log."
             }
+            EventKind::LogStartMoved { .. } => {
+                "Retention (log.retention.ms) deleted the replica's oldest segments: records below the new log start offset are gone, read or not."
+            }
             EventKind::LogFlushed { .. } => {
                 "The replica fsynced its log: these records now survive a power loss."
             }
@@ -105,7 +108,7 @@ impl crate::ledger::AnomalyKind {
                 "The group processed the record again after a crash or rebalance, before its offset was committed: commit-after-processing is at-least-once unless the sink de-duplicates or stores the offsets with the result."
             }
             K::LostEffect => {
-                "The group committed past the record before its effect reached the sink: auto-commit with buffered processing, or a commit before processing, and then a crash."
+                "The group moved past the record before its effect reached the sink: auto-commit with buffered processing or a commit before processing, then a crash; or retention (log.retention.ms) deleted it before the group read it, and auto.offset.reset jumped over it."
             }
             K::AbortedRead => {
                 "A consumer applied a record whose transaction aborted: with isolation.level=read_uncommitted (the default) consumers read past open and aborted transactions; read_committed stops at the last stable offset."

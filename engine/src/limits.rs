@@ -38,3 +38,5 @@ pub const MAX_FAULTS: u64 = 200;
 pub const MAX_DROPPED_RESPONSES: u64 = 10_000;
 /// Largest `transaction.timeout.ms`: the broker's `transaction.max.timeout.ms` default.
 pub const MAX_TRANSACTION_TIMEOUT_MS: u64 = 900_000;
+/// Longest `log.retention.ms` / `log.roll.ms` accepted: ten years.
+pub const MAX_RETENTION_MS: u64 = 315_360_000_000;

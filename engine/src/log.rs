@@ -13,12 +13,25 @@ use crate::message::LogRecord;
 pub struct Log {
     records: Vec<LogRecord>,
     flushed: Offset,
+    /// The log start offset: records below it were deleted by retention (they stay in
+    /// `records` so offsets remain indexes, but are never served to consumers).
+    start: Offset,
 }
 
 impl Log {
     /// The offset the next appended record gets.
     pub fn log_end_offset(&self) -> Offset {
         Offset(self.records.len() as u64)
+    }
+
+    /// The log start offset.
+    pub fn log_start(&self) -> Offset {
+        self.start
+    }
+
+    /// Retention deleted the segments below `to`.
+    pub fn advance_start(&mut self, to: Offset) {
+        self.start = self.start.max(to.min(self.log_end_offset()));
     }
 
     /// Records below this offset are on disk (the recovery point).
@@ -80,6 +93,7 @@ impl Log {
         let removed = (self.records.len() - keep) as u64;
         self.records.truncate(keep);
         self.flushed = self.flushed.min(to);
+        self.start = self.start.min(to);
         removed
     }
 

@@ -90,6 +90,8 @@ pub enum Timer {
     },
     /// The producer's periodic metadata refresh (`metadata.max.age.ms`).
     MetadataMaxAge,
+    /// A broker's retention task (`log.retention.check.interval.ms`).
+    RetentionCheck,
     /// A consumer's timer (its poll loop, processing, heartbeat thread).
     Consumer(ConsumerTimer),
     /// The group coordinator's timer.
@@ -103,7 +105,7 @@ pub enum Timer {
 impl Timer {
     /// How many kinds of timer there are (see [`Timer::kind`]).
     pub const KINDS: usize =
-        15 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
+        16 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
 
     /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
     /// they fire in the order they were set (a lane of the event queue).
@@ -124,11 +126,12 @@ impl Timer {
             Timer::FetchWaitExpired { .. } => 12,
             Timer::ConsumerFetchWaitExpired { .. } => 13,
             Timer::MetadataMaxAge => 14,
-            Timer::Consumer(t) => 15 + t.kind(),
-            Timer::Group(t) => 15 + ConsumerTimer::KINDS + t.kind(),
-            Timer::Txn(t) => 15 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
+            Timer::RetentionCheck => 15,
+            Timer::Consumer(t) => 16 + t.kind(),
+            Timer::Group(t) => 16 + ConsumerTimer::KINDS + t.kind(),
+            Timer::Txn(t) => 16 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
             Timer::Transactional(t) => {
-                15 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
+                16 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
             }
         }
     }

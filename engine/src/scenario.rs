@@ -121,6 +121,27 @@ pub struct BrokerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_initial_rebalance_delay_ms: Option<u64>,
+    /// `log.retention.ms`: segments whose newest record is older are deleted.
+    #[serde(
+        rename = "log.retention.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_retention_ms: Option<u64>,
+    /// `log.roll.ms`: a new segment is rolled once the active one is this old.
+    #[serde(
+        rename = "log.roll.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_roll_ms: Option<u64>,
+    /// `log.retention.check.interval.ms`: how often the broker looks for segments to delete.
+    #[serde(
+        rename = "log.retention.check.interval.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_retention_check_interval_ms: Option<u64>,
     /// Feature level `eligible.leader.replicas.version` (KIP-966): 1 turns ELR on.
     #[serde(
         rename = "eligible.leader.replicas.version",
@@ -395,6 +416,12 @@ pub struct EffectiveConfig {
     pub epoch_per_transaction: bool,
     /// Feature `eligible.leader.replicas.version`.
     pub eligible_leader_replicas_version: Setting<u8>,
+    /// `log.retention.ms` (168 hours by default).
+    pub log_retention_ms: Setting<u64>,
+    /// `log.roll.ms` (168 hours by default).
+    pub log_roll_ms: Setting<u64>,
+    /// `log.retention.check.interval.ms` (5 minutes by default).
+    pub log_retention_check_interval_ms: Setting<u64>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
     pub broker_session_timeout_ms: u64,
     /// `broker.heartbeat.interval.ms`.
@@ -457,6 +484,12 @@ impl Scenario {
             metadata_max_age_ms: Setting::resolve(p.metadata_max_age_ms, 300_000),
             transaction_timeout_ms: Setting::resolve(p.transaction_timeout_ms, 60_000),
             epoch_per_transaction: self.kafka_version >= crate::profile::KafkaVersion::V4_0,
+            log_retention_ms: Setting::resolve(b.log_retention_ms, 604_800_000),
+            log_roll_ms: Setting::resolve(b.log_roll_ms, 604_800_000),
+            log_retention_check_interval_ms: Setting::resolve(
+                b.log_retention_check_interval_ms,
+                300_000,
+            ),
             eligible_leader_replicas_version: Setting::resolve(
                 b.eligible_leader_replicas_version,
                 d.eligible_leader_replicas_version,

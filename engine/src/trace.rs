@@ -202,6 +202,13 @@ pub enum EventKind {
         /// The new recovery point.
         offset: Offset,
     },
+    /// Retention deleted a replica's oldest segments: its log now starts at `log_start`.
+    LogStartMoved {
+        /// Partition.
+        partition: PartitionId,
+        /// The new log start offset.
+        log_start: Offset,
+    },
     /// A protocol invariant does not hold after this event.
     InvariantViolated {
         /// The invariant's name (TLA+ names where the spec has one).
@@ -317,6 +324,7 @@ impl EventKind {
             EventKind::BecameFollower { .. } => "BecameFollower",
             EventKind::LogTruncated { .. } => "LogTruncated",
             EventKind::LogFlushed { .. } => "LogFlushed",
+            EventKind::LogStartMoved { .. } => "LogStartMoved",
             EventKind::InvariantViolated { .. } => "InvariantViolated",
             EventKind::Consumer(fact) => fact.name(),
             EventKind::Transaction(_) => "Transaction",
@@ -439,6 +447,10 @@ impl fmt::Display for EventKind {
                 write!(f, "{partition} to={to} removed={removed} ({reason})")
             }
             EventKind::LogFlushed { partition, offset } => write!(f, "{partition} upto={offset}"),
+            EventKind::LogStartMoved {
+                partition,
+                log_start,
+            } => write!(f, "{partition} log_start={log_start}"),
             EventKind::InvariantViolated {
                 invariant,
                 partition,

@@ -372,6 +372,19 @@ impl Scenario {
                 limits::MAX_DURATION_MS,
             );
         }
+        let c = self.effective_config();
+        for (path, value) in [
+            ("cluster.configs.log.retention.ms", c.log_retention_ms.value),
+            ("cluster.configs.log.roll.ms", c.log_roll_ms.value),
+        ] {
+            range(path, value, 1, limits::MAX_RETENTION_MS);
+        }
+        range(
+            "cluster.configs.log.retention.check.interval.ms",
+            c.log_retention_check_interval_ms.value,
+            1,
+            limits::MAX_DURATION_MS,
+        );
         range(
             "cluster.configs.group.initial.rebalance.delay.ms",
             self.group_initial_rebalance_delay_ms().value,

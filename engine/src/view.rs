@@ -69,6 +69,8 @@ pub struct ReplicaView {
     pub high_watermark: Offset,
     /// Records below this offset are on disk; the rest only in the page cache.
     pub flushed: Offset,
+    /// The log start offset: records below it were deleted by retention.
+    pub log_start: Offset,
 }
 
 impl ReplicaView {
@@ -181,6 +183,7 @@ impl ClusterView {
                                 log: Vec::new(),
                                 high_watermark: Offset(0),
                                 flushed: Offset(0),
+                                log_start: Offset(0),
                             },
                         );
                     }
@@ -212,6 +215,15 @@ impl ClusterView {
                         r.log.truncate(usize::try_from(to.0).unwrap_or(usize::MAX));
                         r.flushed = r.flushed.min(*to);
                         r.high_watermark = r.high_watermark.min(*to);
+                        r.log_start = r.log_start.min(*to);
+                    }
+                }
+                EventKind::LogStartMoved {
+                    partition,
+                    log_start,
+                } => {
+                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.log_start = *log_start;
                     }
                 }
                 EventKind::LogFlushed { partition, offset } => {

@@ -363,3 +363,34 @@ fn added_partitions_are_written_found_by_the_group_and_reset_by_policy() {
         "only the new partitions' early records are lost"
     );
 }
+
+#[test]
+fn retention_deletes_what_a_lagging_consumer_has_not_read() {
+    let result = run(&preset("consumer-behind-retention-loses-records")).unwrap();
+    let lost: Vec<_> = result
+        .ledger
+        .anomalies
+        .iter()
+        .filter(|a| a.kind == AnomalyKind::LostEffect)
+        .collect();
+    assert!(!lost.is_empty());
+    // Every loss is blamed on a retention deletion, and nothing acknowledged was lost from
+    // the log itself: the records were there, then deleted by policy.
+    for a in &lost {
+        let cause = a.cause.expect("a cause");
+        assert!(
+            matches!(
+                result.trace.events[cause].kind,
+                EventKind::LogStartMoved { .. }
+            ),
+            "{a:?}"
+        );
+    }
+    assert_eq!(result.ledger.count(AnomalyKind::LostAcknowledgedWrite), 0);
+    // The consumer's fetch fell below the log start and was reset by policy.
+    assert!(facts(&result).any(|(_, f)| matches!(f, ConsumerFact::PositionReset { .. })));
+    assert!(
+        result.trace.to_text().contains("error=OFFSET_OUT_OF_RANGE"),
+        "the fetch below the log start"
+    );
+}

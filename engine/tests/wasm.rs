@@ -73,6 +73,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("read-process-write-exactly-once"),
     preset!("read-process-write-fences-zombie-consumer"),
     preset!("offsets-in-sink-zombie-consumer-duplicates"),
+    preset!("consumer-behind-retention-loses-records"),
 ];
 
 #[wasm_bindgen_test]

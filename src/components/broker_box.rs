@@ -155,14 +155,16 @@ fn replica_row(
                 let committed = offset < hw;
                 let on_disk = offset < flushed;
                 let cx = cell_x(offset);
+                let deleted = entry.offset < replica.log_start;
                 let what = match entry.control {
                     Some(marker) => format!("{marker} marker ending a transaction"),
                     None if entry.transactional => format!("record r{}, in a transaction", entry.record.0),
                     None => format!("record r{}", entry.record.0),
                 };
                 let title = format!(
-                    "offset {offset}: {what} (leader epoch {}){}{}",
+                    "offset {offset}: {what} (leader epoch {}){}{}{}",
                     entry.leader_epoch.0,
+                    if deleted { ", deleted by retention (below the log start offset)" } else { "" },
                     if committed { ", committed (below the high watermark)" } else { ", not yet committed" },
                     if on_disk { ", on disk" } else { ", in the page cache only" },
                 );
@@ -178,7 +180,7 @@ fn replica_row(
                     on_record.emit(record);
                 });
                 html! {
-                    <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind)} {onclick}>
+                    <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind, deleted.then_some("deleted"))} {onclick}>
                         <title>{title}</title>
                         <rect x={(cx + 1.0).to_string()} y={y.to_string()} width={(cell_w - 3.0).to_string()} height={cell_h.to_string()} rx="3" />
                         if on_disk {
@@ -233,6 +235,7 @@ fn offsets_label(
     leads: bool,
 ) -> String {
     let lso = replica.last_stable_offset().0 as usize;
+    let start = replica.log_start.0 as usize;
     let mut text = if lso < hw {
         format!(
             "LSO {lso} · HW {hw} · LEO {leo} · e{}",
@@ -241,6 +244,9 @@ fn offsets_label(
     } else {
         format!("HW {hw} · LEO {leo} · e{}", replica.leader_epoch.0)
     };
+    if start > 0 {
+        text = format!("start {start} · {text}");
+    }
     if leads && let Some(s) = state {
         let isr: Vec<String> = s.isr.iter().map(ToString::to_string).collect();
         text.push_str(&format!(" · ISR {}", isr.join(",")));

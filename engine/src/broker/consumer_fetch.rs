@@ -8,8 +8,11 @@
 //! transactions in its range (`FetchIsolation.TXN_COMMITTED`); read_uncommitted reads up
 //! to the high watermark.
 //!
-//! Simplified: no log start offset (no retention yet), so `earliest` is offset 0; a fetch
-//! returns every record up to the HW (no `max.partition.fetch.bytes` cap).
+//! `earliest` is the log start offset, which retention moves; a position below it is
+//! OFFSET_OUT_OF_RANGE, and the consumer resets by `auto.offset.reset`.
+//!
+//! Simplified: a fetch returns every record up to the HW (no `max.partition.fetch.bytes`
+//! cap).
 
 use super::Broker;
 use super::replica::{ParkedConsumerFetch, Role};
@@ -68,12 +71,14 @@ impl Broker {
             return refuse(out, KafkaError::NotLeaderOrFollower, Offset(0));
         };
         let hw = replica.high_watermark;
+        let start = replica.log.log_start();
         let position = match (fetch.position, fetch.reset) {
             (Some(p), _) => p,
             (None, OffsetReset::Latest) => hw,
-            (None, _) => Offset(0),
+            (None, _) => start,
         };
-        if position > replica.log.log_end_offset() {
+        // Past the end (after a truncation), or before the start (retention deleted it).
+        if position > replica.log.log_end_offset() || position < start {
             return refuse(out, KafkaError::OffsetOutOfRange, position);
         }
         let limit = if fetch.read_committed {

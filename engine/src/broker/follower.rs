@@ -221,6 +221,7 @@ impl Broker {
         correlation: u64,
         out: &mut Outbox,
     ) {
+        let roll_ms = self.rules.roll_ms;
         let Some(replica) = self.replicas.get_mut(&partition) else {
             return;
         };
@@ -235,6 +236,7 @@ impl Broker {
         }
         for entry in records {
             if replica.log.append_replicated(*entry) {
+                replica.appended(entry.offset, now, roll_ms);
                 replica.producers.on_append(entry);
                 replica.epochs.assign(entry.leader_epoch, entry.offset);
                 out.emit(EventKind::RecordAppended {

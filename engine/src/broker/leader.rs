@@ -14,7 +14,7 @@
 //! - Fetches carry the follower's leader epoch and are fenced on mismatch (KIP-320).
 
 use super::producer_state::SequenceCheck;
-use super::replica::{FollowerProgress, LeaderState, ParkedFetch, PendingAck, Role};
+use super::replica::{FollowerProgress, LeaderState, ParkedFetch, PendingAck, Role, note_append};
 use super::{ALTER_PARTITION_RETRY_MS, Broker};
 use crate::acks::Acks;
 use crate::errors::KafkaError;
@@ -173,6 +173,7 @@ impl Broker {
             control: None,
         });
         replica.producers.on_append(&entry);
+        note_append(&mut replica.segments, entry.offset, now, self.rules.roll_ms);
         out.emit(EventKind::RecordAppended {
             partition,
             offset: entry.offset,

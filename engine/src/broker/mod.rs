@@ -49,6 +49,9 @@ pub struct BrokerRules {
     flush_interval_ms: Option<u64>,
     high_watermark_frozen_below_min_isr: bool,
     truncation: Truncation,
+    retention_ms: u64,
+    roll_ms: u64,
+    retention_check_ms: u64,
 }
 
 impl From<&EffectiveConfig> for BrokerRules {
@@ -65,6 +68,9 @@ impl From<&EffectiveConfig> for BrokerRules {
             flush_interval_ms: c.log_flush_interval_ms.value,
             high_watermark_frozen_below_min_isr: c.high_watermark_frozen_below_min_isr,
             truncation: c.truncation,
+            retention_ms: c.log_retention_ms.value,
+            roll_ms: c.log_roll_ms.value.max(1),
+            retention_check_ms: c.log_retention_check_interval_ms.value.max(1),
         }
     }
 }
@@ -158,6 +164,10 @@ impl Broker {
         if let Some(ms) = self.rules.flush_interval_ms {
             out.set_timer(now.plus_ms(ms), Timer::FlushCheck);
         }
+        out.set_timer(
+            now.plus_ms(self.rules.retention_check_ms),
+            Timer::RetentionCheck,
+        );
     }
 
     /// Stops the broker. What survives depends on how it stopped.
@@ -324,6 +334,23 @@ impl Broker {
                 self.expire_isr(now, out);
                 let half_lag = (self.rules.replica_lag_time_max_ms / 2).max(1);
                 out.set_timer(now.plus_ms(half_lag), Timer::IsrExpiration);
+            }
+            Timer::RetentionCheck => {
+                // `log.retention.check.interval.ms`: each replica deletes its own old
+                // segments below its high watermark.
+                let retention = self.rules.retention_ms;
+                for (partition, replica) in self.replicas.iter_mut() {
+                    if let Some(log_start) = replica.apply_retention(now, retention) {
+                        out.emit(EventKind::LogStartMoved {
+                            partition: *partition,
+                            log_start,
+                        });
+                    }
+                }
+                out.set_timer(
+                    now.plus_ms(self.rules.retention_check_ms),
+                    Timer::RetentionCheck,
+                );
             }
             Timer::HighWatermarkCheckpoint => {
                 for replica in self.replicas.values_mut() {

@@ -22,6 +22,29 @@ pub struct Replica {
     pub(super) role: Role,
     /// Idempotent producers' last batches, rebuilt from the log after truncation.
     pub(super) producers: ProducerStates,
+    /// The log's segments, oldest first (never empty once something was appended).
+    pub(super) segments: Vec<Segment>,
+}
+
+/// A record landed at `offset` (see [`Replica::appended`]); a free function so a leader can
+/// call it while holding its role.
+pub(super) fn note_append(segments: &mut Vec<Segment>, offset: Offset, now: SimTime, roll_ms: u64) {
+    match segments.last_mut() {
+        Some(s) if now < s.first_at.plus_ms(roll_ms) => s.last_at = now,
+        _ => segments.push(Segment {
+            base: offset,
+            first_at: now,
+            last_at: now,
+        }),
+    }
+}
+
+/// One log segment: where it starts, and when its first and last records were appended.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment {
+    pub(super) base: Offset,
+    pub(super) first_at: SimTime,
+    pub(super) last_at: SimTime,
 }
 
 /// What this replica believes it is.
@@ -132,6 +155,29 @@ impl Phase {
 }
 
 impl Replica {
+    /// A record landed at `offset`: it joins the active segment, or rolls a new one once
+    /// the active segment is `roll_ms` old (`log.roll.ms`).
+    pub(super) fn appended(&mut self, offset: Offset, now: SimTime, roll_ms: u64) {
+        note_append(&mut self.segments, offset, now, roll_ms);
+    }
+
+    /// Deletes the segments whose newest record is older than `retention_ms`: never the
+    /// active one, and only below the high watermark (`UnifiedLog.deleteOldSegments`).
+    /// Returns the new log start offset if it moved.
+    pub(super) fn apply_retention(&mut self, now: SimTime, retention_ms: u64) -> Option<Offset> {
+        let mut moved = None;
+        while self.segments.len() > 1
+            && self.segments[0].last_at.plus_ms(retention_ms) <= now
+            && self.segments[1].base <= self.high_watermark
+        {
+            self.segments.remove(0);
+            let start = self.segments[0].base;
+            self.log.advance_start(start);
+            moved = Some(start);
+        }
+        moved
+    }
+
     /// Truncates the log (and the epoch cache and HW with it), saying so in the trace.
     pub(super) fn truncate(
         &mut self,
@@ -142,6 +188,7 @@ impl Replica {
     ) {
         let removed = self.log.truncate_to(to);
         let end = self.log.log_end_offset();
+        self.segments.retain(|s| s.base < end);
         self.epochs.truncate_from_end(end);
         self.high_watermark = self.high_watermark.min(end);
         if removed > 0 {

@@ -12,7 +12,7 @@
 
 use super::Broker;
 use super::leader::{answer_ack, await_high_watermark};
-use super::replica::{PendingAck, Role};
+use super::replica::{PendingAck, Role, note_append};
 use crate::errors::KafkaError;
 use crate::ids::{NodeId, Offset, PartitionId, RecordId};
 use crate::message::{BatchSequence, ControlMarker, LogRecord, Message};
@@ -45,6 +45,7 @@ impl Broker {
             };
             out.send(coordinator, Message::Txn(answer));
         };
+        let roll_ms = self.rules.roll_ms;
         let Some(replica) = self.replicas.get_mut(&partition) else {
             return reply(out, Some(KafkaError::NotLeaderOrFollower));
         };
@@ -74,6 +75,7 @@ impl Broker {
             control: Some(marker),
         });
         replica.producers.on_append(&entry);
+        note_append(&mut replica.segments, entry.offset, now, roll_ms);
         out.emit(EventKind::RecordAppended {
             partition,
             offset: entry.offset,

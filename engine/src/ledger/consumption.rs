@@ -34,12 +34,24 @@ pub(super) struct ConsumptionFold {
     /// Per partition: each commit's offset and event, in order.
     commits: BTreeMap<PartitionId, Vec<(Offset, usize)>>,
     disruptions: Vec<usize>,
+    /// Per partition: each retention deletion, the new log start and its event.
+    deletions: BTreeMap<PartitionId, Vec<(Offset, usize)>>,
 }
 
 impl ConsumptionFold {
     pub(super) fn apply(&mut self, index: usize, e: &TraceEvent) {
         match &e.kind {
             EventKind::FaultApplied { .. } => self.disruptions.push(index),
+            EventKind::LogStartMoved {
+                partition,
+                log_start,
+            } => {
+                self.disruptions.push(index);
+                self.deletions
+                    .entry(*partition)
+                    .or_default()
+                    .push((*log_start, index));
+            }
             EventKind::Consumer(fact) => {
                 self.seen = true;
                 self.apply_fact(index, fact);
@@ -146,11 +158,17 @@ impl ConsumptionFold {
                     .and_then(|c| c.iter().find(|(o, _)| *o > offset))
                     .map(|(_, i)| *i);
                 let event = passed_by.unwrap_or(0);
+                // Deleted by retention before anyone read it: that deletion is the cause.
+                let deleted_by = self
+                    .deletions
+                    .get(partition)
+                    .and_then(|d| d.iter().find(|(start, _)| *start > offset))
+                    .map(|(_, i)| *i);
                 found.push(Anomaly {
                     kind: AnomalyKind::LostEffect,
                     record,
                     event,
-                    cause: self.cause_after(event),
+                    cause: deleted_by.or_else(|| self.cause_after(event)),
                 });
             }
         }
