@@ -76,6 +76,7 @@ presets!(
         "partitions-added-offsets-in-sink-skips",
         "partitions-added-earliest-reads-all",
         "consumer-behind-retention-loses-records",
+        "offsets-expire-while-group-is-down",
     ],
     "End to end": [
         "pipeline-exactly-once-effects",

@@ -138,6 +138,18 @@ pub const FIELDS: &[Field] = &[
         Number,
     ),
     field(
+        "Cluster",
+        "offsets.retention.minutes",
+        &["cluster", "configs", "offsets.retention.minutes"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "offsets.retention.check.interval.ms",
+        &["cluster", "configs", "offsets.retention.check.interval.ms"],
+        Number,
+    ),
+    field(
         "Producer",
         "interval_ms",
         &["producer", "interval_ms"],
@@ -366,6 +378,10 @@ impl Field {
                 .map_or_else(none, |v| v.to_string()),
             "message.max.bytes" => c.message_max_bytes.value.to_string(),
             "log.retention.ms" => c.log_retention_ms.value.to_string(),
+            "offsets.retention.minutes" => c.offsets_retention_minutes.value.to_string(),
+            "offsets.retention.check.interval.ms" => {
+                c.offsets_retention_check_interval_ms.value.to_string()
+            }
             "log.roll.ms" => c.log_roll_ms.value.to_string(),
             "log.retention.check.interval.ms" => {
                 c.log_retention_check_interval_ms.value.to_string()

@@ -135,6 +135,20 @@ pub struct BrokerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub log_roll_ms: Option<u64>,
+    /// `offsets.retention.minutes`: committed offsets of an empty group expire after this.
+    #[serde(
+        rename = "offsets.retention.minutes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub offsets_retention_minutes: Option<u64>,
+    /// `offsets.retention.check.interval.ms`: how often the coordinator expires offsets.
+    #[serde(
+        rename = "offsets.retention.check.interval.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub offsets_retention_check_interval_ms: Option<u64>,
     /// `log.retention.check.interval.ms`: how often the broker looks for segments to delete.
     #[serde(
         rename = "log.retention.check.interval.ms",
@@ -422,6 +436,10 @@ pub struct EffectiveConfig {
     pub log_roll_ms: Setting<u64>,
     /// `log.retention.check.interval.ms` (5 minutes by default).
     pub log_retention_check_interval_ms: Setting<u64>,
+    /// `offsets.retention.minutes` (7 days from 2.0, KIP-186; 1 day before).
+    pub offsets_retention_minutes: Setting<u64>,
+    /// `offsets.retention.check.interval.ms` (10 minutes).
+    pub offsets_retention_check_interval_ms: Setting<u64>,
     /// Broker session timeout (KRaft `broker.session.timeout.ms`; ZooKeeper's before it).
     pub broker_session_timeout_ms: u64,
     /// `broker.heartbeat.interval.ms`.
@@ -489,6 +507,18 @@ impl Scenario {
             log_retention_check_interval_ms: Setting::resolve(
                 b.log_retention_check_interval_ms,
                 300_000,
+            ),
+            offsets_retention_minutes: Setting::resolve(
+                b.offsets_retention_minutes,
+                if self.kafka_version == crate::profile::KafkaVersion::V0_10 {
+                    1_440
+                } else {
+                    10_080
+                },
+            ),
+            offsets_retention_check_interval_ms: Setting::resolve(
+                b.offsets_retention_check_interval_ms,
+                600_000,
             ),
             eligible_leader_replicas_version: Setting::resolve(
                 b.eligible_leader_replicas_version,

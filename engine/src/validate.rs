@@ -380,6 +380,18 @@ impl Scenario {
             range(path, value, 1, limits::MAX_RETENTION_MS);
         }
         range(
+            "cluster.configs.offsets.retention.minutes",
+            c.offsets_retention_minutes.value,
+            1,
+            limits::MAX_RETENTION_MS / 60_000,
+        );
+        range(
+            "cluster.configs.offsets.retention.check.interval.ms",
+            c.offsets_retention_check_interval_ms.value,
+            1,
+            limits::MAX_DURATION_MS,
+        );
+        range(
             "cluster.configs.log.retention.check.interval.ms",
             c.log_retention_check_interval_ms.value,
             1,

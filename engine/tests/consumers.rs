@@ -7,6 +7,7 @@ use delivery_lab_engine::consumer::facts::{ConsumerFact, LeaveReason};
 use delivery_lab_engine::consumer::sink::EffectOutcome;
 use delivery_lab_engine::errors::KafkaError;
 use delivery_lab_engine::ids::{NodeId, Offset, PartitionId};
+use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::trace::{EventKind, TraceEvent};
 use delivery_lab_engine::{AnomalyKind, Run, Scenario, run};
 
@@ -392,5 +393,39 @@ fn retention_deletes_what_a_lagging_consumer_has_not_read() {
     assert!(
         result.trace.to_text().contains("error=OFFSET_OUT_OF_RANGE"),
         "the fetch below the log start"
+    );
+}
+
+#[test]
+fn an_empty_groups_offsets_expire_and_latest_skips_what_was_written_meanwhile() {
+    let scenario = preset("offsets-expire-while-group-is-down");
+    let result = run(&scenario).unwrap();
+    let expired = result
+        .trace
+        .events
+        .iter()
+        .position(|e| {
+            matches!(
+                e.kind,
+                EventKind::Consumer(ConsumerFact::OffsetsExpired { .. })
+            )
+        })
+        .expect("the offsets expire");
+    // Not before the group had been empty for offsets.retention.minutes.
+    let closed_at = SimTime::from_ms(20_000);
+    let retention = scenario.cluster.configs.offsets_retention_minutes.unwrap() * 60_000;
+    assert!(result.trace.events[expired].time >= closed_at.plus_ms(retention));
+    let lost = result.ledger.count(AnomalyKind::LostEffect);
+    assert!(
+        lost > 50,
+        "what was written while the group was away: {lost}"
+    );
+    assert!(
+        result
+            .ledger
+            .anomalies
+            .iter()
+            .all(|a| a.cause == Some(expired)),
+        "each loss is blamed on the expiry"
     );
 }

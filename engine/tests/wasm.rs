@@ -74,6 +74,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("read-process-write-fences-zombie-consumer"),
     preset!("offsets-in-sink-zombie-consumer-duplicates"),
     preset!("consumer-behind-retention-loses-records"),
+    preset!("offsets-expire-while-group-is-down"),
 ];
 
 #[wasm_bindgen_test]

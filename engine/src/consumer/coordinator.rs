@@ -56,6 +56,13 @@ pub struct GroupRules {
     pub rebalance_timeout_ms: u64,
     /// Broker `group.initial.rebalance.delay.ms`.
     pub initial_rebalance_delay_ms: u64,
+    /// Broker `offsets.retention.minutes`, in milliseconds.
+    pub offsets_retention_ms: u64,
+    /// Broker `offsets.retention.check.interval.ms`.
+    pub offsets_check_ms: u64,
+    /// Before 2.1 (KIP-211) an offset expired a retention period after its commit, even
+    /// while the group was active; since, only once the group has been empty that long.
+    pub expire_after_commit: bool,
 }
 
 /// One consumer group's coordinator.
@@ -71,6 +78,10 @@ pub struct Coordinator {
     rebalances: u64,
     /// When the rebalance being prepared stops waiting for the initial delay.
     delay_until: Option<SimTime>,
+    /// Since when the group has had no member (offsets expire from then, KIP-211).
+    empty_since: Option<SimTime>,
+    /// When each partition's offset was last committed (the pre-2.1 expiry clock).
+    committed_at: BTreeMap<PartitionId, SimTime>,
 }
 
 impl Coordinator {
@@ -86,6 +97,8 @@ impl Coordinator {
             committed: BTreeMap::new(),
             rebalances: 0,
             delay_until: None,
+            empty_since: None,
+            committed_at: BTreeMap::new(),
         }
     }
 
@@ -105,6 +118,44 @@ impl Coordinator {
         if self.state == GroupState::PreparingRebalance {
             self.arm_rebalance_timeout(now, self.rules.rebalance_timeout_ms, out);
         }
+        let at = now.plus_ms(self.rules.offsets_check_ms);
+        out.set_timer(at, Timer::Group(GroupTimer::OffsetsExpiration));
+    }
+
+    /// The periodic offsets expiration (`offsets.retention.check.interval.ms`): offsets of
+    /// a group empty for `offsets.retention.minutes` are deleted (KIP-211); before 2.1, any
+    /// offset committed that long ago.
+    fn expire_offsets(&mut self, now: SimTime, out: &mut Outbox) {
+        let retention = self.rules.offsets_retention_ms;
+        let expired: Vec<PartitionId> = if self.rules.expire_after_commit {
+            self.committed_at
+                .iter()
+                .filter(|(_, at)| at.plus_ms(retention) <= now)
+                .map(|(p, _)| *p)
+                .collect()
+        } else if self.members.is_empty()
+            && self
+                .empty_since
+                .is_some_and(|since| since.plus_ms(retention) <= now)
+        {
+            self.committed.keys().copied().collect()
+        } else {
+            Vec::new()
+        };
+        for p in &expired {
+            self.committed.remove(p);
+            self.committed_at.remove(p);
+        }
+        if !expired.is_empty() {
+            fact(
+                out,
+                ConsumerFact::OffsetsExpired {
+                    partitions: expired,
+                },
+            );
+        }
+        let at = now.plus_ms(self.rules.offsets_check_ms);
+        out.set_timer(at, Timer::Group(GroupTimer::OffsetsExpiration));
     }
 
     /// Handles a group request from `from`.
@@ -151,6 +202,7 @@ impl Coordinator {
                 if error.is_none() {
                     for &(partition, offset) in offsets {
                         self.committed.insert(partition, offset);
+                        self.committed_at.insert(partition, now);
                     }
                     fact(
                         out,
@@ -280,6 +332,7 @@ impl Coordinator {
     /// Handles a timer.
     pub fn on_timer(&mut self, now: SimTime, timer: GroupTimer, out: &mut Outbox) {
         match timer {
+            GroupTimer::OffsetsExpiration => self.expire_offsets(now, out),
             GroupTimer::SessionExpiry { member, beat } => {
                 if self.members.get(&member).is_some_and(|m| m.beats == beat) {
                     self.members.remove(&member);
@@ -308,7 +361,7 @@ impl Coordinator {
                         self.arm_rebalance_timeout(now, self.rules.rebalance_timeout_ms, out);
                         return;
                     }
-                    return self.complete(out);
+                    return self.complete(now, out);
                 }
                 let missing: Vec<u32> = self
                     .members
@@ -326,7 +379,7 @@ impl Coordinator {
                         },
                     );
                 }
-                self.complete(out);
+                self.complete(now, out);
             }
         }
     }
@@ -335,23 +388,25 @@ impl Coordinator {
         self.members.values().all(|m| m.joined)
     }
 
-    fn maybe_complete(&mut self, _now: SimTime, out: &mut Outbox) {
+    fn maybe_complete(&mut self, now: SimTime, out: &mut Outbox) {
         if self.state == GroupState::PreparingRebalance
             && self.delay_until.is_none()
             && self.all_joined()
         {
-            self.complete(out);
+            self.complete(now, out);
         }
     }
 
     /// The new generation: range-assign the partitions over the members (by member id) and
     /// answer every waiting JoinGroup.
-    fn complete(&mut self, out: &mut Outbox) {
+    fn complete(&mut self, now: SimTime, out: &mut Outbox) {
         self.generation += 1;
         if self.members.is_empty() {
             self.state = GroupState::Empty;
+            self.empty_since = Some(now);
             return;
         }
+        self.empty_since = None;
         self.state = GroupState::Stable;
         let ids: Vec<u32> = self.members.keys().copied().collect();
         let n = ids.len() as u32;

@@ -116,6 +116,12 @@ pub enum ConsumerFact {
         /// What the write did in the sink.
         outcome: EffectOutcome,
     },
+    /// The coordinator deleted the group's committed offsets for these partitions
+    /// (`offsets.retention.minutes`): the next owner starts by `auto.offset.reset`.
+    OffsetsExpired {
+        /// The partitions.
+        partitions: Vec<PartitionId>,
+    },
     /// Read-process-write: the transaction with these records' output and their offsets
     /// committed; the output is now visible downstream.
     OutputCommitted {
@@ -169,6 +175,7 @@ impl ConsumerFact {
             ConsumerFact::RecordProcessed { .. } => "RecordProcessed",
             ConsumerFact::CommitFailed { .. } => "CommitFailed",
             ConsumerFact::OutputCommitted { .. } => "OutputCommitted",
+            ConsumerFact::OffsetsExpired { .. } => "OffsetsExpired",
             ConsumerFact::OutputAborted { .. } => "OutputAborted",
             ConsumerFact::LeftGroup { .. } => "LeftGroup",
             ConsumerFact::ConsumerClosed => "ConsumerClosed",
@@ -268,6 +275,10 @@ impl fmt::Display for ConsumerFact {
                 let list: Vec<String> = records.iter().map(|(r, o)| format!("{r}:{o}")).collect();
                 write!(f, "[{}]", list.join(","))
             }
+            ConsumerFact::OffsetsExpired { partitions } => {
+                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+                write!(f, "[{}]", list.join(","))
+            }
             ConsumerFact::OutputAborted { records } => {
                 let list: Vec<String> = records.iter().map(ToString::to_string).collect();
                 write!(f, "[{}]", list.join(","))
@@ -319,6 +330,9 @@ impl ConsumerFact {
             }
             ConsumerFact::RecordProcessed { .. } => {
                 "The application processed the record and wrote its result downstream."
+            }
+            ConsumerFact::OffsetsExpired { .. } => {
+                "The group's committed offsets expired (offsets.retention.minutes; since 2.1 counted from when the group became empty): whoever reads these partitions next starts where auto.offset.reset says."
             }
             ConsumerFact::OutputCommitted { .. } => {
                 "commitTransaction(): the batch's output records and its offsets committed together; a read_committed reader downstream now sees the output."

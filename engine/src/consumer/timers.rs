@@ -48,17 +48,20 @@ pub enum GroupTimer {
         /// Which rebalance.
         rebalance: u64,
     },
+    /// The periodic scan for expired committed offsets.
+    OffsetsExpiration,
 }
 
 impl GroupTimer {
     /// How many kinds.
-    pub const KINDS: usize = 2;
+    pub const KINDS: usize = 3;
 
     /// The kind, `0..KINDS`.
     pub fn kind(self) -> usize {
         match self {
             GroupTimer::SessionExpiry { .. } => 0,
             GroupTimer::RebalanceTimeout { .. } => 1,
+            GroupTimer::OffsetsExpiration => 2,
         }
     }
 }

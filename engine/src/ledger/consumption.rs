@@ -25,8 +25,8 @@ pub struct Consumed {
 pub(super) struct ConsumptionFold {
     pub(super) seen: bool,
     pub(super) consumed: BTreeMap<RecordId, Consumed>,
-    /// Per record: the trace event of its second effect.
-    second_effect: BTreeMap<RecordId, usize>,
+    /// Per record: the trace event of its second effect, and its partition.
+    second_effect: BTreeMap<RecordId, (usize, PartitionId)>,
     /// Per record: the trace event of its first effect.
     pub(super) first_effect: BTreeMap<RecordId, usize>,
     /// Per partition: how far the group got (committed, or processed + 1).
@@ -36,6 +36,10 @@ pub(super) struct ConsumptionFold {
     disruptions: Vec<usize>,
     /// Per partition: each retention deletion, the new log start and its event.
     deletions: BTreeMap<PartitionId, Vec<(Offset, usize)>>,
+    /// Each processed record's partition.
+    partition_of: BTreeMap<RecordId, PartitionId>,
+    /// Per partition: each expiry of the group's committed offset.
+    expirations: BTreeMap<PartitionId, Vec<usize>>,
 }
 
 impl ConsumptionFold {
@@ -69,15 +73,17 @@ impl ConsumptionFold {
                 outcome,
             } => {
                 self.consumed.entry(*record).or_default().processed += 1;
+                self.partition_of.insert(*record, *partition);
                 if outcome.is_effect() {
-                    self.effect(*record, index);
+                    self.effect(*record, *partition, index);
                 }
                 self.advance(*partition, offset.next());
             }
             ConsumerFact::OutputCommitted { records } => {
                 for (record, outcome) in records {
                     if outcome.is_effect() {
-                        self.effect(*record, index);
+                        let partition = self.partition_of.get(record).copied().unwrap_or_default();
+                        self.effect(*record, partition, index);
                     }
                 }
             }
@@ -90,18 +96,24 @@ impl ConsumptionFold {
             ConsumerFact::LeftGroup { .. } | ConsumerFact::CommitFailed { .. } => {
                 self.disruptions.push(index)
             }
+            ConsumerFact::OffsetsExpired { partitions } => {
+                self.disruptions.push(index);
+                for p in partitions {
+                    self.expirations.entry(*p).or_default().push(index);
+                }
+            }
             _ => {}
         }
     }
 
-    fn effect(&mut self, record: RecordId, index: usize) {
+    fn effect(&mut self, record: RecordId, partition: PartitionId, index: usize) {
         let c = self.consumed.entry(record).or_default();
         c.effects += 1;
         if c.effects == 1 {
             self.first_effect.insert(record, index);
         }
         if c.effects == 2 {
-            self.second_effect.insert(record, index);
+            self.second_effect.insert(record, (index, partition));
         }
     }
 
@@ -134,12 +146,20 @@ impl ConsumptionFold {
         if !self.seen {
             return found;
         }
-        for (&record, &event) in &self.second_effect {
+        for (&record, &(event, partition)) in &self.second_effect {
+            // Reprocessed because the group's offset expired (and the reset went back), if
+            // that happened after the first effect.
+            let first = self.first_effect.get(&record).copied().unwrap_or(0);
+            let expired = self
+                .expirations
+                .get(&partition)
+                .and_then(|x| x.iter().find(|i| **i > first && **i < event))
+                .copied();
             found.push(Anomaly {
                 kind: AnomalyKind::DuplicateEffect,
                 record,
                 event,
-                cause: self.cause_before(event),
+                cause: expired.or_else(|| self.cause_before(event)),
             });
         }
         for (partition, log) in final_logs {
@@ -164,11 +184,18 @@ impl ConsumptionFold {
                     .get(partition)
                     .and_then(|d| d.iter().find(|(start, _)| *start > offset))
                     .map(|(_, i)| *i);
+                // The group's offset expired before the commit that passed it: the reset
+                // that followed jumped over the record.
+                let expired = self
+                    .expirations
+                    .get(partition)
+                    .and_then(|x| x.iter().rev().find(|i| **i < event))
+                    .copied();
                 found.push(Anomaly {
                     kind: AnomalyKind::LostEffect,
                     record,
                     event,
-                    cause: deleted_by.or_else(|| self.cause_after(event)),
+                    cause: deleted_by.or(expired).or_else(|| self.cause_after(event)),
                 });
             }
         }

@@ -35,11 +35,18 @@ impl Group {
     pub(super) fn new(scenario: &Scenario) -> Option<Group> {
         let spec = scenario.consumer_group.as_ref()?;
         let settings = scenario.consumer_settings()?;
+        let config = scenario.effective_config();
         let n = spec.members as usize;
         let rules = GroupRules {
             session_timeout_ms: settings.session_timeout_ms.value,
             rebalance_timeout_ms: settings.max_poll_interval_ms.value,
             initial_rebalance_delay_ms: scenario.group_initial_rebalance_delay_ms().value,
+            offsets_retention_ms: config
+                .offsets_retention_minutes
+                .value
+                .saturating_mul(60_000),
+            offsets_check_ms: config.offsets_retention_check_interval_ms.value.max(1),
+            expire_after_commit: scenario.kafka_version < crate::profile::KafkaVersion::V2_8,
         };
         Some(Group {
             members: (0..spec.members)

@@ -151,6 +151,11 @@ impl GroupView {
             ConsumerFact::OffsetsCommitted { offsets, .. } => {
                 self.committed.extend(offsets.iter().copied());
             }
+            ConsumerFact::OffsetsExpired { partitions } => {
+                for p in partitions {
+                    self.committed.remove(p);
+                }
+            }
             _ => {}
         }
         let NodeId::Consumer(c) = node else { return };
