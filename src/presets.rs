@@ -77,6 +77,8 @@ presets!(
         "partitions-added-earliest-reads-all",
         "consumer-behind-retention-loses-records",
         "offsets-expire-while-group-is-down",
+        "unclean-election-consumer-detects-truncation",
+        "unclean-election-legacy-consumer-skips-records",
     ],
     "End to end": [
         "pipeline-exactly-once-effects",

@@ -75,6 +75,9 @@ pub enum KafkaError {
     InvalidTxnState,
     /// Client side: the record's transaction was aborted (`TransactionAbortedException`).
     TransactionAborted,
+    /// Client side: the consumer's position is past the end of its epoch in the new
+    /// leader's log and `auto.offset.reset=none` (`LogTruncationException`, KIP-320).
+    LogTruncation,
 }
 
 impl KafkaError {
@@ -105,6 +108,7 @@ impl KafkaError {
             KafkaError::ConcurrentTransactions => "ConcurrentTransactionsException",
             KafkaError::InvalidTxnState => "InvalidTxnStateException",
             KafkaError::TransactionAborted => "TransactionAbortedException",
+            KafkaError::LogTruncation => "LogTruncationException",
         }
     }
 
@@ -123,7 +127,8 @@ impl KafkaError {
             | KafkaError::NoOffsetForPartition
             | KafkaError::ProducerFenced
             | KafkaError::InvalidTxnState
-            | KafkaError::TransactionAborted => false,
+            | KafkaError::TransactionAborted
+            | KafkaError::LogTruncation => false,
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
@@ -168,6 +173,7 @@ impl fmt::Display for KafkaError {
             KafkaError::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
             KafkaError::InvalidTxnState => "INVALID_TXN_STATE",
             KafkaError::TransactionAborted => "TransactionAbortedException",
+            KafkaError::LogTruncation => "LogTruncationException",
         })
     }
 }

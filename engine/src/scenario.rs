@@ -590,9 +590,11 @@ impl Scenario {
     /// The consumer configs in force, if the scenario has a consumer group.
     pub fn consumer_settings(&self) -> Option<ConsumerSettings> {
         let d = self.kafka_version.defaults();
-        self.consumer_group
-            .as_ref()
-            .map(|g| consumer_spec::settings(&g.configs, d.consumer_session_timeout_ms))
+        self.consumer_group.as_ref().map(|g| {
+            let mut s = consumer_spec::settings(&g.configs, d.consumer_session_timeout_ms);
+            s.detect_truncation = self.kafka_version > crate::profile::KafkaVersion::V0_10;
+            s
+        })
     }
 
     /// Broker `group.initial.rebalance.delay.ms` in force.

@@ -429,3 +429,26 @@ fn an_empty_groups_offsets_expire_and_latest_skips_what_was_written_meanwhile() 
         "each loss is blamed on the expiry"
     );
 }
+
+#[test]
+fn kip_320_seeks_back_after_an_unclean_election_and_a_legacy_consumer_skips() {
+    let truncated = |r: &Run| {
+        facts(r)
+            .filter(|(_, f)| matches!(f, ConsumerFact::PositionTruncated { .. }))
+            .count()
+    };
+    let modern = run(&preset("unclean-election-consumer-detects-truncation")).unwrap();
+    assert_eq!(truncated(&modern), 1);
+    assert_eq!(modern.ledger.count(AnomalyKind::LostEffect), 0);
+    assert!(
+        modern
+            .trace
+            .to_text()
+            .lines()
+            .any(|l| l.contains(" C0 ") && l.contains("OffsetsForLeaderEpoch p0")),
+        "the consumer asks the new leader where its epoch ends"
+    );
+    let legacy = run(&preset("unclean-election-legacy-consumer-skips-records")).unwrap();
+    assert_eq!(truncated(&legacy), 0);
+    assert!(legacy.ledger.count(AnomalyKind::LostEffect) > 100);
+}

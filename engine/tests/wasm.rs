@@ -75,6 +75,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("offsets-in-sink-zombie-consumer-duplicates"),
     preset!("consumer-behind-retention-loses-records"),
     preset!("offsets-expire-while-group-is-down"),
+    preset!("unclean-election-consumer-detects-truncation"),
+    preset!("unclean-election-legacy-consumer-skips-records"),
 ];
 
 #[wasm_bindgen_test]

@@ -116,6 +116,16 @@ pub enum ConsumerFact {
         /// What the write did in the sink.
         outcome: EffectOutcome,
     },
+    /// KIP-320: the new leader's log ends the last consumed epoch below the position (an
+    /// unclean election truncated it): the consumer seeks back.
+    PositionTruncated {
+        /// Partition.
+        partition: PartitionId,
+        /// The position it had.
+        from: Offset,
+        /// Where the last consumed epoch ends in the new leader's log.
+        to: Offset,
+    },
     /// The coordinator deleted the group's committed offsets for these partitions
     /// (`offsets.retention.minutes`): the next owner starts by `auto.offset.reset`.
     OffsetsExpired {
@@ -176,6 +186,7 @@ impl ConsumerFact {
             ConsumerFact::CommitFailed { .. } => "CommitFailed",
             ConsumerFact::OutputCommitted { .. } => "OutputCommitted",
             ConsumerFact::OffsetsExpired { .. } => "OffsetsExpired",
+            ConsumerFact::PositionTruncated { .. } => "PositionTruncated",
             ConsumerFact::OutputAborted { .. } => "OutputAborted",
             ConsumerFact::LeftGroup { .. } => "LeftGroup",
             ConsumerFact::ConsumerClosed => "ConsumerClosed",
@@ -275,6 +286,11 @@ impl fmt::Display for ConsumerFact {
                 let list: Vec<String> = records.iter().map(|(r, o)| format!("{r}:{o}")).collect();
                 write!(f, "[{}]", list.join(","))
             }
+            ConsumerFact::PositionTruncated {
+                partition,
+                from,
+                to,
+            } => write!(f, "{partition} position {from} → {to} (log truncated)"),
             ConsumerFact::OffsetsExpired { partitions } => {
                 let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
                 write!(f, "[{}]", list.join(","))
@@ -330,6 +346,9 @@ impl ConsumerFact {
             }
             ConsumerFact::RecordProcessed { .. } => {
                 "The application processed the record and wrote its result downstream."
+            }
+            ConsumerFact::PositionTruncated { .. } => {
+                "KIP-320: the new leader's log ends the consumer's last epoch below its position (an unclean election truncated what it had read); it seeks back so nothing the new leader wrote there is skipped."
             }
             ConsumerFact::OffsetsExpired { .. } => {
                 "The group's committed offsets expired (offsets.retention.minutes; since 2.1 counted from when the group became empty): whoever reads these partitions next starts where auto.offset.reset says."

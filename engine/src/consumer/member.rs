@@ -26,6 +26,7 @@ use super::spec::{
     CommitStrategy, ConsumerGroupSpec, ConsumerSettings, IsolationLevel, OffsetReset, Processing,
 };
 use super::timers::ConsumerTimer;
+use super::validation::{EpochValidation, Validated};
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
 use crate::message::{ControlMarker, LogRecord, Message};
@@ -107,6 +108,8 @@ pub struct Member {
     fetched: BTreeMap<PartitionId, VecDeque<LogRecord>>,
     /// Fetched records of aborted transactions a read_committed consumer skips.
     aborted: BTreeSet<(PartitionId, Offset)>,
+    /// KIP-320: positions validated against the leader epoch.
+    validation: EpochValidation,
     fetches: BTreeMap<PartitionId, (u64, SimTime)>,
     next_correlation: u64,
     work: VecDeque<Polled>,
@@ -172,6 +175,7 @@ impl Member {
             last_metadata_refresh: SimTime::ZERO,
             fetched: BTreeMap::new(),
             aborted: BTreeSet::new(),
+            validation: EpochValidation::new(rules.settings.detect_truncation),
             fetches: BTreeMap::new(),
             next_correlation: 0,
             work: VecDeque::new(),
@@ -382,6 +386,7 @@ impl Member {
         self.fetched.clear();
         self.aborted.clear();
         self.fetches.clear();
+        self.validation.clear();
     }
 
     /// The positions of every owned partition that has one: `allConsumed()`.
@@ -425,6 +430,7 @@ impl Member {
             while left > 0
                 && let Some(r) = queue.pop_front()
             {
+                self.validation.consumed(*p, r.leader_epoch);
                 // Control records are never returned; nor, to read_committed, records of
                 // aborted transactions. The position moves past them.
                 if !r.is_data() || self.aborted.remove(&(*p, r.offset)) {
@@ -448,7 +454,7 @@ impl Member {
         let reset = self.rules.settings.auto_offset_reset.value;
         let mut need_metadata = false;
         for p in self.assigned.clone() {
-            if self.fetches.contains_key(&p) {
+            if self.fetches.contains_key(&p) || self.validation.is_pending(p) {
                 continue;
             }
             let Some(&leader) = self.leaders.get(&p) else {
@@ -829,6 +835,9 @@ impl Member {
                 return self.retry_later(now, out);
             }
             Message::Group(g) => return self.on_group(now, from, g, sink, out),
+            Message::OffsetsForLeaderEpochResponse { partition, result } => {
+                self.on_validation(*partition, *result, out)
+            }
             _ => return,
         }
         if self.thread == Thread::Polling {
@@ -899,6 +908,7 @@ impl Member {
                 error,
                 correlation,
                 aborted,
+                leader_epoch,
                 ..
             } => {
                 let p = *partition;
@@ -907,6 +917,16 @@ impl Member {
                 }
                 self.fetches.remove(&p);
                 match error {
+                    None if self.positions.get(&p).copied().flatten().is_some() => {
+                        if let Some(request) = self.validation.check(p, *leader_epoch) {
+                            // A new leader epoch: validate the position before using data.
+                            self.fetched.remove(&p);
+                            out.send(from, request);
+                            return;
+                        }
+                        self.mark_aborted(p, records, aborted);
+                        self.fetched_records(p, *position, records, out)
+                    }
                     None => {
                         self.mark_aborted(p, records, aborted);
                         self.fetched_records(p, *position, records, out)
@@ -967,6 +987,37 @@ impl Member {
                 partitions,
             },
         );
+    }
+
+    /// KIP-320: the leader said where the last consumed epoch ends.
+    fn on_validation(
+        &mut self,
+        p: PartitionId,
+        result: Result<(crate::ids::LeaderEpoch, Offset), KafkaError>,
+        out: &mut Outbox,
+    ) {
+        let position = self.positions.get(&p).copied().flatten();
+        match self.validation.on_response(p, result, position) {
+            Validated::Fine | Validated::Retry => {}
+            Validated::Truncated(to) => {
+                let Some(from) = position else { return };
+                self.fetched.remove(&p);
+                if self.rules.settings.auto_offset_reset.value == OffsetReset::None {
+                    let error = KafkaError::LogTruncation;
+                    fact(out, ConsumerFact::ConsumerFailed { error });
+                    return self.close(Shutdown::Close, out);
+                }
+                self.positions.insert(p, Some(to));
+                fact(
+                    out,
+                    ConsumerFact::PositionTruncated {
+                        partition: p,
+                        from,
+                        to,
+                    },
+                );
+            }
+        }
     }
 
     /// `CompletedFetch`: from each aborted transaction's first offset, the producer's

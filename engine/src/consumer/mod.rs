@@ -9,3 +9,4 @@ pub mod protocol;
 pub mod sink;
 pub mod spec;
 pub mod timers;
+mod validation;

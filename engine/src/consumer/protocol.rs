@@ -114,6 +114,10 @@ pub enum GroupMessage {
         records: Vec<LogRecord>,
         /// The leader's high watermark.
         high_watermark: Offset,
+        /// The leader epoch it answered under (KIP-320: a newer one makes the consumer
+        /// validate its position).
+        #[serde(default)]
+        leader_epoch: crate::ids::LeaderEpoch,
         /// For read_committed: the aborted transactions in range, `(producer id, first
         /// offset)`, whose records the consumer skips.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -239,6 +239,8 @@ pub struct ConsumerSettings {
     pub fetch_max_wait_ms: u64,
     /// `retry.backoff.ms` of the consumer (the default, 100).
     pub retry_backoff_ms: u64,
+    /// Log-truncation detection by leader epoch (KIP-320, clients 2.3+).
+    pub detect_truncation: bool,
 }
 
 /// Client defaults (the same in every modelled version since 3.0; `session.timeout.ms` was
@@ -259,5 +261,6 @@ pub fn settings(configs: &ConsumerConfigs, session_timeout_default_ms: u64) -> C
         isolation_level: Setting::resolve(configs.isolation_level, IsolationLevel::ReadUncommitted),
         fetch_max_wait_ms: 500,
         retry_backoff_ms: 100,
+        detect_truncation: true,
     }
 }
