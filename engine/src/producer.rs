@@ -109,6 +109,8 @@ pub struct Producer {
     next_sequence: BTreeMap<PartitionId, u32>,
     /// The producer epoch; bumped after a batch fails with its sequence unresolved.
     epoch: u16,
+    /// Per partition, the highest `(epoch, sequence)` acknowledged (`lastAckedSequence`).
+    last_acked: BTreeMap<PartitionId, (u16, u32)>,
     next_metadata_broker: u32,
     next_attempt: u32,
     /// The earliest pending wake-up, so backoffs do not pile up timers.
@@ -176,6 +178,7 @@ impl Producer {
             scratch: Vec::new(),
             next_sequence: BTreeMap::new(),
             epoch: 0,
+            last_acked: BTreeMap::new(),
             next_metadata_broker: 0,
             next_attempt: 0,
             wake_at: None,
@@ -547,7 +550,14 @@ impl Producer {
                 }
                 match result {
                     Ok(offset) => {
-                        self.in_flight.remove(&record);
+                        if let Some(seq) = self
+                            .in_flight
+                            .remove(&record)
+                            .and_then(|f| f.batch.sequence)
+                        {
+                            let last = self.last_acked.entry(partition).or_insert(seq);
+                            *last = (*last).max(seq);
+                        }
                         out.emit(EventKind::ProduceAcknowledged {
                             record,
                             partition,
@@ -613,6 +623,24 @@ impl Producer {
                 self.bump_epoch(out);
             }
             return self.callback_failed(now, record, batch.partition, error, out);
+        }
+        // An OUT_OF_ORDER_SEQUENCE_NUMBER for the batch right after the last acknowledged
+        // one is a real gap (the broker lost the producer's earlier batches, say in an
+        // unclean election): the idempotent producer bumps its epoch and the batch goes again
+        // from sequence 0 (`TransactionManager.canRetry`, KIP-360). Any other batch is
+        // retried as it is: an earlier one failed, or it is an old duplicate.
+        if error == KafkaError::OutOfOrderSequenceNumber
+            && self.rules.idempotent
+            && self.txn.is_none()
+            && batch.sequence.is_some_and(|(epoch, seq)| {
+                epoch == self.epoch
+                    && self
+                        .last_acked
+                        .get(&batch.partition)
+                        .is_some_and(|(e, s)| *e == epoch && s.wrapping_add(1) == seq)
+            })
+        {
+            self.bump_epoch(out);
         }
         batch.attempts += 1;
         let backoff_us = self.backoff_us(batch.attempts);

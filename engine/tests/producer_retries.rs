@@ -220,3 +220,27 @@ fn fire_and_forget_cannot_have_a_failure_policy() {
     let err = scenario.validate().unwrap_err().to_string();
     assert!(err.contains("producer.on_failure"), "{err}");
 }
+
+#[test]
+fn a_real_sequence_gap_bumps_the_idempotent_producers_epoch() {
+    // After the unclean election the new leader never saw the producer's earlier batches:
+    // its oldest unresolved batch gets OUT_OF_ORDER_SEQUENCE_NUMBER, which is a real gap.
+    let scenario = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == "unclean-election-consumer-detects-truncation")
+        .unwrap()
+        .1;
+    let result = delivery_lab_engine::run(&scenario).unwrap();
+    let text = result.trace.to_text();
+    let gap = text
+        .find("error=OUT_OF_ORDER_SEQUENCE_NUMBER")
+        .expect("the gap");
+    let bump = text.find("ProducerEpochBumped").expect("an epoch bump");
+    assert!(bump > gap, "the bump answers the gap");
+    assert_eq!(
+        result
+            .ledger
+            .count(delivery_lab_engine::AnomalyKind::Reorder),
+        0
+    );
+}
