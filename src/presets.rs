@@ -42,6 +42,7 @@ presets!(
         "sync-send-keeps-order",
         "app-resend-after-timeout-duplicates",
         "failure-table-replays-failed-sends",
+        "idempotence-forgets-idle-producer",
     ],
     "Broker": [
         "acks-0-leader-crash",

@@ -139,6 +139,12 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Cluster",
+        "producer.id.expiration.ms",
+        &["cluster", "configs", "producer.id.expiration.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
         "offsets.retention.minutes",
         &["cluster", "configs", "offsets.retention.minutes"],
         Number,
@@ -379,6 +385,7 @@ impl Field {
             "message.max.bytes" => c.message_max_bytes.value.to_string(),
             "log.retention.ms" => c.log_retention_ms.value.to_string(),
             "offsets.retention.minutes" => c.offsets_retention_minutes.value.to_string(),
+            "producer.id.expiration.ms" => c.producer_id_expiration_ms.value.to_string(),
             "offsets.retention.check.interval.ms" => {
                 c.offsets_retention_check_interval_ms.value.to_string()
             }

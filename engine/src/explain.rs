@@ -64,6 +64,9 @@ impl EventKind {
             EventKind::LogTruncated { .. } => {
                 "Records were removed from the end of this replica's log."
             }
+            EventKind::ProducerStateExpired { .. } => {
+                "The replica forgot an idle producer's last sequence numbers (producer.id.expiration.ms): a later batch of that producer is accepted with any sequence, so a very late retry is no longer recognised as a duplicate (an inference from the broker's rule)."
+            }
             EventKind::LogStartMoved { .. } => {
                 "Retention (log.retention.ms) deleted the replica's oldest segments: records below the new log start offset are gone, read or not."
             }

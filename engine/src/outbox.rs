@@ -92,6 +92,8 @@ pub enum Timer {
     MetadataMaxAge,
     /// A broker's retention task (`log.retention.check.interval.ms`).
     RetentionCheck,
+    /// A broker's producer-state expiry task (`producer.id.expiration.check.interval.ms`).
+    ProducerIdExpiration,
     /// A consumer's timer (its poll loop, processing, heartbeat thread).
     Consumer(ConsumerTimer),
     /// The group coordinator's timer.
@@ -105,7 +107,7 @@ pub enum Timer {
 impl Timer {
     /// How many kinds of timer there are (see [`Timer::kind`]).
     pub const KINDS: usize =
-        16 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
+        17 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
 
     /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
     /// they fire in the order they were set (a lane of the event queue).
@@ -127,11 +129,12 @@ impl Timer {
             Timer::ConsumerFetchWaitExpired { .. } => 13,
             Timer::MetadataMaxAge => 14,
             Timer::RetentionCheck => 15,
-            Timer::Consumer(t) => 16 + t.kind(),
-            Timer::Group(t) => 16 + ConsumerTimer::KINDS + t.kind(),
-            Timer::Txn(t) => 16 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
+            Timer::ProducerIdExpiration => 16,
+            Timer::Consumer(t) => 17 + t.kind(),
+            Timer::Group(t) => 17 + ConsumerTimer::KINDS + t.kind(),
+            Timer::Txn(t) => 17 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
             Timer::Transactional(t) => {
-                16 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
+                17 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
             }
         }
     }

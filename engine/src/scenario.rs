@@ -149,6 +149,20 @@ pub struct BrokerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub offsets_retention_check_interval_ms: Option<u64>,
+    /// `producer.id.expiration.ms`: a broker forgets an idle producer's sequence state.
+    #[serde(
+        rename = "producer.id.expiration.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub producer_id_expiration_ms: Option<u64>,
+    /// `producer.id.expiration.check.interval.ms`: how often it looks.
+    #[serde(
+        rename = "producer.id.expiration.check.interval.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub producer_id_expiration_check_interval_ms: Option<u64>,
     /// `log.retention.check.interval.ms`: how often the broker looks for segments to delete.
     #[serde(
         rename = "log.retention.check.interval.ms",
@@ -436,6 +450,11 @@ pub struct EffectiveConfig {
     pub log_roll_ms: Setting<u64>,
     /// `log.retention.check.interval.ms` (5 minutes by default).
     pub log_retention_check_interval_ms: Setting<u64>,
+    /// `producer.id.expiration.ms` (1 day from 3.4, KIP-854; before, the 7 days of
+    /// `transactional.id.expiration.ms`).
+    pub producer_id_expiration_ms: Setting<u64>,
+    /// `producer.id.expiration.check.interval.ms` (10 minutes).
+    pub producer_id_expiration_check_interval_ms: Setting<u64>,
     /// `offsets.retention.minutes` (7 days from 2.0, KIP-186; 1 day before).
     pub offsets_retention_minutes: Setting<u64>,
     /// `offsets.retention.check.interval.ms` (10 minutes).
@@ -507,6 +526,18 @@ impl Scenario {
             log_retention_check_interval_ms: Setting::resolve(
                 b.log_retention_check_interval_ms,
                 300_000,
+            ),
+            producer_id_expiration_ms: Setting::resolve(
+                b.producer_id_expiration_ms,
+                if self.kafka_version >= crate::profile::KafkaVersion::V3_9 {
+                    86_400_000
+                } else {
+                    604_800_000
+                },
+            ),
+            producer_id_expiration_check_interval_ms: Setting::resolve(
+                b.producer_id_expiration_check_interval_ms,
+                600_000,
             ),
             offsets_retention_minutes: Setting::resolve(
                 b.offsets_retention_minutes,

@@ -202,6 +202,13 @@ pub enum EventKind {
         /// The new recovery point.
         offset: Offset,
     },
+    /// A replica forgot an idle producer's sequence state (`producer.id.expiration.ms`).
+    ProducerStateExpired {
+        /// Partition.
+        partition: PartitionId,
+        /// The producer id.
+        producer_id: u64,
+    },
     /// Retention deleted a replica's oldest segments: its log now starts at `log_start`.
     LogStartMoved {
         /// Partition.
@@ -325,6 +332,7 @@ impl EventKind {
             EventKind::LogTruncated { .. } => "LogTruncated",
             EventKind::LogFlushed { .. } => "LogFlushed",
             EventKind::LogStartMoved { .. } => "LogStartMoved",
+            EventKind::ProducerStateExpired { .. } => "ProducerStateExpired",
             EventKind::InvariantViolated { .. } => "InvariantViolated",
             EventKind::Consumer(fact) => fact.name(),
             EventKind::Transaction(_) => "Transaction",
@@ -451,6 +459,10 @@ impl fmt::Display for EventKind {
                 partition,
                 log_start,
             } => write!(f, "{partition} log_start={log_start}"),
+            EventKind::ProducerStateExpired {
+                partition,
+                producer_id,
+            } => write!(f, "{partition} producer_id={producer_id}"),
             EventKind::InvariantViolated {
                 invariant,
                 partition,

@@ -380,6 +380,18 @@ impl Scenario {
             range(path, value, 1, limits::MAX_RETENTION_MS);
         }
         range(
+            "cluster.configs.producer.id.expiration.ms",
+            c.producer_id_expiration_ms.value,
+            1,
+            limits::MAX_RETENTION_MS,
+        );
+        range(
+            "cluster.configs.producer.id.expiration.check.interval.ms",
+            c.producer_id_expiration_check_interval_ms.value,
+            1,
+            limits::MAX_DURATION_MS,
+        );
+        range(
             "cluster.configs.offsets.retention.minutes",
             c.offsets_retention_minutes.value,
             1,

@@ -244,3 +244,25 @@ fn a_real_sequence_gap_bumps_the_idempotent_producers_epoch() {
         0
     );
 }
+
+#[test]
+fn a_retry_after_the_producer_state_expired_is_appended_again() {
+    let scenario = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == "idempotence-forgets-idle-producer")
+        .unwrap()
+        .1;
+    let result = delivery_lab_engine::run(&scenario).unwrap();
+    let text = result.trace.to_text();
+    let expired = text
+        .find("ProducerStateExpired")
+        .expect("the state expires");
+    let retry = text.find("ProduceRetried").expect("the retry");
+    assert!(expired < retry, "forgotten before the retry arrives");
+    assert_eq!(result.ledger.count(AnomalyKind::Duplicate), 1);
+    // With the default expiry (a day) the same retry is recognised.
+    let mut remembered = scenario.clone();
+    remembered.cluster.configs.producer_id_expiration_ms = None;
+    let result = delivery_lab_engine::run(&remembered).unwrap();
+    assert_eq!(result.ledger.count(AnomalyKind::Duplicate), 0);
+}

@@ -77,6 +77,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("offsets-expire-while-group-is-down"),
     preset!("unclean-election-consumer-detects-truncation"),
     preset!("unclean-election-legacy-consumer-skips-records"),
+    preset!("idempotence-forgets-idle-producer"),
 ];
 
 #[wasm_bindgen_test]

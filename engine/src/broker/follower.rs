@@ -238,6 +238,9 @@ impl Broker {
             if replica.log.append_replicated(*entry) {
                 replica.appended(entry.offset, now, roll_ms);
                 replica.producers.on_append(entry);
+                if let Some(id) = entry.producer {
+                    replica.producers.touch(id.producer_id, now);
+                }
                 replica.epochs.assign(entry.leader_epoch, entry.offset);
                 out.emit(EventKind::RecordAppended {
                     partition,

@@ -173,6 +173,9 @@ impl Broker {
             control: None,
         });
         replica.producers.on_append(&entry);
+        if let Some(id) = entry.producer {
+            replica.producers.touch(id.producer_id, now);
+        }
         note_append(&mut replica.segments, entry.offset, now, self.rules.roll_ms);
         out.emit(EventKind::RecordAppended {
             partition,

@@ -52,6 +52,8 @@ pub struct BrokerRules {
     retention_ms: u64,
     roll_ms: u64,
     retention_check_ms: u64,
+    producer_expiration_ms: u64,
+    producer_expiration_check_ms: u64,
 }
 
 impl From<&EffectiveConfig> for BrokerRules {
@@ -71,6 +73,8 @@ impl From<&EffectiveConfig> for BrokerRules {
             retention_ms: c.log_retention_ms.value,
             roll_ms: c.log_roll_ms.value.max(1),
             retention_check_ms: c.log_retention_check_interval_ms.value.max(1),
+            producer_expiration_ms: c.producer_id_expiration_ms.value,
+            producer_expiration_check_ms: c.producer_id_expiration_check_interval_ms.value.max(1),
         }
     }
 }
@@ -167,6 +171,10 @@ impl Broker {
         out.set_timer(
             now.plus_ms(self.rules.retention_check_ms),
             Timer::RetentionCheck,
+        );
+        out.set_timer(
+            now.plus_ms(self.rules.producer_expiration_check_ms),
+            Timer::ProducerIdExpiration,
         );
     }
 
@@ -334,6 +342,23 @@ impl Broker {
                 self.expire_isr(now, out);
                 let half_lag = (self.rules.replica_lag_time_max_ms / 2).max(1);
                 out.set_timer(now.plus_ms(half_lag), Timer::IsrExpiration);
+            }
+            Timer::ProducerIdExpiration => {
+                // The producer state of an idle producer is dropped: a later batch of it is
+                // accepted with any sequence (kafka-semantics.md §B.7, case 5).
+                let ms = self.rules.producer_expiration_ms;
+                for (partition, replica) in self.replicas.iter_mut() {
+                    for producer_id in replica.producers.expire(now, ms) {
+                        out.emit(EventKind::ProducerStateExpired {
+                            partition: *partition,
+                            producer_id,
+                        });
+                    }
+                }
+                out.set_timer(
+                    now.plus_ms(self.rules.producer_expiration_check_ms),
+                    Timer::ProducerIdExpiration,
+                );
             }
             Timer::RetentionCheck => {
                 // `log.retention.check.interval.ms`: each replica deletes its own old

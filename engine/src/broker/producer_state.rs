@@ -16,6 +16,7 @@
 
 use crate::ids::Offset;
 use crate::message::{BatchSequence, ControlMarker, LogRecord};
+use crate::time::SimTime;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Batches retained per producer (`NUM_BATCHES_TO_RETAIN`).
@@ -55,6 +56,8 @@ pub struct ProducerStates {
     aborted: Vec<AbortedTxn>,
     /// Producer id → the epoch and kind of its last marker here.
     last_marker: BTreeMap<u64, (u16, ControlMarker)>,
+    /// Producer id → when this replica last appended a batch of it (the expiry clock).
+    last_seen: BTreeMap<u64, SimTime>,
 }
 
 impl ProducerStates {
@@ -125,6 +128,28 @@ impl ProducerStates {
         if batches.len() > BATCHES_TO_RETAIN {
             batches.pop_front();
         }
+    }
+
+    /// A batch of `producer_id` was appended at `now`.
+    pub fn touch(&mut self, producer_id: u64, now: SimTime) {
+        self.last_seen.insert(producer_id, now);
+    }
+
+    /// `producer.id.expiration.ms`: forgets producers idle that long (never one with a
+    /// transaction open here). Returns the ids forgotten.
+    pub fn expire(&mut self, now: SimTime, expiration_ms: u64) -> Vec<u64> {
+        let idle: Vec<u64> = self
+            .last_seen
+            .iter()
+            .filter(|(id, seen)| seen.plus_ms(expiration_ms) <= now && !self.open.contains_key(id))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &idle {
+            self.last_seen.remove(id);
+            self.producers.remove(id);
+            self.last_marker.remove(id);
+        }
+        idle
     }
 
     /// Whether this exact marker (producer, epoch, kind) is the producer's last one here

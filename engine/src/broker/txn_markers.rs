@@ -75,6 +75,7 @@ impl Broker {
             control: Some(marker),
         });
         replica.producers.on_append(&entry);
+        replica.producers.touch(producer_id, now);
         note_append(&mut replica.segments, entry.offset, now, roll_ms);
         out.emit(EventKind::RecordAppended {
             partition,
