@@ -6,6 +6,7 @@ use crate::components::legend::Legend;
 use crate::components::playback::Playback;
 use crate::components::record_lanes::RecordLanes;
 use crate::components::record_timeline::RecordTimeline;
+use crate::components::replica_history::ReplicaHistory;
 use crate::components::scenario_file::ScenarioFile;
 use crate::components::scenario_picker::ScenarioPicker;
 use crate::components::settings_panel::SettingsPanel;
@@ -216,6 +217,7 @@ pub fn app() -> Html {
                     <SettingsPanel scenario={state.scenario.clone()} on_edit={on_edit} />
                     <RecordLanes run={state.run.clone()} position={state.position} end={state.end()}
                                  selected={*record} on_select_record={on_select_record.clone()} />
+                    <ReplicaHistory run={state.run.clone()} position={state.position} end={state.end()} />
                     if let Some(r) = *record {
                         <RecordTimeline run={state.run.clone()} record={r} position={state.position} end={state.end()}
                                         on_seek={on_seek.clone()} on_close={on_close_timeline} />

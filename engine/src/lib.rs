@@ -35,6 +35,7 @@ pub mod partition_map;
 pub mod producer;
 pub mod profile;
 pub mod queue;
+pub mod replica_history;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

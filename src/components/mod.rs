@@ -8,6 +8,7 @@ pub mod legend;
 pub mod playback;
 pub mod record_lanes;
 pub mod record_timeline;
+pub mod replica_history;
 pub mod scenario_file;
 pub mod scenario_picker;
 pub mod selectable;

@@ -79,3 +79,22 @@ test('record lanes list the duplicated records first; a lane opens its timeline'
   await screenshot(page, 'record-lanes');
   assert.deepEqual(errors, []);
 });
+
+test('replica logs over time: a truncation shows as a drop of a replica line', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Kafka 0.10: truncating to the high watermark loses a committed record');
+  await page.keyboard.press('End');
+  const history = page.getByTestId('replica-history');
+  assert.equal(await history.locator('figure.replica-chart').count(), 1, 'one partition');
+  assert.equal(await history.locator('polyline.leo').count(), 3, 'one line per replica');
+  // Some replica's log end offset goes down at the truncation.
+  const drops = await history.locator('polyline.leo').evaluateAll((lines) =>
+    lines.some((l) => {
+      const ys = l.getAttribute('points').trim().split(' ').map((p) => Number(p.split(',')[1]));
+      return ys.some((y, i) => i > 0 && y > ys[i - 1] + 0.01);
+    }));
+  assert.ok(drops, 'a replica line steps down');
+  await history.scrollIntoViewIfNeeded();
+  await screenshot(page, 'replica-history');
+  assert.deepEqual(errors, []);
+});
