@@ -106,9 +106,22 @@ pub fn replica_history_panel(props: &ReplicaHistoryProps) -> Html {
     let history = use_memo(PtrEq(props.run.clone()), |run| {
         replica_history(&run.0.trace)
     });
-    let end = props.end;
-    let span = end.as_us().max(1) as f64;
-    let x = move |t: SimTime| LEFT + (W - LEFT - RIGHT) * t.as_us() as f64 / span;
+    // The time axis ends a little after the last change, so a short burst of activity in a
+    // long run is not squeezed against the left edge.
+    let last_change = history
+        .iter()
+        .flat_map(|s| [s.leo.last(), s.hw.last(), s.start.last()])
+        .flatten()
+        .map(|(t, _)| t.as_us())
+        .max()
+        .unwrap_or(0);
+    let end = SimTime(
+        (last_change + last_change / 20 + 1_000)
+            .min(props.end.as_us())
+            .max(1),
+    );
+    let span = end.as_us() as f64;
+    let x = move |t: SimTime| LEFT + (W - LEFT - RIGHT) * (t.as_us() as f64 / span).min(1.0);
     let now = x(props.position);
     let mut partitions: Vec<Vec<&ReplicaSeries>> = Vec::new();
     for s in history.iter() {
@@ -121,6 +134,7 @@ pub fn replica_history_panel(props: &ReplicaHistoryProps) -> Html {
     html! {
         <section class="replica-history" aria-label="Replica logs over time" data-testid="replica-history">
             <h2>{"Replica logs over time"}</h2>
+            <p class="lanes-summary">{ format!("From the start to {} (the last change).", end) }</p>
             { for partitions.iter().take(MAX_PARTITIONS).map(|p| chart(p, &x, end, now)) }
             if more > 0 {
                 <p class="lanes-more">{ format!("… and {more} more partitions.") }</p>
