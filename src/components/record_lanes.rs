@@ -4,6 +4,7 @@
 //! timeline; the play position is a vertical line.
 
 use crate::app::PtrEq;
+use crate::components::foldable::{heading, is_open};
 use delivery_lab_engine::Run;
 use delivery_lab_engine::ids::RecordId;
 use delivery_lab_engine::lanes::{Lane, Mark, record_lanes};
@@ -101,27 +102,31 @@ fn lane_label(l: &Lane) -> String {
     }
 }
 
-/// The panel.
-#[function_component(RecordLanes)]
-pub fn record_lanes_panel(props: &RecordLanesProps) -> Html {
-    let lanes = use_memo(PtrEq(props.run.clone()), |run| {
-        record_lanes(&run.0.trace, &run.0.ledger)
-    });
+#[derive(Properties)]
+struct LaneRowsProps {
+    lanes: Rc<Vec<Lane>>,
+    end: SimTime,
+    selected: Option<RecordId>,
+    on_select_record: Callback<RecordId>,
+}
+
+impl PartialEq for LaneRowsProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.lanes, &other.lanes)
+            && self.end == other.end
+            && self.selected == other.selected
+    }
+}
+
+/// The lanes themselves: re-rendered when the run or the selection changes, not on every
+/// frame of play.
+#[function_component(LaneRows)]
+fn lane_rows(props: &LaneRowsProps) -> Html {
     let end = props.end.as_us().max(1) as f64;
     let x = |t: SimTime| LABEL_W + (TRACK_END - LABEL_W) * t.as_us() as f64 / end;
-    let shown = lanes.len().min(MAX_LANES);
-    let height = LANE_H * shown as f64 + 8.0;
-    let now = x(props.position);
-    let with_anomaly = lanes.iter().filter(|l| !l.anomalies.is_empty()).count();
     html! {
-        <section class="record-lanes" aria-label="Records, one lane each" data-testid="record-lanes">
-            <h2>{"Records"}</h2>
-            <p class="lanes-summary">
-                { format!("{} records, {} with an anomaly (listed first). ", lanes.len(), with_anomaly) }
-                <span class="lanes-key">{"○ sent · | appended · ● acknowledged · ◆ committed · ✕ failed or aborted · ■ processed"}</span>
-            </p>
-            <svg class="lanes" viewBox={format!("0 0 1000 {height}")} preserveAspectRatio="none" role="group" aria-label="Record lanes">
-                { for lanes.iter().take(MAX_LANES).enumerate().map(|(i, l)| {
+        <>
+                { for props.lanes.iter().take(MAX_LANES).enumerate().map(|(i, l)| {
                     let y = 4.0 + LANE_H * i as f64 + LANE_H / 2.0;
                     let record = l.record;
                     let on_click = props.on_select_record.clone();
@@ -145,6 +150,46 @@ pub fn record_lanes_panel(props: &RecordLanesProps) -> Html {
                         </g>
                     }
                 }) }
+        </>
+    }
+}
+
+/// The panel.
+#[function_component(RecordLanes)]
+pub fn record_lanes_panel(props: &RecordLanesProps) -> Html {
+    let choice = use_state(|| None::<bool>);
+    let open = is_open(&choice, props.run.trace.events.len());
+    let lanes = use_memo((PtrEq(props.run.clone()), open), |(run, open)| {
+        if *open {
+            record_lanes(&run.0.trace, &run.0.ledger)
+        } else {
+            Vec::new()
+        }
+    });
+    if !open {
+        return html! {
+            <section class="record-lanes folded" aria-label="Records, one lane each" data-testid="record-lanes">
+                { heading("Records", &choice, open) }
+            </section>
+        };
+    }
+    let end = props.end.as_us().max(1) as f64;
+    let x = |t: SimTime| LABEL_W + (TRACK_END - LABEL_W) * t.as_us() as f64 / end;
+    let shown = lanes.len().min(MAX_LANES);
+    let height = LANE_H * shown as f64 + 8.0;
+    let now = x(props.position);
+    let with_anomaly = lanes.iter().filter(|l| !l.anomalies.is_empty()).count();
+    let rows: Rc<Vec<Lane>> = lanes.clone();
+    html! {
+        <section class="record-lanes" aria-label="Records, one lane each" data-testid="record-lanes">
+            { heading("Records", &choice, open) }
+            <p class="lanes-summary">
+                { format!("{} records, {} with an anomaly (listed first). ", lanes.len(), with_anomaly) }
+                <span class="lanes-key">{"○ sent · | appended · ● acknowledged · ◆ committed · ✕ failed or aborted · ■ processed"}</span>
+            </p>
+            <svg class="lanes" viewBox={format!("0 0 1000 {height}")} preserveAspectRatio="none" role="group" aria-label="Record lanes">
+                <LaneRows lanes={rows} end={props.end} selected={props.selected}
+                          on_select_record={props.on_select_record.clone()} />
                 <line class="lane-now" x1={now.to_string()} x2={now.to_string()} y1="0" y2={height.to_string()} />
             </svg>
             if lanes.len() > MAX_LANES {

@@ -2,9 +2,14 @@
 //! end offset (solid) and high watermark (dashed) as steps across the run, and the log
 //! start offset where retention moved it. A lagging follower, a frozen high watermark and
 //! a truncation after an election show as shapes; the play position is a vertical line.
+//!
+//! The lines are built once per run (thinned to one step per horizontal unit) and drawn by
+//! a child that only re-renders when the run changes; playing moves only the position line.
 
 use crate::app::PtrEq;
+use crate::components::foldable::{heading, is_open};
 use delivery_lab_engine::Run;
+use delivery_lab_engine::ids::{BrokerId, PartitionId};
 use delivery_lab_engine::replica_history::{ReplicaSeries, replica_history};
 use delivery_lab_engine::time::SimTime;
 use std::rc::Rc;
@@ -18,6 +23,149 @@ const LEFT: f64 = 44.0;
 const RIGHT: f64 = 40.0;
 const TOP: f64 = 8.0;
 const BOTTOM: f64 = 14.0;
+
+/// One replica's lines, ready to draw.
+#[derive(Clone, Debug, PartialEq)]
+struct Lines {
+    broker: BrokerId,
+    leo: String,
+    hw: String,
+    start: Option<String>,
+    label_y: f64,
+}
+
+/// One partition's chart, ready to draw.
+#[derive(Clone, Debug, PartialEq)]
+struct Chart {
+    partition: PartitionId,
+    top: u64,
+    replicas: Vec<Lines>,
+}
+
+/// Everything the panel draws for a run: the charts and the time the axis spans.
+#[derive(Debug, PartialEq)]
+struct Charts {
+    charts: Vec<Chart>,
+    more: usize,
+    end: SimTime,
+}
+
+/// A step polyline through `(time, value)` changes, held to the end of the axis, with at
+/// most one step per horizontal unit (the last value in it).
+fn steps(series: &[(SimTime, u64)], x: &dyn Fn(SimTime) -> f64, y: &dyn Fn(u64) -> f64) -> String {
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    let mut last: Option<f64> = None;
+    for &(t, v) in series {
+        let (px, py) = (x(t).round(), y(v));
+        match points.last_mut() {
+            // Same horizontal unit: keep only the newest value.
+            Some(p) if p.0 == px => p.1 = py,
+            _ => {
+                if let Some(prev) = last {
+                    points.push((px, prev));
+                }
+                points.push((px, py));
+            }
+        }
+        last = points.last().map(|p| p.1);
+    }
+    if let Some(v) = last {
+        points.push((W - RIGHT, v));
+    }
+    let mut out = String::with_capacity(points.len() * 12);
+    for (px, py) in points {
+        out.push_str(&format!("{px:.0},{py:.1} "));
+    }
+    out
+}
+
+fn build(history: &[ReplicaSeries], run_end: SimTime) -> Charts {
+    // The time axis ends a little after the last change, so a short burst of activity in a
+    // long run is not squeezed against the left edge.
+    let last_change = history
+        .iter()
+        .flat_map(|s| [s.leo.last(), s.hw.last(), s.start.last()])
+        .flatten()
+        .map(|(t, _)| t.as_us())
+        .max()
+        .unwrap_or(0);
+    let end = SimTime(
+        (last_change + last_change / 20 + 1_000)
+            .min(run_end.as_us())
+            .max(1),
+    );
+    let span = end.as_us() as f64;
+    let x = move |t: SimTime| LEFT + (W - LEFT - RIGHT) * (t.as_us() as f64 / span).min(1.0);
+    let mut groups: Vec<Vec<&ReplicaSeries>> = Vec::new();
+    for s in history {
+        match groups.last_mut() {
+            Some(group) if group[0].partition == s.partition => group.push(s),
+            _ => groups.push(vec![s]),
+        }
+    }
+    let more = groups.len().saturating_sub(MAX_PARTITIONS);
+    let charts = groups
+        .iter()
+        .take(MAX_PARTITIONS)
+        .map(|group| {
+            let top = group.iter().map(|s| s.max_leo()).max().unwrap_or(0).max(1);
+            let y = move |v: u64| TOP + (H - TOP - BOTTOM) * (1.0 - v as f64 / top as f64);
+            Chart {
+                partition: group[0].partition,
+                top,
+                replicas: group
+                    .iter()
+                    .map(|s| Lines {
+                        broker: s.broker,
+                        leo: steps(&s.leo, &x, &y),
+                        hw: steps(&s.hw, &x, &y),
+                        start: (!s.start.is_empty()).then(|| steps(&s.start, &x, &y)),
+                        label_y: s.leo.last().map_or(y(0), |(_, v)| y(*v)),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Charts { charts, more, end }
+}
+
+#[derive(Properties)]
+struct ChartProps {
+    chart: Rc<Charts>,
+    index: usize,
+}
+
+impl PartialEq for ChartProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.chart, &other.chart) && self.index == other.index
+    }
+}
+
+/// One chart's lines: re-rendered only when the run changes.
+#[function_component(ChartLines)]
+fn chart_lines(props: &ChartProps) -> Html {
+    let Some(c) = props.chart.charts.get(props.index) else {
+        return Html::default();
+    };
+    let y0 = H - BOTTOM;
+    html! {
+        <>
+            <line class="chart-axis" x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y0.to_string()} y2={y0.to_string()} />
+            <text class="chart-tick" x={(LEFT - 4.0).to_string()} y={(TOP + 4.0).to_string()}>{ c.top.to_string() }</text>
+            <text class="chart-tick" x={(LEFT - 4.0).to_string()} y={(y0 + 4.0).to_string()}>{"0"}</text>
+            { for c.replicas.iter().map(|r| html! {
+                <g class={format!("replica-line broker-{}", r.broker.0 % 6)}>
+                    <polyline class="leo" points={r.leo.clone()} />
+                    <polyline class="hw" points={r.hw.clone()} />
+                    if let Some(start) = &r.start {
+                        <polyline class="start" points={start.clone()} />
+                    }
+                    <text class="replica-label" x={(W - RIGHT + 4.0).to_string()} y={(r.label_y + 4.0).to_string()}>{ r.broker.to_string() }</text>
+                </g>
+            }) }
+        </>
+    }
+}
 
 /// Props of [`ReplicaHistory`].
 #[derive(Properties)]
@@ -38,106 +186,45 @@ impl PartialEq for ReplicaHistoryProps {
     }
 }
 
-/// A step polyline through `(time, value)` changes, held to the end of the run.
-fn steps(
-    series: &[(SimTime, u64)],
-    x: &dyn Fn(SimTime) -> f64,
-    y: &dyn Fn(u64) -> f64,
-    end: SimTime,
-) -> String {
-    let mut points = Vec::with_capacity(series.len() * 2 + 1);
-    let mut last: Option<u64> = None;
-    for &(t, v) in series {
-        if let Some(prev) = last {
-            points.push(format!("{:.1},{:.1}", x(t), y(prev)));
-        }
-        points.push(format!("{:.1},{:.1}", x(t), y(v)));
-        last = Some(v);
-    }
-    if let Some(v) = last {
-        points.push(format!("{:.1},{:.1}", x(end), y(v)));
-    }
-    points.join(" ")
-}
-
-fn chart(partition: &[&ReplicaSeries], x: &dyn Fn(SimTime) -> f64, end: SimTime, now: f64) -> Html {
-    let top = partition
-        .iter()
-        .map(|s| s.max_leo())
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let y = |v: u64| TOP + (H - TOP - BOTTOM) * (1.0 - v as f64 / top as f64);
-    let name = partition
-        .first()
-        .map(|s| s.partition.to_string())
-        .unwrap_or_default();
-    html! {
-        <figure class="replica-chart">
-            <figcaption>{ format!("{name}: log end offset (solid) and high watermark (dashed) per replica") }</figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
-                 aria-label={format!("{name}: each replica's log end offset and high watermark over time, up to offset {top}")}>
-                <line class="chart-axis" x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(0).to_string()} y2={y(0).to_string()} />
-                <text class="chart-tick" x={(LEFT - 4.0).to_string()} y={(y(top) + 4.0).to_string()}>{ top.to_string() }</text>
-                <text class="chart-tick" x={(LEFT - 4.0).to_string()} y={(y(0) + 4.0).to_string()}>{"0"}</text>
-                { for partition.iter().map(|s| {
-                    let class = format!("replica-line broker-{}", s.broker.0 % 6);
-                    let label_y = s.leo.last().map_or(y(0), |(_, v)| y(*v));
-                    html! {
-                        <g class={class}>
-                            <polyline class="leo" points={steps(&s.leo, x, &y, end)} />
-                            <polyline class="hw" points={steps(&s.hw, x, &y, end)} />
-                            if !s.start.is_empty() {
-                                <polyline class="start" points={steps(&s.start, x, &y, end)} />
-                            }
-                            <text class="replica-label" x={(W - RIGHT + 4.0).to_string()} y={(label_y + 4.0).to_string()}>{ s.broker.to_string() }</text>
-                        </g>
-                    }
-                }) }
-                <line class="lane-now" x1={now.to_string()} x2={now.to_string()} y1="0" y2={H.to_string()} />
-            </svg>
-        </figure>
-    }
-}
-
 /// The panel.
 #[function_component(ReplicaHistory)]
 pub fn replica_history_panel(props: &ReplicaHistoryProps) -> Html {
-    let history = use_memo(PtrEq(props.run.clone()), |run| {
-        replica_history(&run.0.trace)
-    });
-    // The time axis ends a little after the last change, so a short burst of activity in a
-    // long run is not squeezed against the left edge.
-    let last_change = history
-        .iter()
-        .flat_map(|s| [s.leo.last(), s.hw.last(), s.start.last()])
-        .flatten()
-        .map(|(t, _)| t.as_us())
-        .max()
-        .unwrap_or(0);
-    let end = SimTime(
-        (last_change + last_change / 20 + 1_000)
-            .min(props.end.as_us())
-            .max(1),
-    );
-    let span = end.as_us() as f64;
-    let x = move |t: SimTime| LEFT + (W - LEFT - RIGHT) * (t.as_us() as f64 / span).min(1.0);
-    let now = x(props.position);
-    let mut partitions: Vec<Vec<&ReplicaSeries>> = Vec::new();
-    for s in history.iter() {
-        match partitions.last_mut() {
-            Some(group) if group[0].partition == s.partition => group.push(s),
-            _ => partitions.push(vec![s]),
+    let end = props.end;
+    let choice = use_state(|| None::<bool>);
+    let open = is_open(&choice, props.run.trace.events.len());
+    let charts = use_memo((PtrEq(props.run.clone()), end, open), |(run, end, open)| {
+        if *open {
+            build(&replica_history(&run.0.trace), *end)
+        } else {
+            build(&[], *end)
         }
+    });
+    if !open {
+        return html! {
+            <section class="replica-history folded" aria-label="Replica logs over time" data-testid="replica-history">
+                { heading("Replica logs over time", &choice, open) }
+            </section>
+        };
     }
-    let more = partitions.len().saturating_sub(MAX_PARTITIONS);
+    let span = charts.end.as_us().max(1) as f64;
+    let now = LEFT + (W - LEFT - RIGHT) * (props.position.as_us() as f64 / span).min(1.0);
+    let shared: Rc<Charts> = charts.clone();
     html! {
         <section class="replica-history" aria-label="Replica logs over time" data-testid="replica-history">
-            <h2>{"Replica logs over time"}</h2>
-            <p class="lanes-summary">{ format!("From the start to {} (the last change).", end) }</p>
-            { for partitions.iter().take(MAX_PARTITIONS).map(|p| chart(p, &x, end, now)) }
-            if more > 0 {
-                <p class="lanes-more">{ format!("… and {more} more partitions.") }</p>
+            { heading("Replica logs over time", &choice, open) }
+            <p class="lanes-summary">{ format!("From the start to {} (the last change).", charts.end) }</p>
+            { for charts.charts.iter().enumerate().map(|(i, c)| html! {
+                <figure class="replica-chart">
+                    <figcaption>{ format!("{}: log end offset (solid) and high watermark (dashed) per replica", c.partition) }</figcaption>
+                    <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
+                         aria-label={format!("{}: each replica's log end offset and high watermark over time, up to offset {}", c.partition, c.top)}>
+                        <ChartLines chart={shared.clone()} index={i} />
+                        <line class="lane-now" x1={now.to_string()} x2={now.to_string()} y1="0" y2={H.to_string()} />
+                    </svg>
+                </figure>
+            }) }
+            if charts.more > 0 {
+                <p class="lanes-more">{ format!("… and {} more partitions.", charts.more) }</p>
             }
         </section>
     }
