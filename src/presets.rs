@@ -64,6 +64,7 @@ presets!(
     "Consumer": [
         "auto-commit-crash-sync-processing",
         "auto-commit-buffered-processing-loses",
+        "new-consumer-auto-commit-race-loses",
         "commit-after-processing-crash-duplicates",
         "commit-before-processing-crash-loses",
         "poll-interval-exceeded-commit-fails",

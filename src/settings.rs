@@ -313,6 +313,12 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Consumer group",
+        "group.protocol",
+        &["consumer_group", "configs", "group.protocol"],
+        Choice(&["classic", "consumer"]),
+    ),
+    field(
+        "Consumer group",
         "max.poll.records",
         &["consumer_group", "configs", "max.poll.records"],
         Number,
@@ -430,6 +436,7 @@ impl Field {
                     "auto.commit.interval.ms" => s.auto_commit_interval_ms.value.to_string(),
                     "auto.offset.reset" => s.auto_offset_reset.value.to_string(),
                     "isolation.level" => s.isolation_level.value.to_string(),
+                    "group.protocol" => s.group_protocol.value.to_string(),
                     "max.poll.records" => s.max_poll_records.value.to_string(),
                     "max.poll.interval.ms" => s.max_poll_interval_ms.value.to_string(),
                     "session.timeout.ms" => s.session_timeout_ms.value.to_string(),

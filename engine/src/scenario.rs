@@ -624,6 +624,10 @@ impl Scenario {
         self.consumer_group.as_ref().map(|g| {
             let mut s = consumer_spec::settings(&g.configs, d.consumer_session_timeout_ms);
             s.detect_truncation = self.kafka_version > crate::profile::KafkaVersion::V0_10;
+            // KAFKA-18641: the 3.7–3.9 AsyncKafkaConsumer (fixed by PR #18737, 4.0).
+            s.auto_commit_races_poll = s.group_protocol.value
+                == consumer_spec::GroupProtocol::Consumer
+                && self.kafka_version == crate::profile::KafkaVersion::V3_9;
             s
         })
     }

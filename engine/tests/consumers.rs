@@ -452,3 +452,22 @@ fn kip_320_seeks_back_after_an_unclean_election_and_a_legacy_consumer_skips() {
     assert_eq!(truncated(&legacy), 0);
     assert!(legacy.ledger.count(AnomalyKind::LostEffect) > 100);
 }
+
+#[test]
+fn the_new_consumers_auto_commit_race_loses_where_the_classic_one_duplicates() {
+    let scenario = preset("new-consumer-auto-commit-race-loses");
+    let raced = run(&scenario).unwrap();
+    assert!(raced.ledger.count(AnomalyKind::LostEffect) > 0);
+    // Fixed in 4.0, and never in the classic consumer: the same crash only duplicates.
+    let mut fixed = scenario.clone();
+    fixed.kafka_version = delivery_lab_engine::profile::KafkaVersion::V4_0;
+    let fixed = run(&fixed).unwrap();
+    assert_eq!(fixed.ledger.count(AnomalyKind::LostEffect), 0);
+    let mut classic = scenario.clone();
+    if let Some(g) = &mut classic.consumer_group {
+        g.configs.group_protocol = None;
+    }
+    let classic = run(&classic).unwrap();
+    assert_eq!(classic.ledger.count(AnomalyKind::LostEffect), 0);
+    assert!(classic.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+}

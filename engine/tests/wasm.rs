@@ -78,6 +78,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("unclean-election-consumer-detects-truncation"),
     preset!("unclean-election-legacy-consumer-skips-records"),
     preset!("idempotence-forgets-idle-producer"),
+    preset!("new-consumer-auto-commit-race-loses"),
 ];
 
 #[wasm_bindgen_test]

@@ -260,7 +260,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
                     <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet)."}</li>
-                    <li>{"Consumers: one group on the classic protocol with the eager range assignor; SyncGroup and OffsetFetch are folded into the JoinGroup answer; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); no retention, so earliest is offset 0."}</li>
+                    <li>{"Consumers: one group on the classic protocol with the eager range assignor; SyncGroup and OffsetFetch are folded into the JoinGroup answer; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); group.protocol=consumer models only the 3.7–3.9 auto-commit timing (KAFKA-18641), the rebalance stays classic."}</li>
                     <li>{"Transactions: one transactional.id; its coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); no KIP-890 partition verification; a marker request for a transaction a partition no longer has open is confirmed without a second marker; consumers do not yet commit offsets inside a transaction (no sendOffsetsToTransaction)."}</li>
                 </ul>
             </details>

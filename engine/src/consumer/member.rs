@@ -295,8 +295,9 @@ impl Member {
         // A member keeps consuming what it owns while its coordinator is being looked up
         // (`poll(Duration)` goes on to fetch when the coordinator is not ready).
         self.last_poll = now;
+        let racing = self.rules.settings.auto_commit_races_poll;
         loop {
-            if let Some(coordinator) = self.coordinator {
+            if !racing && let Some(coordinator) = self.coordinator {
                 self.maybe_auto_commit(now, coordinator, out);
             }
             let unpositioned = self
@@ -309,6 +310,11 @@ impl Member {
                 return self.close(Shutdown::Close, out);
             }
             let batch = self.take_batch();
+            // KAFKA-18641: the background auto-commit saw the positions this poll just moved,
+            // so it can commit records the application has not processed yet.
+            if racing && let Some(coordinator) = self.coordinator {
+                self.maybe_auto_commit(now, coordinator, out);
+            }
             if batch.is_empty() {
                 return self.fetch(now, out);
             }

@@ -125,6 +125,27 @@ impl std::fmt::Display for OffsetReset {
     }
 }
 
+/// `group.protocol`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupProtocol {
+    /// The classic protocol (JoinGroup / SyncGroup), the client default.
+    Classic,
+    /// KIP-848's consumer protocol (`AsyncKafkaConsumer`). Only its auto-commit timing is
+    /// modelled: on 3.7–3.9 clients the background auto-commit could include the positions
+    /// of the poll in progress (KAFKA-18641, fixed in 4.0).
+    Consumer,
+}
+
+impl std::fmt::Display for GroupProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            GroupProtocol::Classic => "classic",
+            GroupProtocol::Consumer => "consumer",
+        })
+    }
+}
+
 /// `isolation.level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -212,6 +233,13 @@ pub struct ConsumerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub isolation_level: Option<IsolationLevel>,
+    /// `group.protocol`.
+    #[serde(
+        rename = "group.protocol",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_protocol: Option<GroupProtocol>,
 }
 
 /// The consumer configs in force: each value with whether the scenario set it.
@@ -235,6 +263,11 @@ pub struct ConsumerSettings {
     pub metadata_max_age_ms: Setting<u64>,
     /// `isolation.level`.
     pub isolation_level: Setting<IsolationLevel>,
+    /// `group.protocol`.
+    pub group_protocol: Setting<GroupProtocol>,
+    /// The auto-commit includes the poll in progress (KAFKA-18641: `group.protocol=consumer`
+    /// on 3.7–3.9 clients).
+    pub auto_commit_races_poll: bool,
     /// `fetch.max.wait.ms` (not a scenario field: the default, 500).
     pub fetch_max_wait_ms: u64,
     /// `retry.backoff.ms` of the consumer (the default, 100).
@@ -259,6 +292,8 @@ pub fn settings(configs: &ConsumerConfigs, session_timeout_default_ms: u64) -> C
         heartbeat_interval_ms: Setting::resolve(configs.heartbeat_interval_ms, 3_000),
         metadata_max_age_ms: Setting::resolve(configs.metadata_max_age_ms, 300_000),
         isolation_level: Setting::resolve(configs.isolation_level, IsolationLevel::ReadUncommitted),
+        group_protocol: Setting::resolve(configs.group_protocol, GroupProtocol::Classic),
+        auto_commit_races_poll: false,
         fetch_max_wait_ms: 500,
         retry_backoff_ms: 100,
         detect_truncation: true,
