@@ -90,6 +90,8 @@ presets!(
         "zombie-producer-fenced-by-transactions",
         "zombie-producer-without-transactions-duplicates",
         "transaction-timeout-fences-stalled-producer",
+        "late-produce-joins-next-transaction",
+        "late-produce-fenced-by-epoch-per-transaction",
         "read-process-write-exactly-once",
         "read-process-write-fences-zombie-consumer",
         "offsets-in-sink-zombie-consumer-duplicates",

@@ -108,6 +108,10 @@ pub struct ProduceRequest {
     pub producer: Option<BatchSequence>,
     /// Part of a transaction.
     pub transactional: bool,
+    /// Which attempt this is (the client matches the answer to it, as Kafka does by
+    /// correlation id).
+    #[serde(default)]
+    pub attempt: u32,
 }
 
 /// A request or response between two nodes.
@@ -124,6 +128,9 @@ pub enum Message {
         record: RecordId,
         /// Base offset on success, or the error.
         result: Result<Offset, KafkaError>,
+        /// Echo of the request's attempt.
+        #[serde(default)]
+        attempt: u32,
     },
     /// Fetch from a follower: "send me what you have from `fetch_offset` on"; the fetch
     /// offset is also how the leader learns the follower's log end offset.
@@ -276,6 +283,7 @@ impl fmt::Display for Message {
                 partition,
                 record,
                 result,
+                ..
             } => match result {
                 Ok(offset) => write!(f, "{name} {partition} {record} offset={offset}"),
                 Err(e) => write!(f, "{name} {partition} {record} error={e}"),

@@ -496,6 +496,7 @@ impl Producer {
                 sequence,
             }),
             transactional: self.txn.is_some(),
+            attempt: self.next_attempt.wrapping_add(1),
         };
         out.send(NodeId::Broker(leader), Message::ProduceRequest(request));
         if self.rules.acks == Acks::None {
@@ -544,9 +545,16 @@ impl Producer {
                 partition,
                 record,
                 result,
+                attempt,
             } => {
-                if !self.in_flight.contains(&record) {
-                    return; // already expired or answered: the callback has fired
+                if self
+                    .in_flight
+                    .get(&record)
+                    .is_none_or(|f| f.attempt != attempt)
+                {
+                    // Already expired or answered, or the answer to an earlier attempt of a
+                    // record sent again since: the callback has fired for that one.
+                    return;
                 }
                 match result {
                     Ok(offset) => {

@@ -335,3 +335,15 @@ fn read_process_write_needs_synchronous_processing() {
         if path == "consumer_group.commit"))
     );
 }
+
+#[test]
+fn a_late_produce_joins_the_next_transaction_unless_the_epoch_moved_on() {
+    let old = run(&preset("late-produce-joins-next-transaction")).unwrap();
+    assert_eq!(old.ledger.count(AnomalyKind::Duplicate), 1);
+    let new = run(&preset("late-produce-fenced-by-epoch-per-transaction")).unwrap();
+    assert!(new.ledger.anomalies.is_empty());
+    assert!(
+        new.trace.to_text().contains("error=INVALID_PRODUCER_EPOCH"),
+        "the late request is refused"
+    );
+}

@@ -79,6 +79,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("unclean-election-legacy-consumer-skips-records"),
     preset!("idempotence-forgets-idle-producer"),
     preset!("new-consumer-auto-commit-race-loses"),
+    preset!("late-produce-joins-next-transaction"),
+    preset!("late-produce-fenced-by-epoch-per-transaction"),
 ];
 
 #[wasm_bindgen_test]

@@ -118,9 +118,17 @@ impl Broker {
             batch_bytes,
             producer: batch_producer,
             transactional,
+            attempt,
         } = request;
-        let refuse =
-            |out: &mut Outbox, error| respond(out, producer, partition, record, acks, Err(error));
+        let refuse = |out: &mut Outbox, error| {
+            respond(
+                out,
+                producer,
+                (partition, record, attempt),
+                acks,
+                Err(error),
+            )
+        };
         let min_isr = self.rules.min_insync_replicas;
         let max_bytes = self.rules.message_max_bytes;
         let Some(replica) = self.replicas.get_mut(&partition) else {
@@ -147,6 +155,7 @@ impl Broker {
                             record,
                             offset,
                             marker: None,
+                            attempt,
                         };
                         return await_high_watermark(
                             state,
@@ -156,7 +165,13 @@ impl Broker {
                             out,
                         );
                     }
-                    return respond(out, producer, partition, record, acks, Ok(offset));
+                    return respond(
+                        out,
+                        producer,
+                        (partition, record, attempt),
+                        acks,
+                        Ok(offset),
+                    );
                 }
                 SequenceCheck::OutOfOrder => {
                     return refuse(out, KafkaError::OutOfOrderSequenceNumber);
@@ -187,13 +202,20 @@ impl Broker {
         });
         match acks {
             Acks::None => {}
-            Acks::Leader => respond(out, producer, partition, record, acks, Ok(entry.offset)),
+            Acks::Leader => respond(
+                out,
+                producer,
+                (partition, record, attempt),
+                acks,
+                Ok(entry.offset),
+            ),
             Acks::All => {
                 let ack = PendingAck {
                     producer,
                     record,
                     offset: entry.offset,
                     marker: None,
+                    attempt,
                 };
                 await_high_watermark(state, ack, partition, now.plus_ms(timeout_ms), out);
             }
@@ -533,7 +555,13 @@ pub(super) fn answer_ack(
     result: Result<Offset, KafkaError>,
 ) {
     match ack.marker {
-        None => respond(out, ack.producer, partition, ack.record, Acks::All, result),
+        None => respond(
+            out,
+            ack.producer,
+            (partition, ack.record, ack.attempt),
+            Acks::All,
+            result,
+        ),
         Some(marker) => {
             let answer = TxnMessage::WriteTxnMarkersResponse {
                 partition,
@@ -592,8 +620,7 @@ fn answer_fetch(
 fn respond(
     out: &mut Outbox,
     producer: NodeId,
-    partition: PartitionId,
-    record: RecordId,
+    (partition, record, attempt): (PartitionId, RecordId, u32),
     acks: Acks,
     result: Result<Offset, KafkaError>,
 ) {
@@ -608,6 +635,7 @@ fn respond(
                 partition,
                 record,
                 result,
+                attempt,
             },
         );
     }

@@ -95,6 +95,8 @@ pub struct PendingAck {
     pub(super) offset: Offset,
     /// For a WriteTxnMarkers request: which marker (the answer goes to the coordinator).
     pub(super) marker: Option<ControlMarker>,
+    /// The produce request's attempt, echoed in the answer.
+    pub(super) attempt: u32,
 }
 
 /// A follower fetch held until data arrives or `replica.fetch.wait.max.ms` passes.

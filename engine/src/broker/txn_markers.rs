@@ -90,6 +90,7 @@ impl Broker {
             record: RecordId::CONTROL,
             offset: entry.offset,
             marker: Some(marker),
+            attempt: 0,
         };
         if entry.offset < replica.high_watermark {
             answer_ack(out, &ack, partition, Ok(entry.offset));

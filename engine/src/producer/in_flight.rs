@@ -41,10 +41,6 @@ impl InFlightSet {
         self.by_record.get(record)
     }
 
-    pub(super) fn contains(&self, record: &RecordId) -> bool {
-        self.by_record.contains_key(record)
-    }
-
     /// Requests outstanding on the connection to `broker`.
     pub(super) fn to_broker(&self, broker: BrokerId) -> usize {
         self.per_broker.get(&broker).copied().unwrap_or(0)
