@@ -155,6 +155,7 @@ pub const FIELDS: &[Field] = &[
         &["cluster", "configs", "offsets.retention.check.interval.ms"],
         Number,
     ),
+    field("Producer", "count", &["producer", "count"], Number),
     field(
         "Producer",
         "interval_ms",
@@ -425,6 +426,7 @@ impl Field {
                 .records_per_transaction
                 .to_string(),
             "record_bytes" => "100".to_string(),
+            "count" => "1".to_string(),
             "on_failure" => "ignore".to_string(),
             "send_style" => "callback".to_string(),
             "processing_ms" => "5".to_string(),

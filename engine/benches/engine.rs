@@ -10,14 +10,14 @@ mod bench {
     use delivery_lab_engine::{Scenario, run};
     use std::hint::black_box;
 
-    /// 5 brokers, 6 partitions with RF 3, 20 000 records (2 × 10 000 in the target
-    /// workload; this version models one producer), 1 ms apart, and 10 faults: five
-    /// brokers crash and restart in turn.
+    /// 5 brokers, 6 partitions with RF 3, 2 producers × 10 000 records (each 2 ms apart),
+    /// and 10 faults: five brokers crash and restart in turn.
     pub fn workshop() -> Scenario {
         let text = include_str!("../../scenarios/workshop-cluster.json");
         let mut s = Scenario::from_json(text).expect("preset is valid");
-        s.producer.records = 20_000;
-        s.producer.interval_ms = 1;
+        s.producer.count = 2;
+        s.producer.records = 10_000;
+        s.producer.interval_ms = 2;
         s.duration_ms = 21_000;
         s.expect = None;
         s.faults = (0..5u32)

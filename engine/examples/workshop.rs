@@ -8,8 +8,9 @@ use std::time::Instant;
 fn main() {
     let text = include_str!("../../scenarios/workshop-cluster.json");
     let mut s = Scenario::from_json(text).expect("preset is valid");
-    s.producer.records = 20_000;
-    s.producer.interval_ms = 1;
+    s.producer.count = 2;
+    s.producer.records = 10_000;
+    s.producer.interval_ms = 2;
     s.duration_ms = 21_000;
     let mut best = f64::MAX;
     let mut result = None;

@@ -58,7 +58,9 @@ pub fn record_lanes(trace: &Trace, ledger: &Ledger) -> Vec<Lane> {
                 });
         };
         match &e.kind {
-            EventKind::RecordSent { record, partition } => {
+            EventKind::RecordSent {
+                record, partition, ..
+            } => {
                 mark(*record, StepKind::Sent);
                 if let Some(l) = lanes.get_mut(record) {
                     l.partition = Some(*partition);

@@ -242,6 +242,8 @@ struct Fold {
     ack_offset: ByRecord<Offset>,
     /// Per record: the event that reported its transaction aborted.
     aborted_event: ByRecord<usize>,
+    /// Per record: the producing application that sent it.
+    app: ByRecord<u32>,
 }
 
 impl Fold {
@@ -270,7 +272,12 @@ impl Fold {
             EventKind::RecordSent { record, .. } if self.fates.get(record).is_some() => {
                 // The application sent it again: same record, its history goes on.
             }
-            EventKind::RecordSent { record, partition } => {
+            EventKind::RecordSent {
+                record,
+                partition,
+                app,
+            } => {
+                self.app.insert(*record, *app);
                 self.fates.insert(
                     *record,
                     RecordFate {
@@ -401,7 +408,7 @@ impl Ledger {
                 .get(&(*leader, *partition))
                 .map_or(&[][..], Vec::as_slice);
             let visible = visible_entries(log);
-            check_partition_log(&visible, &mut fold.fates, &mut anomalies);
+            check_partition_log(&visible, &fold.app, &mut fold.fates, &mut anomalies);
             if fold.consumption.seen {
                 let offsets = visible
                     .iter()
@@ -558,10 +565,12 @@ fn visible_entries(log: &[Traced]) -> Vec<(Offset, Traced)> {
 /// Counts copies and finds duplicates and reorders in one partition's final log.
 fn check_partition_log(
     log: &[(Offset, Traced)],
+    apps: &ByRecord<u32>,
     fates: &mut ByRecord<RecordFate>,
     anomalies: &mut Vec<Anomaly>,
 ) {
-    let mut highest_seen: Option<RecordId> = None;
+    // Per producing application: the highest record id seen so far in this log.
+    let mut highest: BTreeMap<u32, RecordId> = BTreeMap::new();
     for &(_, Traced { record, event, .. }) in log {
         let Some(fate) = fates.get_mut(&record) else {
             continue;
@@ -578,16 +587,19 @@ fn check_partition_log(
         if fate.copies > 1 {
             continue;
         }
-        match highest_seen {
-            // One producer sends records in id order, so a smaller id after a larger one
-            // means the log put a later send first.
-            Some(h) if record < h => anomalies.push(Anomaly {
+        let app = apps.get(&record).copied().unwrap_or(0);
+        match highest.get(&app) {
+            // One application sends records in id order, so a smaller id after a larger one
+            // of the same application means the log put a later send first.
+            Some(h) if record < *h => anomalies.push(Anomaly {
                 kind: AnomalyKind::Reorder,
                 record,
                 event,
                 cause: None,
             }),
-            _ => highest_seen = Some(record),
+            _ => {
+                highest.insert(app, record);
+            }
         }
     }
 }
@@ -627,6 +639,7 @@ mod tests {
             EventKind::RecordSent {
                 record: RecordId(r),
                 partition: P,
+                app: 0,
             },
         )
     }

@@ -127,6 +127,8 @@ pub struct Producer {
     next_fresh: u32,
     /// Which instance of the application this is (`P0`, `P1`, …).
     instance: u32,
+    /// Which producing application it is (with `producer.count` > 1).
+    app: u32,
     /// A transactional replacement waiting to be told where its application resumes.
     awaiting_resume: bool,
 }
@@ -139,8 +141,8 @@ impl Producer {
         config: &EffectiveConfig,
         idempotence: Idempotence,
         plan: Option<TransactionPlan>,
-        first_record: u32,
-        instance: u32,
+        (first_record, end): (u32, u32),
+        (instance, app): (u32, u32),
         brokers: u32,
         leaders: BTreeMap<PartitionId, Option<BrokerId>>,
         seed: u64,
@@ -167,7 +169,7 @@ impl Producer {
             send_style: spec.send_style,
             waiting: None,
             sends: BTreeMap::new(),
-            records: spec.records,
+            records: end,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
             partition_of: Vec::new(),
@@ -195,6 +197,7 @@ impl Producer {
             first_record,
             next_fresh: first_record,
             instance,
+            app,
             awaiting_resume: false,
         }
     }
@@ -400,7 +403,11 @@ impl Producer {
             *n += 1;
             *n
         };
-        out.emit(EventKind::RecordSent { record, partition });
+        out.emit(EventKind::RecordSent {
+            record,
+            partition,
+            app: self.app,
+        });
         // `ensureValidRecordSize`: too large for a request, refused before it is ever sent,
         // and not retried.
         if self.rules.batch_bytes > self.rules.max_request_size {

@@ -197,6 +197,10 @@ pub struct TopicSpec {
 pub struct ProducerSpec {
     /// How many records the application sends.
     pub records: u32,
+    /// How many such applications run side by side (`P0`, `P1`, …), each with its own
+    /// producer and its own `records` records (application `k` sends `r{k·records}` on).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub count: u32,
     /// When the first send happens, in milliseconds.
     #[serde(default)]
     pub start_ms: u64,
@@ -252,6 +256,14 @@ impl FailurePolicy {
     pub const REPLAY_AFTER_MS: u64 = 10_000;
     /// Most times the application sends one record again.
     pub const MAX_RESENDS: u32 = 3;
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 fn default_record_bytes() -> u32 {

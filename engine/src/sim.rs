@@ -95,12 +95,14 @@ impl Sim {
                 Broker::new(b, rules, hosted)
             })
             .collect();
-        let leaders = controller
+        let leaders: BTreeMap<PartitionId, Option<BrokerId>> = controller
             .states()
             .map(|s| (s.partition, s.leader))
             .collect();
         let factory = producers::Factory::new(scenario, seed);
-        let first = factory.build(0, 0, leaders);
+        let apps: Vec<producers::Instance> = (0..factory.apps())
+            .map(|app| factory.build_app(app, leaders.clone()))
+            .collect();
         let mut sim = Sim {
             now: SimTime::ZERO,
             end: SimTime::from_ms(scenario.duration_ms),
@@ -109,7 +111,7 @@ impl Sim {
             incarnations: vec![0; scenario.cluster.brokers as usize],
             brokers,
             controller,
-            producers: vec![first],
+            producers: apps,
             factory,
             txn: transactions::TxnHost::new(scenario),
             faults: scenario.faults.clone(),
@@ -120,7 +122,9 @@ impl Sim {
             group: group::Group::new(scenario),
         };
         sim.create_cluster();
-        sim.start_producer(0, SimTime::from_ms(scenario.producer.start_ms));
+        for app in 0..sim.factory.apps() {
+            sim.start_producer(app, SimTime::from_ms(scenario.producer.start_ms));
+        }
         for (index, scheduled) in scenario.faults.iter().enumerate() {
             sim.queue
                 .push(SimTime::from_ms(scheduled.at_ms), Event::Fault(index));

@@ -69,6 +69,7 @@ pub fn record_timeline(trace: &Trace, record: RecordId) -> Vec<Step> {
             EventKind::RecordSent {
                 record: r,
                 partition: p,
+                ..
             } if *r == record => {
                 partition = Some(*p);
                 step(StepKind::Sent, format!("send() to {p}"));

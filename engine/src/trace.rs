@@ -49,6 +49,10 @@ pub enum EventKind {
         record: RecordId,
         /// The partition the partitioner chose.
         partition: PartitionId,
+        /// Which producing application sent it (with `producer.count` > 1); its records
+        /// keep their order only among themselves.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        app: u32,
     },
     /// A message left `node` for `to`; it arrives at `deliver_at` unless a
     /// [`EventKind::MessageDropped`] for it says otherwise (arrivals are not facts of their
@@ -357,7 +361,17 @@ impl fmt::Display for EventKind {
                     list.join(",")
                 )
             }
-            EventKind::RecordSent { record, partition } => write!(f, "{record} to {partition}"),
+            EventKind::RecordSent {
+                record,
+                partition,
+                app,
+            } => {
+                write!(f, "{record} to {partition}")?;
+                if *app > 0 {
+                    write!(f, " app={app}")?;
+                }
+                Ok(())
+            }
             EventKind::MessageSent {
                 message,
                 to,
@@ -519,4 +533,8 @@ impl Trace {
     pub fn end_time(&self) -> SimTime {
         self.events.last().map_or(SimTime::ZERO, |e| e.time)
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

@@ -148,6 +148,26 @@ impl Scenario {
             limits::MAX_RECORDS,
         );
         range(
+            "producer.count",
+            self.producer.count.into(),
+            1,
+            limits::MAX_PRODUCERS,
+        );
+        if self.producer.count > 1 {
+            let restarts = self
+                .faults
+                .iter()
+                .any(|f| matches!(f.fault, crate::fault::Fault::RestartProducer { .. }));
+            if self.producer.configs.transactional_id.is_some() || restarts {
+                conflicts.push(ScenarioError::Invalid {
+                    path: "producer.count".into(),
+                    reason: "several producing applications cannot yet use a transactional.id \
+                             or be restarted; use producer.count 1"
+                        .into(),
+                });
+            }
+        }
+        range(
             "producer.start_ms",
             self.producer.start_ms,
             0,
@@ -458,7 +478,9 @@ impl Scenario {
             let instances = self.faults[..i]
                 .iter()
                 .filter(|f| matches!(f.fault, crate::fault::Fault::RestartProducer { .. }))
-                .count() as u64;
+                .count() as u64
+                + u64::from(self.producer.count.max(1))
+                - 1;
             for p in scheduled.fault.producers() {
                 range(&format!("{path}.producer"), p.into(), 0, instances);
             }

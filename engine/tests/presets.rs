@@ -56,3 +56,35 @@ fn min_isr_above_replicas_surfaces_not_enough_replicas_and_writes_nothing() {
     );
     assert!(text.contains("(TimeoutException)"));
 }
+
+#[test]
+fn two_producing_applications_interleave_without_a_reorder() {
+    let (_, mut scenario) = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == "workshop-cluster")
+        .unwrap();
+    scenario.producer.count = 2;
+    let result = run(&scenario).unwrap();
+    // Each application's records, in its own id range, all acknowledged once.
+    assert_eq!(
+        result.ledger.records.len(),
+        2 * scenario.producer.records as usize
+    );
+    assert!(
+        result
+            .ledger
+            .records
+            .iter()
+            .any(|r| r.record.0 >= scenario.producer.records),
+        "the second application's records"
+    );
+    assert!(
+        result.ledger.anomalies.is_empty(),
+        "{:?}",
+        result.ledger.anomalies
+    );
+    assert_eq!(
+        result.ledger.acknowledged(),
+        2 * scenario.producer.records as usize
+    );
+}

@@ -1,5 +1,5 @@
 // Browser benchmark (not a test: it asserts nothing and CI does not run it). Builds the
-// workshop-sized scenario (5 brokers, 6 partitions RF 3, 20 000 records, 10 faults), opens it
+// workshop-sized scenario (5 brokers, 6 partitions RF 3, 2 producers × 10 000 records, 10 faults), opens it
 // in headless Chromium on the release build, and reports: the time to run and draw it, the
 // time from a fault dropped (keyboard path) to the updated drawing, and frames per second
 // while it plays. `trunk build --release && node tests/bench/browser.mjs`.
@@ -12,7 +12,7 @@ const workshop = {
   ...base,
   name: 'Workshop-sized benchmark run',
   duration_ms: 21000,
-  producer: { ...base.producer, records: 20000, interval_ms: 1 },
+  producer: { ...base.producer, count: 2, records: 10000, interval_ms: 2 },
   faults: [0, 1, 2, 3, 4].flatMap((b) => [
     { at_ms: 1000 + b * 3500, type: 'crash_broker', broker: b },
     { at_ms: 2500 + b * 3500, type: 'restart_broker', broker: b },
@@ -73,7 +73,7 @@ try {
   });
   const events = await page.locator('.trace h2').textContent().catch(() => '');
   console.log(JSON.stringify({
-    scenario: 'workshop: 5 brokers, 6 partitions RF 3, 20 000 records, 10 faults',
+    scenario: 'workshop: 5 brokers, 6 partitions RF 3, 2 producers × 10 000 records, 10 faults',
     open_run_and_draw_ms_median: median(loads),
     fault_drop_to_redraw_ms_median: Math.round(median(drops)),
     fault_drop_ms_all: drops.map(Math.round),

@@ -40,21 +40,39 @@ impl Factory {
         }
     }
 
-    /// Instance number `n`, sending from `first_record`, knowing `leaders`.
+    /// How many producing applications run from the start.
+    pub(super) fn apps(&self) -> u32 {
+        self.spec.count.max(1)
+    }
+
+    /// Application `app`'s first instance (node `P{app}`), knowing `leaders`.
+    pub(super) fn build_app(
+        &self,
+        app: u32,
+        leaders: std::collections::BTreeMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
+    ) -> Instance {
+        let first = app * self.spec.records;
+        self.build(app, first, app, leaders)
+    }
+
+    /// Instance number `n` of application `app`, sending from `first_record`, knowing
+    /// `leaders`.
     pub(super) fn build(
         &self,
         n: u32,
         first_record: u32,
+        app: u32,
         leaders: std::collections::BTreeMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
     ) -> Instance {
+        let end = (app + 1) * self.spec.records;
         Instance {
             producer: Producer::new(
                 &self.spec,
                 &self.config,
                 self.idempotence,
                 self.plan.clone(),
-                first_record,
-                n,
+                (first_record, end),
+                (n, app),
                 self.brokers,
                 leaders,
                 self.seed.wrapping_add(u64::from(n)),
@@ -139,7 +157,8 @@ impl Sim {
             .states()
             .map(|s| (s.partition, s.leader))
             .collect();
-        let instance = self.factory.build(n, first, leaders);
+        // Replacements exist only for a single application (validation).
+        let instance = self.factory.build(n, first, 0, leaders);
         self.producers.push(instance);
         let now = self.now;
         self.start_producer(n, now);

@@ -76,6 +76,16 @@ impl ProducersView {
         let NodeId::Producer(p) = e.node else {
             return;
         };
+        // Several producing applications (`producer.count`) appear as they act.
+        if !matches!(e.kind, EventKind::FaultApplied { .. }) {
+            while self.instances.len() <= p as usize {
+                let id = self.instances.len() as u32;
+                self.instances.push(InstanceView {
+                    id,
+                    ..InstanceView::default()
+                });
+            }
+        }
         match &e.kind {
             EventKind::FaultApplied { fault } => match fault {
                 Fault::CrashProducer { .. } => self.set(p, InstanceStatus::Crashed),
