@@ -261,7 +261,9 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
                     <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet)."}</li>
                     <li>{"Consumers: one group on the classic protocol with the eager range assignor; SyncGroup and OffsetFetch are folded into the JoinGroup answer; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); group.protocol=consumer models only the 3.7–3.9 auto-commit timing (KAFKA-18641), the rebalance stays classic."}</li>
-                    <li>{"Transactions: one transactional.id; its coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); no KIP-890 partition verification; a marker request for a transaction a partition no longer has open is confirmed without a second marker; consumers do not yet commit offsets inside a transaction (no sendOffsetsToTransaction)."}</li>
+                    <li>{"Retention: segments roll by time only (log.roll.ms, no segment.bytes); a follower far behind the leader's log start still copies the deleted prefix. Producer state expires per replica on its own clock."}</li>
+                    <li>{"Several producing applications (producer.count) cannot yet use a transactional.id or be restarted."}</li>
+                    <li>{"Transactions: one transactional.id; its coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); no KIP-890 part 1 partition verification (3.6+), so the 3.9 profile lets a late produce join the next transaction as 2.8 does; read-process-write's output topic is the sink as a read_committed reader sees it, and its commit is one synchronous call to the group coordinator."}</li>
                 </ul>
             </details>
         </aside>
