@@ -454,6 +454,8 @@ pub struct EffectiveConfig {
     pub transaction_timeout_ms: Setting<u64>,
     /// transaction.version 2 (KIP-890 part 2, 4.0): the epoch is bumped per transaction.
     pub epoch_per_transaction: bool,
+    /// KIP-890 part 1 (3.6+): leaders verify a transaction's first write to a partition.
+    pub verify_transactions: bool,
     /// Feature `eligible.leader.replicas.version`.
     pub eligible_leader_replicas_version: Setting<u8>,
     /// `log.retention.ms` (168 hours by default).
@@ -533,6 +535,7 @@ impl Scenario {
             metadata_max_age_ms: Setting::resolve(p.metadata_max_age_ms, 300_000),
             transaction_timeout_ms: Setting::resolve(p.transaction_timeout_ms, 60_000),
             epoch_per_transaction: self.kafka_version >= crate::profile::KafkaVersion::V4_0,
+            verify_transactions: self.kafka_version >= crate::profile::KafkaVersion::V3_9,
             log_retention_ms: Setting::resolve(b.log_retention_ms, 604_800_000),
             log_roll_ms: Setting::resolve(b.log_roll_ms, 604_800_000),
             log_retention_check_interval_ms: Setting::resolve(

@@ -347,3 +347,22 @@ fn a_late_produce_joins_the_next_transaction_unless_the_epoch_moved_on() {
         "the late request is refused"
     );
 }
+
+#[test]
+fn leaders_verify_a_transactions_first_write_from_3_6_on() {
+    let verified = |version: delivery_lab_engine::profile::KafkaVersion| {
+        let mut s = preset("aborted-transaction-invisible-to-read-committed");
+        s.kafka_version = version;
+        run(&s)
+            .unwrap()
+            .trace
+            .to_text()
+            .lines()
+            .filter(|l| l.contains("AddPartitionsToTxn(verify)"))
+            .count()
+    };
+    use delivery_lab_engine::profile::KafkaVersion;
+    assert!(verified(KafkaVersion::V4_0) > 0);
+    assert!(verified(KafkaVersion::V3_9) > 0);
+    assert_eq!(verified(KafkaVersion::V2_8), 0, "before KIP-890 part 1");
+}

@@ -263,7 +263,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     <li>{"Consumers: one group on the classic protocol with the eager range assignor; SyncGroup and OffsetFetch are folded into the JoinGroup answer; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); group.protocol=consumer models only the 3.7–3.9 auto-commit timing (KAFKA-18641), the rebalance stays classic."}</li>
                     <li>{"Retention: segments roll by time only (log.roll.ms, no segment.bytes); a follower far behind the leader's log start still copies the deleted prefix. Producer state expires per replica on its own clock."}</li>
                     <li>{"Several producing applications (producer.count) cannot yet use a transactional.id or be restarted."}</li>
-                    <li>{"Transactions: one transactional.id; its coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); no KIP-890 part 1 partition verification (3.6+), so the 3.9 profile lets a late produce join the next transaction as 2.8 does; read-process-write's output topic is the sink as a read_committed reader sees it, and its commit is one synchronous call to the group coordinator."}</li>
+                    <li>{"Transactions: one transactional.id; its coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); read-process-write's output topic is the sink as a read_committed reader sees it, and its commit is one synchronous call to the group coordinator."}</li>
                 </ul>
             </details>
         </aside>

@@ -129,6 +129,17 @@ impl Broker {
                 Err(error),
             )
         };
+        // KIP-890 part 1: a transaction's first write here waits for the coordinator.
+        if let Some(id) = batch_producer.filter(|_| transactional)
+            && let Some(r) = self.replicas.get(&partition)
+            && r.is_leader()
+            && r.producers.check(id) == SequenceCheck::Append
+        {
+            let open_here = r.producers.has_open_transaction(id.producer_id);
+            if self.needs_verification(producer, &request, open_here, out) {
+                return;
+            }
+        }
         let min_isr = self.rules.min_insync_replicas;
         let max_bytes = self.rules.message_max_bytes;
         let Some(replica) = self.replicas.get_mut(&partition) else {

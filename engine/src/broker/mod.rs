@@ -14,6 +14,7 @@ mod leader;
 mod producer_state;
 mod replica;
 mod txn_markers;
+mod txn_verification;
 
 pub use replica::Replica;
 
@@ -49,6 +50,7 @@ pub struct BrokerRules {
     flush_interval_ms: Option<u64>,
     high_watermark_frozen_below_min_isr: bool,
     truncation: Truncation,
+    verify_transactions: bool,
     retention_ms: u64,
     roll_ms: u64,
     retention_check_ms: u64,
@@ -70,6 +72,7 @@ impl From<&EffectiveConfig> for BrokerRules {
             flush_interval_ms: c.log_flush_interval_ms.value,
             high_watermark_frozen_below_min_isr: c.high_watermark_frozen_below_min_isr,
             truncation: c.truncation,
+            verify_transactions: c.verify_transactions,
             retention_ms: c.log_retention_ms.value,
             roll_ms: c.log_roll_ms.value.max(1),
             retention_check_ms: c.log_retention_check_interval_ms.value.max(1),
@@ -104,6 +107,8 @@ pub struct Broker {
     /// The metadata cache: each partition's leader and epoch, as the controller announced.
     metadata: PartitionMap<PartitionState>,
     next_correlation: u64,
+    /// KIP-890 part 1: where transactional writes are verified, and what waits for it.
+    verification: txn_verification::Verification,
 }
 
 impl Broker {
@@ -127,6 +132,7 @@ impl Broker {
             assignment,
             metadata: PartitionMap::default(),
             next_correlation: 0,
+            verification: txn_verification::Verification::default(),
         }
     }
 
@@ -279,6 +285,14 @@ impl Broker {
                     .collect();
                 out.send(from, Message::MetadataResponse { leaders });
             }
+            Message::Txn(TxnMessage::FindCoordinatorResponse { coordinator }) => {
+                self.on_verification_coordinator(coordinator, out)
+            }
+            Message::Txn(TxnMessage::VerifyPartitionResponse {
+                producer_id,
+                partition,
+                error,
+            }) => self.on_verified(now, producer_id, partition, error, out),
             Message::Txn(TxnMessage::WriteTxnMarkers {
                 producer_id,
                 epoch,

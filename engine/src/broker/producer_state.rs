@@ -152,6 +152,11 @@ impl ProducerStates {
         idle
     }
 
+    /// Whether `producer_id` has a transaction open in this partition.
+    pub fn has_open_transaction(&self, producer_id: u64) -> bool {
+        self.open.contains_key(&producer_id)
+    }
+
     /// Whether this exact marker (producer, epoch, kind) is the producer's last one here
     /// with no transaction open since: a resent WriteTxnMarkers.
     pub fn has_marker(&self, producer_id: u64, epoch: u16, marker: ControlMarker) -> bool {

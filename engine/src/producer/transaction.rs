@@ -107,6 +107,21 @@ pub struct TxnClient {
     next_broker: u32,
     /// How many times in a row the transaction being replayed has failed.
     rounds: u32,
+    /// An InitProducerId to bump the epoch after an abortable error is under way.
+    bumping: bool,
+    /// The epoch before the last EndTxn (to see whether EndTxn itself bumped it).
+    epoch_before_end: u16,
+}
+
+/// Errors after which a batch may or may not be in the log.
+fn leaves_sequences_unresolved(error: KafkaError) -> bool {
+    matches!(
+        error,
+        KafkaError::DeliveryTimeout
+            | KafkaError::RequestTimedOut
+            | KafkaError::OutOfOrderSequenceNumber
+            | KafkaError::NetworkException
+    )
 }
 
 /// How many times the application runs a failed transaction again before giving its
@@ -138,6 +153,8 @@ impl TxnClient {
             next_request: 0,
             next_broker: 0,
             rounds: 0,
+            bumping: false,
+            epoch_before_end: 0,
         }
     }
 
@@ -218,6 +235,11 @@ impl TxnClient {
         }
     }
 
+    /// Whether EndTxn already moved the epoch (transaction.version 2).
+    fn per_transaction_epoch(&self, epoch: u16) -> bool {
+        epoch != self.epoch_before_end
+    }
+
     /// Starts `initTransactions()`.
     pub fn start(&mut self, now: SimTime, out: &mut Outbox) {
         self.request(now, Request::FindCoordinator, out);
@@ -283,6 +305,9 @@ impl TxnClient {
     fn request(&mut self, now: SimTime, request: Request, out: &mut Outbox) {
         self.next_request += 1;
         let id = self.next_request;
+        if matches!(request, Request::EndTxn(_)) {
+            self.epoch_before_end = self.epoch;
+        }
         let message = match &request {
             Request::FindCoordinator => TxnMessage::FindCoordinator,
             Request::InitProducerId => TxnMessage::InitProducerId,
@@ -386,6 +411,11 @@ impl TxnClient {
                         self.outstanding = None;
                         self.producer_id = producer_id;
                         self.epoch = epoch;
+                        if std::mem::take(&mut self.bumping) {
+                            // KIP-360: the epoch bump after an abortable error; sequences
+                            // restart and the application goes on.
+                            return TxnStep::Ended { epoch };
+                        }
                         self.ready = true;
                         out.emit(EventKind::Transaction(TxnFact::Initialized {
                             producer_id,
@@ -416,7 +446,19 @@ impl TxnClient {
                     Ok(epoch) => {
                         self.outstanding = None;
                         self.epoch = epoch;
+                        let unresolved = self
+                            .current
+                            .as_ref()
+                            .is_some_and(|t| t.failed.is_some_and(leaves_sequences_unresolved));
                         self.finish(*commit, out);
+                        if unresolved && !self.per_transaction_epoch(epoch) {
+                            // Batches may or may not have been written: the sequences can no
+                            // longer line up, so the producer bumps its epoch with
+                            // InitProducerId before the next transaction (KIP-360, 2.5+).
+                            self.bumping = true;
+                            self.request(now, Request::InitProducerId, out);
+                            return TxnStep::Nothing;
+                        }
                         return TxnStep::Ended { epoch };
                     }
                     Err(e) => e,

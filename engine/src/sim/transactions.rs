@@ -107,6 +107,15 @@ impl Sim {
                     commit: *commit,
                     result: Err(error),
                 },
+                TxnMessage::VerifyPartition {
+                    producer_id,
+                    partition,
+                    ..
+                } => TxnMessage::VerifyPartitionResponse {
+                    producer_id: *producer_id,
+                    partition: *partition,
+                    error: Some(error),
+                },
                 _ => return,
             };
             out.send(from, Message::Txn(answer));

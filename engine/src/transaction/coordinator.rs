@@ -170,6 +170,25 @@ impl TxnCoordinator {
                 let commit = *commit;
                 reply(out, TxnMessage::EndTxnResponse { commit, result });
             }
+            TxnMessage::VerifyPartition {
+                producer_id,
+                epoch,
+                partition,
+            } => {
+                let error = if self.epoch != Some(*epoch) {
+                    Some(KafkaError::InvalidProducerEpoch)
+                } else if self.state != TxnState::Ongoing || !self.partitions.contains(partition) {
+                    Some(KafkaError::InvalidTxnState)
+                } else {
+                    None
+                };
+                let answer = TxnMessage::VerifyPartitionResponse {
+                    producer_id: *producer_id,
+                    partition: *partition,
+                    error,
+                };
+                reply(out, answer);
+            }
             TxnMessage::WriteTxnMarkersResponse {
                 partition,
                 marker,

@@ -58,6 +58,26 @@ pub enum TxnMessage {
         /// The epoch to use from now on.
         result: Result<u16, KafkaError>,
     },
+    /// KIP-890 part 1 (3.6+): a partition leader asks the coordinator whether this
+    /// producer's transaction is ongoing and includes the partition, before the first
+    /// transactional write to it.
+    VerifyPartition {
+        /// Producer id.
+        producer_id: u64,
+        /// Producer epoch.
+        epoch: u16,
+        /// The partition.
+        partition: PartitionId,
+    },
+    /// The coordinator's answer.
+    VerifyPartitionResponse {
+        /// Producer id.
+        producer_id: u64,
+        /// The partition.
+        partition: PartitionId,
+        /// None when the transaction includes the partition.
+        error: Option<KafkaError>,
+    },
     /// The coordinator asks a partition leader to append a transaction marker.
     WriteTxnMarkers {
         /// Producer id.
@@ -92,6 +112,8 @@ impl TxnMessage {
             TxnMessage::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxnResponse",
             TxnMessage::EndTxn { .. } => "EndTxn",
             TxnMessage::EndTxnResponse { .. } => "EndTxnResponse",
+            TxnMessage::VerifyPartition { .. } => "AddPartitionsToTxn(verify)",
+            TxnMessage::VerifyPartitionResponse { .. } => "AddPartitionsToTxnResponse(verify)",
             TxnMessage::WriteTxnMarkers { .. } => "WriteTxnMarkers",
             TxnMessage::WriteTxnMarkersResponse { .. } => "WriteTxnMarkersResponse",
         }
@@ -104,6 +126,7 @@ impl TxnMessage {
             TxnMessage::InitProducerId
                 | TxnMessage::AddPartitionsToTxn { .. }
                 | TxnMessage::EndTxn { .. }
+                | TxnMessage::VerifyPartition { .. }
                 | TxnMessage::WriteTxnMarkersResponse { .. }
         )
     }
@@ -165,6 +188,19 @@ impl fmt::Display for TxnMessage {
                     Ok(epoch) => write!(f, " {what} epoch={epoch}"),
                     Err(e) => write!(f, " {what} error={e}"),
                 }
+            }
+            TxnMessage::VerifyPartition {
+                producer_id,
+                epoch,
+                partition,
+            } => write!(f, " {partition} producer_id={producer_id} epoch={epoch}"),
+            TxnMessage::VerifyPartitionResponse {
+                producer_id,
+                partition,
+                error: e,
+            } => {
+                write!(f, " {partition} producer_id={producer_id}")?;
+                error(f, e)
             }
             TxnMessage::WriteTxnMarkers {
                 producer_id,
