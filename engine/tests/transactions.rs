@@ -353,6 +353,8 @@ fn leaders_verify_a_transactions_first_write_from_3_6_on() {
     let verified = |version: delivery_lab_engine::profile::KafkaVersion| {
         let mut s = preset("aborted-transaction-invisible-to-read-committed");
         s.kafka_version = version;
+        // Before 3.0 acks defaults to 1, which a transactional producer may not use.
+        s.producer.configs.acks = Some(delivery_lab_engine::acks::Acks::All);
         run(&s)
             .unwrap()
             .trace
