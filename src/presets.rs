@@ -92,6 +92,8 @@ presets!(
         "transaction-timeout-fences-stalled-producer",
         "late-produce-joins-next-transaction",
         "late-produce-fenced-by-epoch-per-transaction",
+        "delayed-abort-marker-ends-next-transaction",
+        "delayed-abort-marker-ignored-with-epoch-per-transaction",
         "read-process-write-exactly-once",
         "read-process-write-fences-zombie-consumer",
         "offsets-in-sink-zombie-consumer-duplicates",

@@ -402,12 +402,14 @@ impl Ledger {
         }
         let mut anomalies = Vec::new();
         let mut final_logs = BTreeMap::new();
+        // Records whose copy in the final log an ABORT marker closed, and that marker.
+        let mut aborted_by: ByRecord<usize> = ByRecord::default();
         for (partition, (leader, _, _)) in &fold.leaders {
             let log = fold
                 .logs
                 .get(&(*leader, *partition))
                 .map_or(&[][..], Vec::as_slice);
-            let visible = visible_entries(log);
+            let visible = visible_entries(log, &mut aborted_by);
             check_partition_log(&visible, &fold.app, &mut fold.fates, &mut anomalies);
             if fold.consumption.seen {
                 let offsets = visible
@@ -437,15 +439,16 @@ impl Ledger {
         for fate in fold.fates.values() {
             if fate.copies == 0 && matches!(fate.outcome, ProduceOutcome::Acknowledged { .. }) {
                 let event = fold.ack_event.get(&fate.record).copied().unwrap_or(0);
-                let cause = fold
-                    .leaders
-                    .get(&fate.partition)
-                    .map(|(leader, _, elected)| {
-                        fold.removed_by
-                            .get(&(*leader, fate.partition, fate.record))
-                            .copied()
-                            .unwrap_or(*elected)
-                    });
+                let cause = aborted_by.get(&fate.record).copied().or_else(|| {
+                    fold.leaders
+                        .get(&fate.partition)
+                        .map(|(leader, _, elected)| {
+                            fold.removed_by
+                                .get(&(*leader, fate.partition, fate.record))
+                                .copied()
+                                .unwrap_or(*elected)
+                        })
+                });
                 anomalies.push(Anomaly {
                     kind: AnomalyKind::LostAcknowledgedWrite,
                     record: fate.record,
@@ -546,16 +549,16 @@ impl Ledger {
 /// The records a read_committed reader sees in a final log, with their offsets: no
 /// markers, and a transactional record only if the next marker after it is a COMMIT (one
 /// transactional producer id in a scenario).
-fn visible_entries(log: &[Traced]) -> Vec<(Offset, Traced)> {
-    let mut next_marker: Option<ControlMarker> = None;
+fn visible_entries(log: &[Traced], aborted_by: &mut ByRecord<usize>) -> Vec<(Offset, Traced)> {
+    let mut next_marker: Option<(ControlMarker, usize)> = None;
     let mut visible = Vec::with_capacity(log.len());
     for (o, t) in log.iter().enumerate().rev() {
-        match t.control {
-            Some(m) => next_marker = Some(m),
-            None if !t.transactional || next_marker == Some(ControlMarker::Commit) => {
-                visible.push((Offset(o as u64), *t));
-            }
-            None => {}
+        match (t.control, next_marker) {
+            (Some(m), _) => next_marker = Some((m, t.event)),
+            (None, Some((ControlMarker::Commit, _))) => visible.push((Offset(o as u64), *t)),
+            (None, _) if !t.transactional => visible.push((Offset(o as u64), *t)),
+            (None, Some((ControlMarker::Abort, marker))) => aborted_by.insert(t.record, marker),
+            (None, None) => {}
         }
     }
     visible.reverse();

@@ -368,3 +368,28 @@ fn leaders_verify_a_transactions_first_write_from_3_6_on() {
     assert!(verified(KafkaVersion::V3_9) > 0);
     assert_eq!(verified(KafkaVersion::V2_8), 0, "before KIP-890 part 1");
 }
+
+#[test]
+fn a_delayed_marker_ends_the_wrong_transaction_unless_its_epoch_is_older() {
+    let old = run(&preset("delayed-abort-marker-ends-next-transaction")).unwrap();
+    let lost: Vec<_> = old
+        .ledger
+        .anomalies
+        .iter()
+        .filter(|a| a.kind == AnomalyKind::LostAcknowledgedWrite)
+        .collect();
+    assert_eq!(lost.len(), 1);
+    let cause = lost[0].cause.expect("blamed on the marker");
+    assert!(matches!(
+        old.trace.events[cause].kind,
+        EventKind::RecordAppended {
+            control: Some(ControlMarker::Abort),
+            ..
+        }
+    ));
+    let new = run(&preset(
+        "delayed-abort-marker-ignored-with-epoch-per-transaction",
+    ))
+    .unwrap();
+    assert!(new.ledger.anomalies.is_empty());
+}

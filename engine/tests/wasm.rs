@@ -81,6 +81,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("new-consumer-auto-commit-race-loses"),
     preset!("late-produce-joins-next-transaction"),
     preset!("late-produce-fenced-by-epoch-per-transaction"),
+    preset!("delayed-abort-marker-ends-next-transaction"),
+    preset!("delayed-abort-marker-ignored-with-epoch-per-transaction"),
 ];
 
 #[wasm_bindgen_test]

@@ -53,6 +53,8 @@ pub struct ProducerStates {
     producers: BTreeMap<u64, (u16, VecDeque<(u32, Offset)>)>,
     /// Producer id → first offset of its open transaction.
     open: BTreeMap<u64, Offset>,
+    /// Producer id → the epoch its open transaction's records carry.
+    open_epoch: BTreeMap<u64, u16>,
     aborted: Vec<AbortedTxn>,
     /// Producer id → the epoch and kind of its last marker here.
     last_marker: BTreeMap<u64, (u16, ControlMarker)>,
@@ -92,6 +94,7 @@ impl ProducerStates {
         let Some(id) = entry.producer else { return };
         if let Some(marker) = entry.control {
             self.last_marker.insert(id.producer_id, (id.epoch, marker));
+            self.open_epoch.remove(&id.producer_id);
             if let Some(first) = self.open.remove(&id.producer_id)
                 && marker == ControlMarker::Abort
             {
@@ -115,6 +118,7 @@ impl ProducerStates {
         }
         if entry.transactional {
             self.open.entry(id.producer_id).or_insert(entry.offset);
+            self.open_epoch.insert(id.producer_id, id.epoch);
         }
         let (epoch, batches) = self
             .producers
@@ -152,6 +156,20 @@ impl ProducerStates {
         idle
     }
 
+    /// Whether a marker written with `epoch` may end `producer_id`'s open transaction here.
+    /// With transaction.version 2 every transaction ends with a bumped epoch, so a marker
+    /// must carry a newer epoch than the transaction's records: a late marker of an
+    /// earlier transaction cannot end the current one (KIP-890 part 2). Before, any marker
+    /// of the current epoch does, which is how a delayed marker could abort or commit the
+    /// wrong transaction (C33).
+    pub fn marker_applies(&self, producer_id: u64, epoch: u16, strict: bool) -> bool {
+        match self.open_epoch.get(&producer_id) {
+            Some(open) if strict => epoch > *open,
+            Some(open) => epoch >= *open,
+            None => true,
+        }
+    }
+
     /// Whether `producer_id` has a transaction open in this partition.
     pub fn has_open_transaction(&self, producer_id: u64) -> bool {
         self.open.contains_key(&producer_id)
@@ -187,6 +205,7 @@ impl ProducerStates {
     pub fn rebuild(&mut self, log: &[LogRecord]) {
         self.producers.clear();
         self.open.clear();
+        self.open_epoch.clear();
         self.aborted.clear();
         self.last_marker.clear();
         for entry in log {

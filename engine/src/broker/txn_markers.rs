@@ -46,6 +46,7 @@ impl Broker {
             out.send(coordinator, Message::Txn(answer));
         };
         let roll_ms = self.rules.roll_ms;
+        let strict = self.rules.epoch_per_transaction;
         let Some(replica) = self.replicas.get_mut(&partition) else {
             return reply(out, Some(KafkaError::NotLeaderOrFollower));
         };
@@ -59,7 +60,11 @@ impl Broker {
         {
             return; // the first copy of this request is still waiting for the HW
         }
-        if replica.producers.has_marker(producer_id, epoch, marker) {
+        if replica.producers.has_marker(producer_id, epoch, marker)
+            || !replica.producers.marker_applies(producer_id, epoch, strict)
+        {
+            // A resent marker already written, or (transaction.version 2) a late marker of an
+            // earlier transaction: nothing to write.
             return reply(out, None);
         }
         let entry = replica.log.push(LogRecord {
