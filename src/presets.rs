@@ -43,6 +43,7 @@ presets!(
         "app-resend-after-timeout-duplicates",
         "failure-table-replays-failed-sends",
         "idempotence-forgets-idle-producer",
+        "buffer-full-send-blocks-then-throws",
     ],
     "Broker": [
         "acks-0-leader-crash",

@@ -234,6 +234,18 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Producer",
+        "buffer.memory",
+        &["producer", "configs", "buffer.memory"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "max.block.ms",
+        &["producer", "configs", "max.block.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
         "metadata.max.age.ms",
         &["producer", "configs", "metadata.max.age.ms"],
         Number,
@@ -417,6 +429,8 @@ impl Field {
             }
             "enable.idempotence" => c.enable_idempotence.value.to_string(),
             "max.request.size" => c.max_request_size.value.to_string(),
+            "buffer.memory" => c.buffer_memory.value.to_string(),
+            "max.block.ms" => c.max_block_ms.value.to_string(),
             "metadata.max.age.ms" => c.metadata_max_age_ms.value.to_string(),
             "transactional.id" => "null (no transactions)".to_string(),
             "transaction.timeout.ms" => c.transaction_timeout_ms.value.to_string(),

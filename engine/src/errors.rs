@@ -75,6 +75,9 @@ pub enum KafkaError {
     InvalidTxnState,
     /// Client side: the record's transaction was aborted (`TransactionAbortedException`).
     TransactionAborted,
+    /// Client side: `send()` waited `max.block.ms` for buffer space (`buffer.memory`) and
+    /// threw a `TimeoutException`; the record was never sent.
+    BufferFull,
     /// Client side: the consumer's position is past the end of its epoch in the new
     /// leader's log and `auto.offset.reset=none` (`LogTruncationException`, KIP-320).
     LogTruncation,
@@ -109,6 +112,7 @@ impl KafkaError {
             KafkaError::InvalidTxnState => "InvalidTxnStateException",
             KafkaError::TransactionAborted => "TransactionAbortedException",
             KafkaError::LogTruncation => "LogTruncationException",
+            KafkaError::BufferFull => "TimeoutException",
         }
     }
 
@@ -128,7 +132,8 @@ impl KafkaError {
             | KafkaError::ProducerFenced
             | KafkaError::InvalidTxnState
             | KafkaError::TransactionAborted
-            | KafkaError::LogTruncation => false,
+            | KafkaError::LogTruncation
+            | KafkaError::BufferFull => false,
             KafkaError::NotEnoughReplicas
             | KafkaError::NotEnoughReplicasAfterAppend
             | KafkaError::NotLeaderOrFollower
@@ -174,6 +179,7 @@ impl fmt::Display for KafkaError {
             KafkaError::InvalidTxnState => "INVALID_TXN_STATE",
             KafkaError::TransactionAborted => "TransactionAbortedException",
             KafkaError::LogTruncation => "LogTruncationException",
+            KafkaError::BufferFull => "max.block.ms expired waiting for buffer.memory",
         })
     }
 }

@@ -16,6 +16,9 @@ impl EventKind {
                 "The application called send(); the partitioner chose the partition."
             }
             EventKind::MessageSent { .. } => "A request or response left this node.",
+            EventKind::SendBlocked { .. } => {
+                "send() blocks: records waiting for an answer fill buffer.memory; it waits up to max.block.ms, then throws a TimeoutException and the record is never sent."
+            }
             EventKind::MessageDropped { .. } => {
                 "A message was lost: the link was cut, the receiver was down, or a fault dropped the response."
             }

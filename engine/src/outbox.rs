@@ -92,6 +92,11 @@ pub enum Timer {
     MetadataMaxAge,
     /// A broker's retention task (`log.retention.check.interval.ms`).
     RetentionCheck,
+    /// A `send()` blocked on a full buffer gives up (`max.block.ms`).
+    SendBlockTimeout {
+        /// The record being sent.
+        record: RecordId,
+    },
     /// A broker's producer-state expiry task (`producer.id.expiration.check.interval.ms`).
     ProducerIdExpiration,
     /// A consumer's timer (its poll loop, processing, heartbeat thread).
@@ -107,7 +112,7 @@ pub enum Timer {
 impl Timer {
     /// How many kinds of timer there are (see [`Timer::kind`]).
     pub const KINDS: usize =
-        17 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
+        18 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
 
     /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
     /// they fire in the order they were set (a lane of the event queue).
@@ -130,11 +135,12 @@ impl Timer {
             Timer::MetadataMaxAge => 14,
             Timer::RetentionCheck => 15,
             Timer::ProducerIdExpiration => 16,
-            Timer::Consumer(t) => 17 + t.kind(),
-            Timer::Group(t) => 17 + ConsumerTimer::KINDS + t.kind(),
-            Timer::Txn(t) => 17 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
+            Timer::SendBlockTimeout { .. } => 17,
+            Timer::Consumer(t) => 18 + t.kind(),
+            Timer::Group(t) => 18 + ConsumerTimer::KINDS + t.kind(),
+            Timer::Txn(t) => 18 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
             Timer::Transactional(t) => {
-                17 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
+                18 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
             }
         }
     }

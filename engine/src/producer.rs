@@ -63,6 +63,8 @@ struct Rules {
     batch_bytes: u32,
     max_request_size: u32,
     metadata_max_age_ms: u64,
+    buffer_memory: u64,
+    max_block_ms: u64,
 }
 
 /// A batch (one record) waiting in the accumulator or on the wire.
@@ -131,6 +133,10 @@ pub struct Producer {
     app: u32,
     /// A transactional replacement waiting to be told where its application resumes.
     awaiting_resume: bool,
+    /// Records holding `buffer.memory`: queued or in flight, not yet answered.
+    buffer: std::collections::BTreeSet<RecordId>,
+    /// A `send()` blocked on a full buffer, and when the application's next send is due.
+    blocked: Option<(RecordId, SimTime)>,
 }
 
 impl Producer {
@@ -162,6 +168,8 @@ impl Producer {
             batch_bytes: spec.record_bytes.saturating_add(BATCH_OVERHEAD_BYTES),
             max_request_size: config.max_request_size.value,
             metadata_max_age_ms: config.metadata_max_age_ms.value.max(1),
+            buffer_memory: config.buffer_memory.value,
+            max_block_ms: config.max_block_ms.value,
         };
         Producer {
             rules,
@@ -199,6 +207,8 @@ impl Producer {
             instance,
             app,
             awaiting_resume: false,
+            buffer: std::collections::BTreeSet::new(),
+            blocked: None,
         }
     }
 
@@ -276,7 +286,10 @@ impl Producer {
             Timer::DeliveryTimeout { record, send } if self.sends.get(&record) == Some(&send) => {
                 self.expire(now, record, out)
             }
-            Timer::ApplicationResend { record } => self.enqueue(now, record, out),
+            Timer::ApplicationResend { record } => {
+                self.enqueue(now, record, out);
+            }
+            Timer::SendBlockTimeout { record } => self.give_up_blocked(now, record, out),
             Timer::ProducerWake if self.wake_at == Some(now) => self.wake_at = None,
             _ => {}
         }
@@ -298,7 +311,11 @@ impl Producer {
             self.enqueue(now, record, out);
             return;
         }
-        self.enqueue(now, record, out);
+        if !self.enqueue(now, record, out) {
+            // `send()` blocks the application until there is room or max.block.ms passes.
+            self.blocked = Some((record, now.plus_ms(self.interval_ms)));
+            return;
+        }
         if next < self.records {
             out.set_timer(
                 now.plus_ms(self.interval_ms),
@@ -307,6 +324,64 @@ impl Producer {
                 },
             );
         }
+    }
+
+    /// The application's next `send()` after one that blocked.
+    fn send_after_block(&mut self, now: SimTime, record: RecordId, due: SimTime, out: &mut Outbox) {
+        if self.waiting.is_some() {
+            return; // a synchronous send goes on when its result comes back
+        }
+        let next = record.0 + 1;
+        if next < self.records {
+            let timer = Timer::ProducerSend {
+                record: RecordId(next),
+            };
+            out.set_timer(due.max(now), timer);
+        }
+    }
+
+    /// `max.block.ms` passed with the buffer still full: `send()` throws a
+    /// TimeoutException; the record was never sent.
+    fn give_up_blocked(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+        let Some((blocked, due)) = self.blocked else {
+            return;
+        };
+        if blocked != record {
+            return;
+        }
+        self.blocked = None;
+        let partition = self.partition_of(record);
+        self.callback_failed(now, record, partition, KafkaError::BufferFull, out);
+        self.send_after_block(now, record, due, out);
+    }
+
+    /// A record's batch was answered for good: its buffer space is free, and a blocked
+    /// `send()` may go on.
+    fn free(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+        if !self.buffer.remove(&record) {
+            return;
+        }
+        let Some((blocked, due)) = self.blocked else {
+            return;
+        };
+        if self.has_room() {
+            self.blocked = None;
+            self.queue(now, blocked, out);
+            self.send_after_block(now, blocked, due, out);
+        }
+    }
+
+    fn has_room(&self) -> bool {
+        (self.buffer.len() as u64 + 1).saturating_mul(u64::from(self.rules.batch_bytes))
+            <= self.rules.buffer_memory
+    }
+
+    fn partition_of(&self, record: RecordId) -> PartitionId {
+        self.partition_of
+            .get(record.0 as usize)
+            .copied()
+            .flatten()
+            .unwrap_or(PartitionId(record.0 % self.partitions.max(1)))
     }
 
     /// `send()` inside a transaction; when the transaction is full the application commits,
@@ -390,7 +465,8 @@ impl Producer {
 
     /// `send()`: the record joins its partition's queue as a new batch (a resend by the
     /// application is new to Kafka: it gets a new sequence).
-    fn enqueue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+    /// Returns false when `send()` blocks on a full buffer (the record is not queued yet).
+    fn enqueue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) -> bool {
         // Round-robin, as the default partitioner does for records without a key.
         let i = record.0 as usize;
         if self.partition_of.len() <= i {
@@ -398,11 +474,7 @@ impl Producer {
         }
         let partition =
             *self.partition_of[i].get_or_insert(PartitionId(record.0 % self.partitions.max(1)));
-        let send = {
-            let n = self.sends.entry(record).or_insert(0);
-            *n += 1;
-            *n
-        };
+        *self.sends.entry(record).or_insert(0) += 1;
         out.emit(EventKind::RecordSent {
             record,
             partition,
@@ -411,8 +483,26 @@ impl Producer {
         // `ensureValidRecordSize`: too large for a request, refused before it is ever sent,
         // and not retried.
         if self.rules.batch_bytes > self.rules.max_request_size {
-            return self.callback_failed(now, record, partition, KafkaError::RecordTooLarge, out);
+            self.callback_failed(now, record, partition, KafkaError::RecordTooLarge, out);
+            return true;
         }
+        // `buffer.memory`: no room for one more record until answers free some. Only the
+        // application's own sends block (a resend of a failed record goes in regardless).
+        if self.txn.is_none() && !self.has_room() && self.sends.get(&record) == Some(&1) {
+            out.emit(EventKind::SendBlocked { record });
+            let at = now.plus_ms(self.rules.max_block_ms);
+            out.set_timer(at, Timer::SendBlockTimeout { record });
+            return false;
+        }
+        self.queue(now, record, out);
+        true
+    }
+
+    /// Puts the record's batch in its partition's queue.
+    fn queue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
+        let partition = self.partition_of(record);
+        let send = self.sends.get(&record).copied().unwrap_or(1);
+        self.buffer.insert(record);
         let batch = Batch {
             record,
             partition,
@@ -513,6 +603,7 @@ impl Producer {
                 partition,
                 offset: None,
             });
+            self.free(now, record, out);
             return;
         }
         self.next_attempt = self.next_attempt.wrapping_add(1);
@@ -578,6 +669,7 @@ impl Producer {
                             partition,
                             offset: Some(offset),
                         });
+                        self.free(now, record, out);
                         self.release(now, record, out);
                         if let Some(txn) = &mut self.txn {
                             txn.resolved(record, None);
@@ -753,6 +845,7 @@ impl Producer {
             partition,
             error,
         });
+        self.free(now, record, out);
         self.release(now, record, out);
         if let Some(txn) = &mut self.txn {
             // In a transaction the error is abortable: the application aborts and runs the

@@ -322,6 +322,20 @@ pub struct ProducerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_request_size: Option<u32>,
+    /// `buffer.memory`: bytes the producer may hold for records not yet acknowledged.
+    #[serde(
+        rename = "buffer.memory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub buffer_memory: Option<u64>,
+    /// `max.block.ms`: how long `send()` waits for buffer space.
+    #[serde(
+        rename = "max.block.ms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_block_ms: Option<u64>,
     /// `metadata.max.age.ms`: how often the producer refreshes its metadata even without
     /// errors (how it finds partitions added to the topic).
     #[serde(
@@ -448,6 +462,10 @@ pub struct EffectiveConfig {
     pub enable_idempotence: Setting<bool>,
     /// Producer `max.request.size`.
     pub max_request_size: Setting<u32>,
+    /// `buffer.memory` (32 MiB).
+    pub buffer_memory: Setting<u64>,
+    /// `max.block.ms` (60 s).
+    pub max_block_ms: Setting<u64>,
     /// Producer `metadata.max.age.ms`.
     pub metadata_max_age_ms: Setting<u64>,
     /// `transaction.timeout.ms`.
@@ -532,6 +550,8 @@ impl Scenario {
             ),
             enable_idempotence: Setting::resolve(p.enable_idempotence, d.enable_idempotence),
             max_request_size: Setting::resolve(p.max_request_size, d.max_request_size),
+            buffer_memory: Setting::resolve(p.buffer_memory, 33_554_432),
+            max_block_ms: Setting::resolve(p.max_block_ms, 60_000),
             metadata_max_age_ms: Setting::resolve(p.metadata_max_age_ms, 300_000),
             transaction_timeout_ms: Setting::resolve(p.transaction_timeout_ms, 60_000),
             epoch_per_transaction: self.kafka_version >= crate::profile::KafkaVersion::V4_0,

@@ -54,6 +54,11 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "is_zero")]
         app: u32,
     },
+    /// `send()` blocks: the records waiting for an answer fill `buffer.memory`.
+    SendBlocked {
+        /// The record being sent.
+        record: RecordId,
+    },
     /// A message left `node` for `to`; it arrives at `deliver_at` unless a
     /// [`EventKind::MessageDropped`] for it says otherwise (arrivals are not facts of their
     /// own: what the receiver did with it is).
@@ -315,6 +320,7 @@ impl EventKind {
         match self {
             EventKind::PartitionCreated { .. } => "PartitionCreated",
             EventKind::RecordSent { .. } => "RecordSent",
+            EventKind::SendBlocked { .. } => "SendBlocked",
             EventKind::MessageSent { .. } => "MessageSent",
             EventKind::RecordAppended { .. } => "RecordAppended",
             EventKind::HighWatermarkUpdated { .. } => "HighWatermarkUpdated",
@@ -361,6 +367,7 @@ impl fmt::Display for EventKind {
                     list.join(",")
                 )
             }
+            EventKind::SendBlocked { record } => write!(f, "{record} waits for buffer.memory"),
             EventKind::RecordSent {
                 record,
                 partition,

@@ -266,3 +266,38 @@ fn a_retry_after_the_producer_state_expired_is_appended_again() {
     let result = delivery_lab_engine::run(&remembered).unwrap();
     assert_eq!(result.ledger.count(AnomalyKind::Duplicate), 0);
 }
+
+#[test]
+fn a_full_buffer_blocks_send_then_throws_and_the_record_is_never_sent() {
+    let scenario = common::presets()
+        .into_iter()
+        .find(|(n, _)| n == "buffer-full-send-blocks-then-throws")
+        .unwrap()
+        .1;
+    let result = delivery_lab_engine::run(&scenario).unwrap();
+    let text = result.trace.to_text();
+    let blocked = text.find("SendBlocked").expect("send() blocks");
+    let thrown = text.find("max.block.ms expired").expect("then throws");
+    assert!(blocked < thrown);
+    let failed: Vec<_> = result
+        .ledger
+        .records
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.outcome,
+                delivery_lab_engine::ledger::ProduceOutcome::Failed {
+                    error: delivery_lab_engine::errors::KafkaError::BufferFull,
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert!(!failed.is_empty());
+    assert!(failed.iter().all(|r| r.placements.is_empty()), "never sent");
+    // With the default 32 MiB nothing blocks.
+    let mut roomy = scenario.clone();
+    roomy.producer.configs.buffer_memory = None;
+    let result = delivery_lab_engine::run(&roomy).unwrap();
+    assert!(!result.trace.to_text().contains("SendBlocked"));
+}

@@ -83,6 +83,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("late-produce-fenced-by-epoch-per-transaction"),
     preset!("delayed-abort-marker-ends-next-transaction"),
     preset!("delayed-abort-marker-ignored-with-epoch-per-transaction"),
+    preset!("buffer-full-send-blocks-then-throws"),
 ];
 
 #[wasm_bindgen_test]

@@ -438,6 +438,7 @@ impl Broker {
             | Timer::RequestTimeout { .. }
             | Timer::DeliveryTimeout { .. }
             | Timer::ApplicationResend { .. }
+            | Timer::SendBlockTimeout { .. }
             | Timer::ProducerWake
             | Timer::Consumer(_)
             | Timer::Group(_)
