@@ -3,7 +3,9 @@
 //! membership, and which records are on disk (fsynced) rather than only in the page cache.
 
 use crate::components::selectable::handlers;
-use crate::geometry::{LOG_LABEL_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells};
+use crate::geometry::{
+    LOG_LABEL_W, LOG_TEXT_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells,
+};
 use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use delivery_lab_engine::message::ControlMarker;
 use delivery_lab_engine::message::PartitionState;
@@ -122,9 +124,12 @@ fn replica_row(
     let leo = replica.log.len();
     let lso = replica.last_stable_offset().0 as usize;
     let lso_x = (lso < hw && lso >= first).then(|| cell_x(lso) - 1.5);
+    let label_x = cell_x(leo.max(first)) + 6.0;
+    let room = x + LOG_LABEL_W + fit as f64 * cell_w + LOG_TEXT_W - label_x;
     let text_y = (y + cell_h / 2.0 + 4.0).to_string();
     let in_isr = state.is_some_and(|s| s.isr.contains(&me));
     let true_leader = state.and_then(|s| s.leader) == Some(me);
+    let (shown_label, full_label) = offsets_label(hw, leo, replica, state, true_leader, room);
     let (badge, badge_class) = match (replica.is_leader, true_leader) {
         (true, true) => ("leader", "leader-badge"),
         (true, false) => ("old leader", "leader-badge stale"),
@@ -201,8 +206,9 @@ fn replica_row(
                     <title>{ format!("last stable offset {lso}: read_committed consumers stop here while a transaction is open") }</title>
                 </line>
             }
-            <text class="offsets-label" x={(cell_x(leo.max(first)) + 6.0).to_string()} y={text_y}>
-                { offsets_label(hw, leo, replica, state, true_leader) }
+            <text class="offsets-label" x={label_x.to_string()} y={text_y}>
+                <title>{ full_label }</title>
+                { shown_label }
             </text>
         </g>
     }
@@ -227,29 +233,75 @@ fn commit_marker(x: f64, y: f64, committed: Offset) -> Html {
     }
 }
 
+/// Approximate width of one character of the 12 px offsets label.
+const LABEL_CHAR_PX: f64 = 6.8;
+
+/// The replica's offsets, as much as fits in `room` pixels (the rest is in the tooltip):
+/// HW and LEO always; then the LSO when a transaction holds it back, the ISR on the leader,
+/// the leader epoch, and the log start once retention moved it. Returns (shown, full).
 fn offsets_label(
     hw: usize,
     leo: usize,
     replica: &ReplicaView,
     state: Option<&PartitionState>,
     leads: bool,
-) -> String {
+    room: f64,
+) -> (String, String) {
     let lso = replica.last_stable_offset().0 as usize;
     let start = replica.log_start.0 as usize;
-    let mut text = if lso < hw {
-        format!(
-            "LSO {lso} · HW {hw} · LEO {leo} · e{}",
-            replica.leader_epoch.0
-        )
-    } else {
-        format!("HW {hw} · LEO {leo} · e{}", replica.leader_epoch.0)
-    };
-    if start > 0 {
-        text = format!("start {start} · {text}");
-    }
-    if leads && let Some(s) = state {
+    let core = format!("HW {hw} · LEO {leo}");
+    let lso_part = (lso < hw).then(|| format!("LSO {lso} · "));
+    let isr_part = state.filter(|_| leads).map(|s| {
         let isr: Vec<String> = s.isr.iter().map(ToString::to_string).collect();
-        text.push_str(&format!(" · ISR {}", isr.join(",")));
+        format!(" · ISR {}", isr.join(","))
+    });
+    let epoch_part = Some(format!(" · e{}", replica.leader_epoch.0));
+    let start_part = (start > 0).then(|| format!("start {start} · "));
+    let assemble = |lso: &Option<String>,
+                    isr: &Option<String>,
+                    epoch: &Option<String>,
+                    start: &Option<String>| {
+        format!(
+            "{}{}{core}{}{}",
+            start.as_deref().unwrap_or(""),
+            lso.as_deref().unwrap_or(""),
+            epoch.as_deref().unwrap_or(""),
+            isr.as_deref().unwrap_or("")
+        )
+    };
+    let full = assemble(&lso_part, &isr_part, &epoch_part, &start_part);
+    let fits = |text: &str| text.chars().count() as f64 * LABEL_CHAR_PX <= room;
+    let (mut lso_s, mut isr_s, mut epoch_s, mut start_s) = (None, None, None, None);
+    for piece in 0..4 {
+        let trial = match piece {
+            0 => (
+                lso_part.clone(),
+                isr_s.clone(),
+                epoch_s.clone(),
+                start_s.clone(),
+            ),
+            1 => (
+                lso_s.clone(),
+                isr_part.clone(),
+                epoch_s.clone(),
+                start_s.clone(),
+            ),
+            2 => (
+                lso_s.clone(),
+                isr_s.clone(),
+                epoch_part.clone(),
+                start_s.clone(),
+            ),
+            _ => (
+                lso_s.clone(),
+                isr_s.clone(),
+                epoch_s.clone(),
+                start_part.clone(),
+            ),
+        };
+        if fits(&assemble(&trial.0, &trial.1, &trial.2, &trial.3)) {
+            (lso_s, isr_s, epoch_s, start_s) = trial;
+        }
     }
-    text
+    (assemble(&lso_s, &isr_s, &epoch_s, &start_s), full)
 }
