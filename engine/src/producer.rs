@@ -304,7 +304,6 @@ impl Producer {
         if self.txn.is_some() {
             return self.send_in_transaction(now, record, out);
         }
-        let next = record.0 + 1;
         if self.send_style == SendStyle::Sync && self.rules.acks != Acks::None {
             // `send().get()`: the next send waits for this one's result.
             self.waiting = Some((record, now.plus_ms(self.interval_ms)));
@@ -316,14 +315,7 @@ impl Producer {
             self.blocked = Some((record, now.plus_ms(self.interval_ms)));
             return;
         }
-        if next < self.records {
-            out.set_timer(
-                now.plus_ms(self.interval_ms),
-                Timer::ProducerSend {
-                    record: RecordId(next),
-                },
-            );
-        }
+        self.schedule_after(now, record, now.plus_ms(self.interval_ms), out);
     }
 
     /// The application's next `send()` after one that blocked.
@@ -331,13 +323,7 @@ impl Producer {
         if self.waiting.is_some() {
             return; // a synchronous send goes on when its result comes back
         }
-        let next = record.0 + 1;
-        if next < self.records {
-            let timer = Timer::ProducerSend {
-                record: RecordId(next),
-            };
-            out.set_timer(due.max(now), timer);
-        }
+        self.schedule_after(now, record, due, out);
     }
 
     /// `max.block.ms` passed with the buffer still full: `send()` throws a
@@ -454,6 +440,11 @@ impl Producer {
             return;
         }
         self.waiting = None;
+        self.schedule_after(now, record, due, out);
+    }
+
+    /// The application's `send()` of the record after `record`, at `due` (not before now).
+    fn schedule_after(&self, now: SimTime, record: RecordId, due: SimTime, out: &mut Outbox) {
         let next = record.0 + 1;
         if next < self.records {
             let timer = Timer::ProducerSend {

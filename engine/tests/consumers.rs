@@ -9,15 +9,9 @@ use delivery_lab_engine::errors::KafkaError;
 use delivery_lab_engine::ids::{NodeId, Offset, PartitionId};
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::trace::{EventKind, TraceEvent};
-use delivery_lab_engine::{AnomalyKind, Run, Scenario, run};
+use delivery_lab_engine::{AnomalyKind, Run, run};
 
-fn preset(name: &str) -> Scenario {
-    common::presets()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .unwrap_or_else(|| panic!("no preset {name}"))
-        .1
-}
+use common::preset;
 
 fn facts(run: &Run) -> impl Iterator<Item = (&TraceEvent, &ConsumerFact)> {
     run.trace.events.iter().filter_map(|e| match &e.kind {

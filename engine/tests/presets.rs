@@ -59,10 +59,7 @@ fn min_isr_above_replicas_surfaces_not_enough_replicas_and_writes_nothing() {
 
 #[test]
 fn two_producing_applications_interleave_without_a_reorder() {
-    let (_, mut scenario) = common::presets()
-        .into_iter()
-        .find(|(n, _)| n == "workshop-cluster")
-        .unwrap();
+    let mut scenario = common::preset("workshop-cluster");
     scenario.producer.count = 2;
     let result = run(&scenario).unwrap();
     // Each application's records, in its own id range, all acknowledged once.

@@ -176,11 +176,7 @@ fn delivery_timeout_below_request_timeout_is_a_config_exception() {
 #[test]
 fn a_synchronous_send_waits_for_each_result_so_retries_cannot_reorder() {
     use delivery_lab_engine::trace::EventKind;
-    let scenario = common::presets()
-        .into_iter()
-        .find(|(n, _)| n == "sync-send-keeps-order")
-        .unwrap()
-        .1;
+    let scenario = common::preset("sync-send-keeps-order");
     let result = delivery_lab_engine::run(&scenario).unwrap();
     assert!(result.ledger.anomalies.is_empty());
     // Every send after the first comes after the previous record's result.
@@ -203,11 +199,7 @@ fn a_synchronous_send_waits_for_each_result_so_retries_cannot_reorder() {
         }
     }
     // The callback style on the same faults reorders (the preset beside it).
-    let callback = common::presets()
-        .into_iter()
-        .find(|(n, _)| n == "retries-reorder-without-idempotence")
-        .unwrap()
-        .1;
+    let callback = common::preset("retries-reorder-without-idempotence");
     let reordered = delivery_lab_engine::run(&callback).unwrap();
     assert!(!reordered.ledger.anomalies.is_empty());
 }
@@ -225,11 +217,7 @@ fn fire_and_forget_cannot_have_a_failure_policy() {
 fn a_real_sequence_gap_bumps_the_idempotent_producers_epoch() {
     // After the unclean election the new leader never saw the producer's earlier batches:
     // its oldest unresolved batch gets OUT_OF_ORDER_SEQUENCE_NUMBER, which is a real gap.
-    let scenario = common::presets()
-        .into_iter()
-        .find(|(n, _)| n == "unclean-election-consumer-detects-truncation")
-        .unwrap()
-        .1;
+    let scenario = common::preset("unclean-election-consumer-detects-truncation");
     let result = delivery_lab_engine::run(&scenario).unwrap();
     let text = result.trace.to_text();
     let gap = text
@@ -247,11 +235,7 @@ fn a_real_sequence_gap_bumps_the_idempotent_producers_epoch() {
 
 #[test]
 fn a_retry_after_the_producer_state_expired_is_appended_again() {
-    let scenario = common::presets()
-        .into_iter()
-        .find(|(n, _)| n == "idempotence-forgets-idle-producer")
-        .unwrap()
-        .1;
+    let scenario = common::preset("idempotence-forgets-idle-producer");
     let result = delivery_lab_engine::run(&scenario).unwrap();
     let text = result.trace.to_text();
     let expired = text
@@ -269,11 +253,7 @@ fn a_retry_after_the_producer_state_expired_is_appended_again() {
 
 #[test]
 fn a_full_buffer_blocks_send_then_throws_and_the_record_is_never_sent() {
-    let scenario = common::presets()
-        .into_iter()
-        .find(|(n, _)| n == "buffer-full-send-blocks-then-throws")
-        .unwrap()
-        .1;
+    let scenario = common::preset("buffer-full-send-blocks-then-throws");
     let result = delivery_lab_engine::run(&scenario).unwrap();
     let text = result.trace.to_text();
     let blocked = text.find("SendBlocked").expect("send() blocks");

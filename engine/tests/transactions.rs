@@ -13,13 +13,7 @@ use delivery_lab_engine::transaction::facts::{AbortCause, TxnFact, TxnState};
 use delivery_lab_engine::validate::ScenarioError;
 use delivery_lab_engine::{AnomalyKind, Run, Scenario, run};
 
-fn preset(name: &str) -> Scenario {
-    common::presets()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .unwrap_or_else(|| panic!("no preset {name}"))
-        .1
-}
+use common::preset;
 
 /// Records the sink got, in order of processing.
 fn processed(run: &Run) -> Vec<RecordId> {

@@ -297,8 +297,8 @@ impl Member {
         self.last_poll = now;
         let racing = self.rules.settings.auto_commit_races_poll;
         loop {
-            if !racing && let Some(coordinator) = self.coordinator {
-                self.maybe_auto_commit(now, coordinator, out);
+            if !racing {
+                self.maybe_auto_commit(now, out);
             }
             let unpositioned = self
                 .assigned
@@ -312,8 +312,8 @@ impl Member {
             let batch = self.take_batch();
             // KAFKA-18641: the background auto-commit saw the positions this poll just moved,
             // so it can commit records the application has not processed yet.
-            if racing && let Some(coordinator) = self.coordinator {
-                self.maybe_auto_commit(now, coordinator, out);
+            if racing {
+                self.maybe_auto_commit(now, out);
             }
             if batch.is_empty() {
                 return self.fetch(now, out);
@@ -363,19 +363,8 @@ impl Member {
     /// `onJoinPrepare` (eager): the auto-commit, synchronously, then every partition is
     /// given up; then JoinGroup.
     fn join(&mut self, coordinator: BrokerId, out: &mut Outbox) {
-        if self.rules.settings.enable_auto_commit.value
-            && let (Some(member), Some(generation)) = (self.member_id, self.generation)
-        {
-            let offsets = self.consumed();
-            if !offsets.is_empty() {
-                let commit = GroupMessage::OffsetCommit {
-                    member,
-                    generation,
-                    offsets,
-                    sync: false,
-                };
-                out.send(NodeId::Broker(coordinator), Message::Group(commit));
-            }
+        if self.rules.settings.enable_auto_commit.value {
+            self.send_commit(self.consumed(), false, out);
         }
         self.revoke();
         self.joining = true;
@@ -403,25 +392,15 @@ impl Member {
             .collect()
     }
 
-    fn maybe_auto_commit(&mut self, now: SimTime, coordinator: BrokerId, out: &mut Outbox) {
-        if !self.rules.settings.enable_auto_commit.value || now < self.next_auto_commit {
+    fn maybe_auto_commit(&mut self, now: SimTime, out: &mut Outbox) {
+        if self.coordinator.is_none()
+            || !self.rules.settings.enable_auto_commit.value
+            || now < self.next_auto_commit
+        {
             return;
         }
         self.next_auto_commit = now.plus_ms(self.rules.settings.auto_commit_interval_ms.value);
-        let (Some(member), Some(generation)) = (self.member_id, self.generation) else {
-            return;
-        };
-        let offsets = self.consumed();
-        if offsets.is_empty() {
-            return;
-        }
-        let commit = GroupMessage::OffsetCommit {
-            member,
-            generation,
-            offsets,
-            sync: false,
-        };
-        out.send(NodeId::Broker(coordinator), Message::Group(commit));
+        self.send_commit(self.consumed(), false, out);
     }
 
     /// Up to `max.poll.records` buffered records, partition by partition; the positions

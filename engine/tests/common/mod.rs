@@ -29,3 +29,12 @@ pub fn presets() -> Vec<(String, Scenario)> {
         })
         .collect()
 }
+
+/// The preset with file stem `name`.
+pub fn preset(name: &str) -> Scenario {
+    presets()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no preset {name}"))
+        .1
+}
