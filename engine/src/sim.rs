@@ -245,6 +245,10 @@ impl Sim {
             }
             Event::Fault(index) => self.apply_fault(index),
         };
+        if touched == Some(NodeId::Controller) {
+            // The controller may have fenced the coordinator's broker.
+            self.follow_txn_coordinator();
+        }
         if let Some(node) = touched {
             let step = &self.trace.events[first_fact..];
             let found = self.invariants.check(step, &self.brokers, &self.controller);

@@ -109,6 +109,8 @@ pub struct TxnClient {
     rounds: u32,
     /// An InitProducerId to bump the epoch after an abortable error is under way.
     bumping: bool,
+    /// The broker the outstanding FindCoordinator went to.
+    looking_up_at: Option<BrokerId>,
     /// The epoch before the last EndTxn (to see whether EndTxn itself bumped it).
     epoch_before_end: u16,
 }
@@ -154,6 +156,7 @@ impl TxnClient {
             next_broker: 0,
             rounds: 0,
             bumping: false,
+            looking_up_at: None,
             epoch_before_end: 0,
         }
     }
@@ -339,6 +342,7 @@ impl TxnClient {
     fn lookup(&mut self, now: SimTime, out: &mut Outbox) {
         let b = BrokerId(self.next_broker % self.brokers);
         self.next_broker = self.next_broker.wrapping_add(1);
+        self.looking_up_at = Some(b);
         out.send(NodeId::Broker(b), Message::Txn(TxnMessage::FindCoordinator));
         let id = self.outstanding.as_ref().map_or(0, |(id, _)| *id);
         let timer = Timer::Transactional(ProducerTxnTimer::Retry { request: id });
@@ -376,8 +380,12 @@ impl TxnClient {
     /// The coordinator's connection closed: resend what was outstanding to a coordinator
     /// found again.
     pub fn on_connection_closed(&mut self, now: SimTime, from: BrokerId, out: &mut Outbox) {
-        if self.coordinator == Some(from) && self.outstanding.is_some() {
+        // The request went to the coordinator, or the lookup to that broker: both are lost.
+        let lost = self.coordinator == Some(from)
+            || (self.coordinator.is_none() && self.looking_up_at == Some(from));
+        if lost && self.outstanding.is_some() {
             self.coordinator = None;
+            self.looking_up_at = None;
             self.retry_later(now, out);
         }
     }

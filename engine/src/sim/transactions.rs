@@ -35,6 +35,29 @@ impl TxnHost {
 }
 
 impl Sim {
+    /// When the controller fences the broker hosting the coordinator, the next live broker
+    /// takes it over and finishes what was in progress (markers of a prepared transaction),
+    /// as the new leader of the id's `__transaction_state` partition would after loading it,
+    /// without waiting for a client to look the coordinator up.
+    pub(super) fn follow_txn_coordinator(&mut self) {
+        let Some(current) = self.txn.as_ref().and_then(|t| t.host) else {
+            return;
+        };
+        if self.controller.is_live(current) {
+            return;
+        }
+        let Some(host) = self.coordinator_host() else {
+            return;
+        };
+        let now = self.now;
+        self.with_node(NodeId::Broker(host), |sim, out| {
+            if let Some(t) = &mut sim.txn {
+                t.host = Some(host);
+                t.coordinator.take_over(now, out);
+            }
+        });
+    }
+
     /// The coordinator's timer fires on `host` (stale if it moved since).
     pub(super) fn txn_timer(&mut self, host: BrokerId, timer: TxnTimer) {
         if self.txn.as_ref().and_then(|t| t.host) != Some(host) {
