@@ -2,7 +2,7 @@
 // acks; the same through the keyboard only; remove and move faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, seekTo } from './harness.mjs';
 
 const app = useApp();
 const PRESET = 'acks=1: the leader acknowledges, then dies before the followers copy';
@@ -13,14 +13,6 @@ async function withoutItsCrash(page) {
   assert.equal(await page.locator('.fault-marker').count(), 2);
 }
 
-async function seekTo(page, ms) {
-  // Set the scrubber without focusing it (a focused scrubber keeps the page scrolled to it).
-  await page.getByLabel('Play position').evaluate((el, us) => {
-    el.value = String(us);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, ms * 1000);
-  await page.locator('output.clock', { hasText: new RegExp(`^${ms}\\.000ms`) }).waitFor();
-}
 
 test('drag a crash onto the leader: a write is lost; acks=all makes the same fault safe', async () => {
   const { page, errors } = await openApp(app.browser, app.url);

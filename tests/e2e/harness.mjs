@@ -102,3 +102,13 @@ export async function choosePreset(page, name) {
   await page.getByLabel('Scenario', { exact: true }).selectOption({ label: name });
   await page.locator('.scenario-description strong', { hasText: name }).waitFor();
 }
+
+/** Moves the play position to `ms` and waits for the clock to show it. */
+export async function seekTo(page, ms) {
+  // Set the scrubber without focusing it (a focused scrubber keeps the page scrolled to it).
+  await page.getByLabel('Play position').evaluate((el, us) => {
+    el.value = String(us);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms * 1000);
+  await page.locator('output.clock', { hasText: new RegExp(`^${ms}\\.000ms`) }).waitFor();
+}

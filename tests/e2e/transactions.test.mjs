@@ -2,18 +2,10 @@
 // and read_committed vs read_uncommitted chosen in Settings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, seekTo } from './harness.mjs';
 
 const app = useApp();
 
-async function seekTo(page, ms) {
-  // Set the scrubber without focusing it (a focused scrubber keeps the page scrolled to it).
-  await page.getByLabel('Play position').evaluate((el, us) => {
-    el.value = String(us);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, ms * 1000);
-  await page.locator('output.clock', { hasText: new RegExp(`^${ms}\\.000ms`) }).waitFor();
-}
 
 test('a zombie producer is fenced: the new instance commits, each record once', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
