@@ -44,6 +44,8 @@ presets!(
         "failure-table-replays-failed-sends",
         "idempotence-forgets-idle-producer",
         "buffer-full-send-blocks-then-throws",
+        "batch-lost-response-duplicates-whole-batch",
+        "batch-too-large-is-split",
     ],
     "Broker": [
         "acks-0-leader-crash",

@@ -234,6 +234,18 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Producer",
+        "linger.ms",
+        &["producer", "configs", "linger.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "batch.size",
+        &["producer", "configs", "batch.size"],
+        Number,
+    ),
+    field(
+        "Producer",
         "buffer.memory",
         &["producer", "configs", "buffer.memory"],
         Number,
@@ -429,6 +441,8 @@ impl Field {
             }
             "enable.idempotence" => c.enable_idempotence.value.to_string(),
             "max.request.size" => c.max_request_size.value.to_string(),
+            "linger.ms" => c.linger_ms.value.to_string(),
+            "batch.size" => c.batch_size.value.to_string(),
             "buffer.memory" => c.buffer_memory.value.to_string(),
             "max.block.ms" => c.max_block_ms.value.to_string(),
             "metadata.max.age.ms" => c.metadata_max_age_ms.value.to_string(),

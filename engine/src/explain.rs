@@ -17,7 +17,10 @@ impl EventKind {
             }
             EventKind::MessageSent { .. } => "A request or response left this node.",
             EventKind::SendBlocked { .. } => {
-                "send() blocks: records waiting for an answer fill buffer.memory; it waits up to max.block.ms, then throws a TimeoutException and the record is never sent."
+                "send() blocks: the batches waiting for an answer hold all of buffer.memory (each new batch takes batch.size bytes); it waits up to max.block.ms, then throws a TimeoutException and the record is never sent."
+            }
+            EventKind::BatchSplit { .. } => {
+                "The broker refused the batch as larger than message.max.bytes (MESSAGE_TOO_LARGE). It held several records, so the producer splits it into batches of at most batch.size and sends them again without using a retry; only a single record still too large fails with RecordTooLargeException."
             }
             EventKind::MessageDropped { .. } => {
                 "A message was lost: the link was cut, the receiver was down, or a fault dropped the response."
@@ -35,7 +38,7 @@ impl EventKind {
                 "The send callback reported an error. A timeout is ambiguous: the record may have been written."
             }
             EventKind::ProduceRetried { .. } => {
-                "The attempt failed with a retriable error; the producer sends the record again after its backoff. Without idempotence a retry of a record that was in fact written makes a duplicate."
+                "The attempt failed with a retriable error; the producer sends the record's whole batch again after its backoff. Without idempotence a retry of a batch that was in fact written makes a duplicate of every record in it."
             }
             EventKind::ProducerEpochBumped { .. } => {
                 "A batch failed with its sequence number unresolved, so the idempotent producer bumped its epoch and restarted sequences at 0; unacknowledged batches lose their duplicate protection."

@@ -40,3 +40,6 @@ pub const MAX_DROPPED_RESPONSES: u64 = 10_000;
 pub const MAX_TRANSACTION_TIMEOUT_MS: u64 = 900_000;
 /// Longest `log.retention.ms` / `log.roll.ms` accepted: ten years.
 pub const MAX_RETENTION_MS: u64 = 315_360_000_000;
+/// Largest `batch.size` accepted (64 MiB; Kafka takes any int, but a batch is bounded by
+/// `max.request.size` and `message.max.bytes` anyway).
+pub const MAX_BATCH_SIZE: u64 = 64 * 1024 * 1024;

@@ -53,6 +53,7 @@ impl Log {
             producer,
             transactional: false,
             control: None,
+            continues_batch: false,
         })
     }
 
@@ -139,6 +140,7 @@ mod tests {
             producer: None,
             transactional: false,
             control: None,
+            continues_batch: false,
         };
         assert!(!log.append_replicated(gap));
         assert_eq!(log.log_end_offset(), Offset(0));

@@ -31,6 +31,10 @@ pub struct LogRecord {
     /// [`RecordId::CONTROL`]), and consumers never return it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<ControlMarker>,
+    /// Not the first record of its batch: it was written in one batch with the record before
+    /// it (the broker's producer state keeps batches, not records).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub continues_batch: bool,
 }
 
 /// The two transaction markers (`ControlRecordType`).
@@ -87,24 +91,37 @@ pub struct PartitionState {
     pub elr: Vec<BrokerId>,
 }
 
-/// Bytes a record batch adds around its records: the 61-byte `RecordBatch` header plus a
-/// record header of about 8 bytes (one uncompressed record per batch in this model).
-pub const BATCH_OVERHEAD_BYTES: u32 = 69;
+/// Bytes of the `RecordBatch` header (v2, uncompressed).
+pub const BATCH_HEADER_BYTES: u32 = 61;
 
-/// A produce request for one record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Bytes each record adds around its value (length, attributes, deltas, headers count).
+pub const RECORD_OVERHEAD_BYTES: u32 = 8;
+
+/// Bytes a record batch adds around a single record.
+pub const BATCH_OVERHEAD_BYTES: u32 = BATCH_HEADER_BYTES + RECORD_OVERHEAD_BYTES;
+
+/// The size on the wire of a batch of `records` records of `record_bytes` each.
+pub fn batch_bytes(records: u32, record_bytes: u32) -> u32 {
+    BATCH_HEADER_BYTES
+        .saturating_add(records.saturating_mul(record_bytes.saturating_add(RECORD_OVERHEAD_BYTES)))
+}
+
+/// A produce request carrying one record batch for one partition (a real request may carry
+/// a batch for each of several partitions led by the same broker: simplified to one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProduceRequest {
     /// Target partition.
     pub partition: PartitionId,
-    /// The record.
-    pub record: RecordId,
+    /// The batch's records, in order (at least one); the first names the batch.
+    pub records: Vec<RecordId>,
     /// The request's `acks`.
     pub acks: Acks,
     /// The producer's `request.timeout.ms`, also the broker's ack timeout.
     pub timeout_ms: u64,
     /// Size of the record batch on the wire, header included.
     pub batch_bytes: u32,
-    /// Producer id, epoch and sequence when the producer is idempotent.
+    /// Producer id, epoch and base sequence when the producer is idempotent (the batch's
+    /// records take the sequences from there on).
     pub producer: Option<BatchSequence>,
     /// Part of a transaction.
     pub transactional: bool,
@@ -124,9 +141,9 @@ pub enum Message {
     ProduceResponse {
         /// Partition of the request.
         partition: PartitionId,
-        /// The record the request carried.
-        record: RecordId,
-        /// Base offset on success, or the error.
+        /// The records the request carried.
+        records: Vec<RecordId>,
+        /// Base offset on success (the batch's records follow it), or the error.
         result: Result<Offset, KafkaError>,
         /// Echo of the request's attempt.
         #[serde(default)]
@@ -236,8 +253,8 @@ impl Message {
     /// The records this message carries, for the per-record timelines.
     pub fn records(&self) -> Vec<RecordId> {
         match self {
-            Message::ProduceRequest(ProduceRequest { record, .. })
-            | Message::ProduceResponse { record, .. } => vec![*record],
+            Message::ProduceRequest(ProduceRequest { records, .. })
+            | Message::ProduceResponse { records, .. } => records.clone(),
             Message::FetchResponse { records, .. }
             | Message::Group(GroupMessage::FetchResponse { records, .. }) => records
                 .iter()
@@ -246,6 +263,33 @@ impl Message {
                 .collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+impl ProduceRequest {
+    /// The batch's first record, which names it.
+    pub fn first(&self) -> RecordId {
+        self.records.first().copied().unwrap_or(RecordId(0))
+    }
+}
+
+/// A batch's records as `r3` or `r3+r9+r15`.
+struct Records<'a>(&'a [RecordId]);
+
+impl fmt::Display for Records<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [first, .., last] = self.0
+            && self.0.len() > 4
+        {
+            return write!(f, "{first}…{last} ({} records)", self.0.len());
+        }
+        for (i, r) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("+")?;
+            }
+            write!(f, "{r}")?;
+        }
+        Ok(())
     }
 }
 
@@ -276,18 +320,24 @@ impl fmt::Display for Message {
                 write!(
                     f,
                     "{name} {} {} acks={} bytes={}",
-                    r.partition, r.record, r.acks, r.batch_bytes
+                    r.partition,
+                    Records(&r.records),
+                    r.acks,
+                    r.batch_bytes
                 )
             }
             Message::ProduceResponse {
                 partition,
-                record,
+                records,
                 result,
                 ..
-            } => match result {
-                Ok(offset) => write!(f, "{name} {partition} {record} offset={offset}"),
-                Err(e) => write!(f, "{name} {partition} {record} error={e}"),
-            },
+            } => {
+                let records = Records(records);
+                match result {
+                    Ok(offset) => write!(f, "{name} {partition} {records} offset={offset}"),
+                    Err(e) => write!(f, "{name} {partition} {records} error={e}"),
+                }
+            }
             Message::FetchRequest {
                 partition,
                 fetch_offset,

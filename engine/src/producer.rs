@@ -2,7 +2,9 @@
 //! §B.8): the accumulator, the sender's in-flight limit, retries with backoff until
 //! `delivery.timeout.ms`, and the idempotent producer's sequence numbers.
 //!
-//! - Each record is its own batch (no `linger.ms` / `batch.size` batching yet).
+//! - Records gather in per-partition batches ([`accumulator`]: `linger.ms`, `batch.size`,
+//!   `buffer.memory`); one produce request carries one batch (a real request carries a
+//!   batch for each partition the broker leads: simplified).
 //! - A batch is sent to its partition's leader while that connection has fewer than
 //!   `max.in.flight.requests.per.connection` requests outstanding; with a limit of 1 the
 //!   partition is muted while its batch is in flight (`guaranteeMessageOrder`).
@@ -12,9 +14,11 @@
 //!   `delivery.timeout.ms`; otherwise the callback gets the error. Without idempotence the
 //!   retry goes to the front of the queue, but batches already in flight may land first:
 //!   that is how records are reordered.
-//! - Idempotent: one producer id, a sequence per partition, retries keep their sequence and
-//!   are re-inserted in sequence order, and no newer batch of the partition is sent while a
-//!   retry is outstanding. An OUT_OF_ORDER_SEQUENCE_NUMBER answer is retried.
+//! - Idempotent: one producer id, a sequence per partition (a batch takes as many as it has
+//!   records), retries keep their sequence and are re-inserted in sequence order, and no
+//!   newer batch of the partition is sent while a retry is outstanding. An
+//!   OUT_OF_ORDER_SEQUENCE_NUMBER answer is retried.
+//! - MESSAGE_TOO_LARGE for a batch of several records: split and sent again, no retry used.
 //! - acks=0 counts a record as sent once it is on the wire (offset -1).
 //! - After errors, and every `metadata.max.age.ms`, the producer refreshes its metadata from
 //!   a broker; partitions added to the topic join the round-robin from then on.
@@ -32,7 +36,7 @@
 use crate::acks::Acks;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
-use crate::message::{BATCH_OVERHEAD_BYTES, BatchSequence, Message, ProduceRequest};
+use crate::message::{BatchSequence, Message, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{
@@ -41,10 +45,12 @@ use crate::scenario::{
 use crate::time::SimTime;
 use crate::trace::EventKind;
 use crate::transaction::PRODUCER_ID;
+use accumulator::{Accumulator, Batch, Sizing};
 use in_flight::InFlightSet;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use transaction::{TxnClient, TxnStep};
 
+mod accumulator;
 mod in_flight;
 pub mod transaction;
 
@@ -60,27 +66,15 @@ struct Rules {
     exponential_backoff: bool,
     max_in_flight: usize,
     idempotent: bool,
-    batch_bytes: u32,
+    /// One record in a batch of its own, header included (`ensureValidRecordSize`).
+    record_batch_bytes: u32,
     max_request_size: u32,
     metadata_max_age_ms: u64,
-    buffer_memory: u64,
     max_block_ms: u64,
 }
 
-/// A batch (one record) waiting in the accumulator or on the wire.
-#[derive(Clone, Copy, Debug)]
-struct Batch {
-    record: RecordId,
-    partition: PartitionId,
-    attempts: u32,
-    created: SimTime,
-    not_before: SimTime,
-    /// `(epoch, sequence)` once assigned.
-    sequence: Option<(u16, u32)>,
-}
-
 /// A batch on the wire.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct InFlight {
     batch: Batch,
     broker: BrokerId,
@@ -104,7 +98,7 @@ pub struct Producer {
     partition_of: Vec<Option<PartitionId>>,
     brokers: u32,
     leaders: BTreeMap<PartitionId, Option<BrokerId>>,
-    queues: BTreeMap<PartitionId, VecDeque<Batch>>,
+    accumulator: Accumulator,
     in_flight: InFlightSet,
     /// Scratch list of partitions for the sender loop (kept to avoid an allocation a pass).
     scratch: Vec<PartitionId>,
@@ -133,8 +127,6 @@ pub struct Producer {
     app: u32,
     /// A transactional replacement waiting to be told where its application resumes.
     awaiting_resume: bool,
-    /// Records holding `buffer.memory`: queued or in flight, not yet answered.
-    buffer: std::collections::BTreeSet<RecordId>,
     /// A `send()` blocked on a full buffer, and when the application's next send is due.
     blocked: Option<(RecordId, SimTime)>,
 }
@@ -165,10 +157,9 @@ impl Producer {
             exponential_backoff: config.exponential_backoff,
             max_in_flight: config.max_in_flight_requests_per_connection.value.max(1) as usize,
             idempotent: idempotence == Idempotence::On,
-            batch_bytes: spec.record_bytes.saturating_add(BATCH_OVERHEAD_BYTES),
+            record_batch_bytes: crate::message::batch_bytes(1, spec.record_bytes),
             max_request_size: config.max_request_size.value,
             metadata_max_age_ms: config.metadata_max_age_ms.value.max(1),
-            buffer_memory: config.buffer_memory.value,
             max_block_ms: config.max_block_ms.value,
         };
         Producer {
@@ -183,7 +174,12 @@ impl Producer {
             partition_of: Vec::new(),
             brokers,
             leaders,
-            queues: BTreeMap::new(),
+            accumulator: Accumulator::new(Sizing {
+                linger_ms: config.linger_ms.value,
+                batch_size: config.batch_size.value,
+                record_bytes: spec.record_bytes,
+                buffer_memory: config.buffer_memory.value,
+            }),
             in_flight: InFlightSet::default(),
             scratch: Vec::new(),
             next_sequence: BTreeMap::new(),
@@ -207,7 +203,6 @@ impl Producer {
             instance,
             app,
             awaiting_resume: false,
-            buffer: std::collections::BTreeSet::new(),
             blocked: None,
         }
     }
@@ -341,25 +336,18 @@ impl Producer {
         self.send_after_block(now, record, due, out);
     }
 
-    /// A record's batch was answered for good: its buffer space is free, and a blocked
-    /// `send()` may go on.
-    fn free(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        if !self.buffer.remove(&record) {
-            return;
-        }
+    /// A batch is done (acknowledged or failed for good): its memory goes back to the pool,
+    /// and a blocked `send()` may go on.
+    fn deallocate(&mut self, now: SimTime, batch: &Batch, out: &mut Outbox) {
+        self.accumulator.deallocate(batch);
         let Some((blocked, due)) = self.blocked else {
             return;
         };
-        if self.has_room() {
+        if self.accumulator.has_room() {
             self.blocked = None;
             self.queue(now, blocked, out);
             self.send_after_block(now, blocked, due, out);
         }
-    }
-
-    fn has_room(&self) -> bool {
-        (self.buffer.len() as u64 + 1).saturating_mul(u64::from(self.rules.batch_bytes))
-            <= self.rules.buffer_memory
     }
 
     fn partition_of(&self, record: RecordId) -> PartitionId {
@@ -413,7 +401,7 @@ impl Producer {
                 self.schedule_next_send(now.plus_ms(self.interval_ms), out);
             }
             TxnStep::Fatal => {
-                self.queues.clear();
+                self.accumulator.clear();
             }
             TxnStep::Nothing => {}
         }
@@ -473,13 +461,17 @@ impl Producer {
         });
         // `ensureValidRecordSize`: too large for a request, refused before it is ever sent,
         // and not retried.
-        if self.rules.batch_bytes > self.rules.max_request_size {
+        if self.rules.record_batch_bytes > self.rules.max_request_size {
             self.callback_failed(now, record, partition, KafkaError::RecordTooLarge, out);
             return true;
         }
         // `buffer.memory`: no room for one more record until answers free some. Only the
         // application's own sends block (a resend of a failed record goes in regardless).
-        if self.txn.is_none() && !self.has_room() && self.sends.get(&record) == Some(&1) {
+        if self.txn.is_none()
+            && self.sends.get(&record) == Some(&1)
+            && self.accumulator.needs_new_batch(partition)
+            && !self.accumulator.has_room()
+        {
             out.emit(EventKind::SendBlocked { record });
             let at = now.plus_ms(self.rules.max_block_ms);
             out.set_timer(at, Timer::SendBlockTimeout { record });
@@ -489,43 +481,51 @@ impl Producer {
         true
     }
 
-    /// Puts the record's batch in its partition's queue.
+    /// Puts the record in its partition's open batch, or a new one; `delivery.timeout.ms`
+    /// counts from a batch's creation.
     fn queue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         let partition = self.partition_of(record);
-        let send = self.sends.get(&record).copied().unwrap_or(1);
-        self.buffer.insert(record);
-        let batch = Batch {
-            record,
-            partition,
-            attempts: 0,
-            created: now,
-            not_before: now,
-            sequence: None,
-        };
-        self.queues.entry(partition).or_default().push_back(batch);
-        if self.rules.acks != Acks::None {
-            let at = now.plus_ms(self.rules.delivery_timeout_ms);
-            out.set_timer(at, Timer::DeliveryTimeout { record, send });
+        if let Some(first) = self.accumulator.append(now, record, partition) {
+            self.set_delivery_timeout(now, now, first, out);
         }
     }
 
-    /// The sender loop: sends every batch that may go now.
+    /// The delivery timeout of a batch created at `created` and named by `first`.
+    fn set_delivery_timeout(
+        &self,
+        now: SimTime,
+        created: SimTime,
+        first: RecordId,
+        out: &mut Outbox,
+    ) {
+        if self.rules.acks == Acks::None {
+            return;
+        }
+        let send = self.sends.get(&first).copied().unwrap_or(1);
+        let at = created.plus_ms(self.rules.delivery_timeout_ms).max(now);
+        out.set_timer(
+            at,
+            Timer::DeliveryTimeout {
+                record: first,
+                send,
+            },
+        );
+    }
+
+    /// The sender loop: sends every batch that may go now, and wakes up when the next
+    /// lingering one becomes sendable.
     fn drain(&mut self, now: SimTime, out: &mut Outbox) {
         let mut partitions = std::mem::take(&mut self.scratch);
         partitions.clear();
-        // Only partitions with something queued: most passes find every queue empty.
-        partitions.extend(
-            self.queues
-                .iter()
-                .filter(|(_, q)| !q.is_empty())
-                .map(|(p, _)| *p),
-        );
+        self.accumulator.partitions_with_batches(&mut partitions);
+        let flushing =
+            self.blocked.is_some() || self.txn.as_ref().is_some_and(TxnClient::is_completing);
         for &partition in &partitions {
-            while let Some(front) = self.queues.get(&partition).and_then(|q| q.front().copied()) {
-                if front.not_before > now {
-                    if self.wake_at.is_none_or(|w| w > front.not_before || w < now) {
-                        self.wake_at = Some(front.not_before);
-                        out.set_timer(front.not_before, Timer::ProducerWake);
+            while let Some(due) = self.accumulator.sendable_at(partition, flushing) {
+                if due > now {
+                    if self.wake_at.is_none_or(|w| w > due || w < now) {
+                        self.wake_at = Some(due);
+                        out.set_timer(due, Timer::ProducerWake);
                     }
                     break;
                 }
@@ -541,10 +541,10 @@ impl Producer {
                 if !self.may_send(partition, leader) {
                     break;
                 }
-                self.queues
-                    .get_mut(&partition)
-                    .and_then(VecDeque::pop_front);
-                self.transmit(now, front, leader, out);
+                let Some(batch) = self.accumulator.pop_front(partition) else {
+                    break;
+                };
+                self.transmit(now, batch, leader, out);
             }
         }
         self.scratch = partitions;
@@ -559,9 +559,8 @@ impl Producer {
         let serialize = self.rules.max_in_flight == 1
             || (self.rules.idempotent
                 && self
-                    .queues
-                    .get(&partition)
-                    .and_then(VecDeque::front)
+                    .accumulator
+                    .front(partition)
                     .is_some_and(|b| b.attempts > 0));
         !(serialize && self.in_flight.of_partition(partition) > 0)
     }
@@ -570,14 +569,14 @@ impl Producer {
         if self.rules.idempotent && batch.sequence.is_none_or(|(e, _)| e != self.epoch) {
             let next = self.next_sequence.entry(batch.partition).or_insert(0);
             batch.sequence = Some((self.epoch, *next));
-            *next = next.wrapping_add(1);
+            *next = next.wrapping_add(batch.len());
         }
         let request = ProduceRequest {
             partition: batch.partition,
-            record: batch.record,
+            records: batch.records.clone(),
             acks: self.rules.acks,
             timeout_ms: self.rules.request_timeout_ms,
-            batch_bytes: self.rules.batch_bytes,
+            batch_bytes: self.accumulator.bytes(batch.len()),
             producer: batch.sequence.map(|(epoch, sequence)| BatchSequence {
                 producer_id: self.producer_id(),
                 epoch,
@@ -588,19 +587,21 @@ impl Producer {
         };
         out.send(NodeId::Broker(leader), Message::ProduceRequest(request));
         if self.rules.acks == Acks::None {
-            let (record, partition) = (batch.record, batch.partition);
-            out.emit(EventKind::ProduceAcknowledged {
-                record,
-                partition,
-                offset: None,
-            });
-            self.free(now, record, out);
+            for &record in &batch.records {
+                out.emit(EventKind::ProduceAcknowledged {
+                    record,
+                    partition: batch.partition,
+                    offset: None,
+                });
+            }
+            self.deallocate(now, &batch, out);
             return;
         }
         self.next_attempt = self.next_attempt.wrapping_add(1);
         let attempt = self.next_attempt;
+        let first = batch.first();
         self.in_flight.insert(
-            batch.record,
+            first,
             InFlight {
                 batch,
                 broker: leader,
@@ -611,7 +612,7 @@ impl Producer {
         out.set_timer(
             at,
             Timer::RequestTimeout {
-                record: batch.record,
+                record: first,
                 attempt,
             },
         );
@@ -631,14 +632,17 @@ impl Producer {
                 self.after_txn_step(now, step, out);
             }
             Message::ProduceResponse {
-                partition,
-                record,
+                ref records,
                 result,
                 attempt,
+                ..
             } => {
+                let Some(&first) = records.first() else {
+                    return;
+                };
                 if self
                     .in_flight
-                    .get(&record)
+                    .get(&first)
                     .is_none_or(|f| f.attempt != attempt)
                 {
                     // Already expired or answered, or the answer to an earlier attempt of a
@@ -646,27 +650,8 @@ impl Producer {
                     return;
                 }
                 match result {
-                    Ok(offset) => {
-                        if let Some(seq) = self
-                            .in_flight
-                            .remove(&record)
-                            .and_then(|f| f.batch.sequence)
-                        {
-                            let last = self.last_acked.entry(partition).or_insert(seq);
-                            *last = (*last).max(seq);
-                        }
-                        out.emit(EventKind::ProduceAcknowledged {
-                            record,
-                            partition,
-                            offset: Some(offset),
-                        });
-                        self.free(now, record, out);
-                        self.release(now, record, out);
-                        if let Some(txn) = &mut self.txn {
-                            txn.resolved(record, None);
-                        }
-                    }
-                    Err(error) => self.failed_attempt(now, record, error, out),
+                    Ok(base) => self.acknowledged(now, first, base, out),
+                    Err(error) => self.failed_attempt(now, first, error, out),
                 }
             }
             Message::ConnectionClosed => {
@@ -695,6 +680,59 @@ impl Producer {
         }
     }
 
+    /// The batch named by `first` was written at `base`: every record's callback succeeds.
+    fn acknowledged(
+        &mut self,
+        now: SimTime,
+        first: RecordId,
+        base: crate::ids::Offset,
+        out: &mut Outbox,
+    ) {
+        let Some(InFlight { batch, .. }) = self.in_flight.remove(&first) else {
+            return;
+        };
+        let partition = batch.partition;
+        if let Some((epoch, sequence)) = batch.sequence {
+            let seq = (epoch, sequence.wrapping_add(batch.len() - 1));
+            let last = self.last_acked.entry(partition).or_insert(seq);
+            *last = (*last).max(seq);
+        }
+        for (i, &record) in batch.records.iter().enumerate() {
+            out.emit(EventKind::ProduceAcknowledged {
+                record,
+                partition,
+                offset: Some(crate::ids::Offset(base.0 + i as u64)),
+            });
+            self.release(now, record, out);
+            if let Some(txn) = &mut self.txn {
+                txn.resolved(record, None);
+            }
+        }
+        self.deallocate(now, &batch, out);
+    }
+
+    /// The batch was refused as too large for the broker: split and sent again, no retry
+    /// used (`Sender.completeBatch`, `RecordAccumulator.splitAndReenqueue`).
+    fn split(&mut self, now: SimTime, batch: Batch, out: &mut Outbox) {
+        let (partition, created) = (batch.partition, batch.created);
+        let (record, records) = (batch.first(), batch.len());
+        let parts = self.accumulator.split(batch);
+        out.emit(EventKind::BatchSplit {
+            record,
+            partition,
+            records,
+            into: parts.len() as u32,
+        });
+        for part in parts.into_iter().rev() {
+            if part.first() != record {
+                self.set_delivery_timeout(now, created, part.first(), out);
+            }
+            let mut part = part;
+            part.not_before = now;
+            self.accumulator.reenqueue(part, self.rules.idempotent);
+        }
+    }
+
     /// An attempt failed: retry it if the error, `retries` and `delivery.timeout.ms` allow.
     fn failed_attempt(
         &mut self,
@@ -706,6 +744,9 @@ impl Producer {
         let Some(InFlight { mut batch, .. }) = self.in_flight.remove(&record) else {
             return;
         };
+        if error == KafkaError::MessageTooLarge && batch.len() > 1 {
+            return self.split(now, batch, out);
+        }
         // The idempotent producer retries a sequence gap, and a batch from an epoch it has
         // since bumped (the retry takes a sequence under the new epoch).
         let retriable = error.is_retriable()
@@ -720,7 +761,7 @@ impl Producer {
             if batch.sequence.is_some() {
                 self.bump_epoch(out);
             }
-            return self.callback_failed(now, record, batch.partition, error, out);
+            return self.fail_batch(now, batch, error, out);
         }
         // An OUT_OF_ORDER_SEQUENCE_NUMBER for the batch right after the last acknowledged
         // one is a real gap (the broker lost the producer's earlier batches, say in an
@@ -743,25 +784,15 @@ impl Producer {
         batch.attempts += 1;
         let backoff_us = self.backoff_us(batch.attempts);
         batch.not_before = now.plus_us(backoff_us);
-        out.emit(EventKind::ProduceRetried {
-            record,
-            partition: batch.partition,
-            error,
-            attempt: batch.attempts,
-        });
-        let queue = self.queues.entry(batch.partition).or_default();
-        match batch.sequence.filter(|_| self.rules.idempotent) {
-            // `insertInSequenceOrder`: before every batch with a higher sequence.
-            Some(seq) => {
-                let at = queue
-                    .iter()
-                    .position(|b| b.sequence.is_none_or(|s| s > seq))
-                    .unwrap_or(queue.len());
-                queue.insert(at, batch);
-            }
-            // `reenqueue`: back to the front of its partition's queue.
-            None => queue.push_front(batch),
+        for &record in &batch.records {
+            out.emit(EventKind::ProduceRetried {
+                record,
+                partition: batch.partition,
+                error,
+                attempt: batch.attempts,
+            });
         }
+        self.accumulator.reenqueue(batch, self.rules.idempotent);
         if matches!(
             error,
             KafkaError::NotLeaderOrFollower
@@ -785,28 +816,32 @@ impl Producer {
         capped * self.rng.between(800, 1_200) / 1_000
     }
 
-    /// `delivery.timeout.ms` passed since the record was sent: fail it, wherever it is.
+    /// `delivery.timeout.ms` passed since the batch holding `record` was created: fail it,
+    /// wherever it is.
     fn expire(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
         let Some(partition) = self.partition_of.get(record.0 as usize).copied().flatten() else {
             return;
         };
-        let mut removed: Vec<Batch> = self
-            .in_flight
-            .remove(&record)
-            .map(|f| f.batch)
-            .into_iter()
-            .collect();
-        if let Some(q) = self.queues.get_mut(&partition) {
-            removed.extend(q.iter().filter(|b| b.record == record).copied());
-            q.retain(|b| b.record != record);
-        }
-        if removed.is_empty() {
+        let batch = match self.in_flight.batch_of(record) {
+            Some(first) => self.in_flight.remove(&first).map(|f| f.batch),
+            None => self.accumulator.take_batch_with(partition, record),
+        };
+        let Some(batch) = batch else {
             return;
-        }
-        if removed.iter().any(|b| b.sequence.is_some()) {
+        };
+        if batch.sequence.is_some() {
             self.bump_epoch(out);
         }
-        self.callback_failed(now, record, partition, KafkaError::DeliveryTimeout, out);
+        self.fail_batch(now, batch, KafkaError::DeliveryTimeout, out);
+    }
+
+    /// The batch failed for good: every record's callback gets the error, then its memory
+    /// goes back to the pool.
+    fn fail_batch(&mut self, now: SimTime, batch: Batch, error: KafkaError, out: &mut Outbox) {
+        for &record in &batch.records {
+            self.callback_failed(now, record, batch.partition, error, out);
+        }
+        self.deallocate(now, &batch, out);
     }
 
     /// A batch failed for good with its sequence unresolved: the broker may or may not have
@@ -836,7 +871,6 @@ impl Producer {
             partition,
             error,
         });
-        self.free(now, record, out);
         self.release(now, record, out);
         if let Some(txn) = &mut self.txn {
             // In a transaction the error is abortable: the application aborts and runs the

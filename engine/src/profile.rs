@@ -60,6 +60,8 @@ impl KafkaVersion {
             delivery_timeout_ms: 120_000,
             max_in_flight_requests_per_connection: 5,
             max_request_size: 1_048_576,
+            // KIP-1030 (4.0): 0 → 5.
+            linger_ms: if self >= KafkaVersion::V4_0 { 5 } else { 0 },
             // KIP-679 (3.0; effective from 3.0.1/3.1.1/3.2 after KAFKA-13598).
             enable_idempotence: modern,
             // KIP-966: opt-in in 4.0, on by default for new clusters from 4.1.
@@ -106,6 +108,8 @@ impl fmt::Display for KafkaVersion {
 /// A version's defaults and behaviour switches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Defaults {
+    /// Producer `linger.ms`.
+    pub linger_ms: u64,
     /// Producer `acks`.
     pub acks: Acks,
     /// Broker/topic `min.insync.replicas`.

@@ -322,6 +322,16 @@ pub struct ProducerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_request_size: Option<u32>,
+    /// `linger.ms`: how long a batch waits for more records before it is sendable.
+    #[serde(rename = "linger.ms", default, skip_serializing_if = "Option::is_none")]
+    pub linger_ms: Option<u64>,
+    /// `batch.size`: the most bytes of records a batch collects per partition.
+    #[serde(
+        rename = "batch.size",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub batch_size: Option<u32>,
     /// `buffer.memory`: bytes the producer may hold for records not yet acknowledged.
     #[serde(
         rename = "buffer.memory",
@@ -462,6 +472,10 @@ pub struct EffectiveConfig {
     pub enable_idempotence: Setting<bool>,
     /// Producer `max.request.size`.
     pub max_request_size: Setting<u32>,
+    /// `linger.ms` (0; 5 from 4.0).
+    pub linger_ms: Setting<u64>,
+    /// `batch.size` (16 KiB).
+    pub batch_size: Setting<u32>,
     /// `buffer.memory` (32 MiB).
     pub buffer_memory: Setting<u64>,
     /// `max.block.ms` (60 s).
@@ -543,13 +557,24 @@ impl Scenario {
             retry_backoff_ms: Setting::resolve(p.retry_backoff_ms, d.retry_backoff_ms),
             retry_backoff_max_ms: d.retry_backoff_max_ms,
             exponential_backoff: d.exponential_backoff,
-            delivery_timeout_ms: Setting::resolve(p.delivery_timeout_ms, d.delivery_timeout_ms),
+            // An implicit delivery.timeout.ms below linger.ms + request.timeout.ms is raised
+            // to that sum (`KafkaProducer.configureDeliveryTimeout`).
+            delivery_timeout_ms: Setting::resolve(
+                p.delivery_timeout_ms,
+                d.delivery_timeout_ms.max(
+                    p.request_timeout_ms
+                        .unwrap_or(d.request_timeout_ms)
+                        .saturating_add(p.linger_ms.unwrap_or(d.linger_ms)),
+                ),
+            ),
             max_in_flight_requests_per_connection: Setting::resolve(
                 p.max_in_flight_requests_per_connection,
                 d.max_in_flight_requests_per_connection,
             ),
             enable_idempotence: Setting::resolve(p.enable_idempotence, d.enable_idempotence),
             max_request_size: Setting::resolve(p.max_request_size, d.max_request_size),
+            linger_ms: Setting::resolve(p.linger_ms, d.linger_ms),
+            batch_size: Setting::resolve(p.batch_size, 16_384),
             buffer_memory: Setting::resolve(p.buffer_memory, 33_554_432),
             max_block_ms: Setting::resolve(p.max_block_ms, 60_000),
             metadata_max_age_ms: Setting::resolve(p.metadata_max_age_ms, 300_000),

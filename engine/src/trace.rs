@@ -54,7 +54,19 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "is_zero")]
         app: u32,
     },
-    /// `send()` blocks: the records waiting for an answer fill `buffer.memory`.
+    /// The broker refused a batch of several records as too large (MESSAGE_TOO_LARGE): the
+    /// producer splits it and sends the parts again, without using a retry.
+    BatchSplit {
+        /// The batch's first record.
+        record: RecordId,
+        /// Partition.
+        partition: PartitionId,
+        /// How many records it held.
+        records: u32,
+        /// Into how many batches it was split.
+        into: u32,
+    },
+    /// `send()` blocks: the batches waiting for an answer fill `buffer.memory`.
     SendBlocked {
         /// The record being sent.
         record: RecordId,
@@ -321,6 +333,7 @@ impl EventKind {
             EventKind::PartitionCreated { .. } => "PartitionCreated",
             EventKind::RecordSent { .. } => "RecordSent",
             EventKind::SendBlocked { .. } => "SendBlocked",
+            EventKind::BatchSplit { .. } => "BatchSplit",
             EventKind::MessageSent { .. } => "MessageSent",
             EventKind::RecordAppended { .. } => "RecordAppended",
             EventKind::HighWatermarkUpdated { .. } => "HighWatermarkUpdated",
@@ -368,6 +381,15 @@ impl fmt::Display for EventKind {
                 )
             }
             EventKind::SendBlocked { record } => write!(f, "{record} waits for buffer.memory"),
+            EventKind::BatchSplit {
+                record,
+                partition,
+                records,
+                into,
+            } => write!(
+                f,
+                "{partition} batch of {records} records from {record} too large for the broker: split into {into}"
+            ),
             EventKind::RecordSent {
                 record,
                 partition,

@@ -228,6 +228,17 @@ impl Scenario {
                 limits::MAX_DURATION_MS,
             );
         }
+        if let Some(v) = self.producer.configs.linger_ms {
+            range("producer.configs.linger.ms", v, 0, limits::MAX_DURATION_MS);
+        }
+        if let Some(v) = self.producer.configs.batch_size {
+            range(
+                "producer.configs.batch.size",
+                v.into(),
+                0,
+                limits::MAX_BATCH_SIZE,
+            );
+        }
         range(
             "producer.record_bytes",
             self.producer.record_bytes.into(),
@@ -309,13 +320,24 @@ impl Scenario {
         }
         let c = self.effective_config();
         if c.delivery_timeout_ms.explicit
-            && c.delivery_timeout_ms.value < c.request_timeout_ms.value
+            && c.delivery_timeout_ms.value
+                < c.request_timeout_ms.value.saturating_add(c.linger_ms.value)
         {
             conflicts.push(ScenarioError::Invalid {
                 path: "producer.configs.delivery.timeout.ms".into(),
                 reason: "ConfigException: delivery.timeout.ms should be equal to or larger than \
                          linger.ms + request.timeout.ms"
                     .into(),
+            });
+        }
+        if u64::from(c.batch_size.value) > c.buffer_memory.value {
+            conflicts.push(ScenarioError::Invalid {
+                path: "producer.configs.batch.size".into(),
+                reason:
+                    "batch.size is larger than buffer.memory: every new batch takes batch.size \
+                         bytes from the pool, and the BufferPool refuses an allocation larger \
+                         than the whole pool"
+                        .into(),
             });
         }
         if let Some(v) = self.producer.configs.max_in_flight_requests_per_connection {

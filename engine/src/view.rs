@@ -207,6 +207,7 @@ impl ClusterView {
                             producer: None,
                             transactional: *transactional,
                             control: *control,
+                            continues_batch: false,
                         });
                     }
                 }

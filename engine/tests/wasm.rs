@@ -84,6 +84,8 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("delayed-abort-marker-ends-next-transaction"),
     preset!("delayed-abort-marker-ignored-with-epoch-per-transaction"),
     preset!("buffer-full-send-blocks-then-throws"),
+    preset!("batch-lost-response-duplicates-whole-batch"),
+    preset!("batch-too-large-is-split"),
 ];
 
 #[wasm_bindgen_test]

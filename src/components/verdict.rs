@@ -255,7 +255,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
             <details class="model-notes">
                 <summary>{"What this model simplifies"}</summary>
                 <ul>
-                    <li>{"One record per produce request: no linger.ms / batch.size batching yet; a non-transactional idempotent producer gets its producer id without an InitProducerId round trip."}</li>
+                    <li>{"Records without keys, spread round-robin over the partitions (the partitioner before 2.4; the sticky partitioners of KIP-480 / KIP-794 are not modelled). One produce request carries one partition's batch (Kafka puts every partition the broker leads in one request). A too-large batch is split in halves when batch.size would leave it whole. A non-transactional idempotent producer gets its producer id without an InitProducerId round trip."}</li>
                     <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
                     <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>

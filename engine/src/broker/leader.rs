@@ -19,7 +19,7 @@ use super::{ALTER_PARTITION_RETRY_MS, Broker};
 use crate::acks::Acks;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
-use crate::message::{LogRecord, Message, PartitionState, ProduceRequest};
+use crate::message::{BatchSequence, LogRecord, Message, PartitionState, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
@@ -102,7 +102,7 @@ impl Broker {
         }
     }
 
-    /// `ReplicaManager.appendRecordsToLeader`: validate, append, and answer or wait.
+    /// `ReplicaManager.appendRecordsToLeader`: validate, append the batch, and answer or wait.
     pub(super) fn on_produce(
         &mut self,
         now: SimTime,
@@ -110,30 +110,17 @@ impl Broker {
         request: ProduceRequest,
         out: &mut Outbox,
     ) {
-        let ProduceRequest {
-            partition,
-            record,
-            acks,
-            timeout_ms,
-            batch_bytes,
-            producer: batch_producer,
-            transactional,
-            attempt,
-        } = request;
-        let refuse = |out: &mut Outbox, error| {
-            respond(
-                out,
-                producer,
-                (partition, record, attempt),
-                acks,
-                Err(error),
-            )
+        let partition = request.partition;
+        let acks = request.acks;
+        let count = request.records.len() as u32;
+        let refuse = |out: &mut Outbox, request: &ProduceRequest, error| {
+            respond(out, producer, request, Err(error))
         };
         // KIP-890 part 1: a transaction's first write here waits for the coordinator.
-        if let Some(id) = batch_producer.filter(|_| transactional)
+        if let Some(id) = request.producer.filter(|_| request.transactional)
             && let Some(r) = self.replicas.get(&partition)
             && r.is_leader()
-            && r.producers.check(id) == SequenceCheck::Append
+            && r.producers.check(id, count) == SequenceCheck::Append
         {
             let open_here = r.producers.has_open_transaction(id.producer_id);
             if self.needs_verification(producer, &request, open_here, out) {
@@ -143,92 +130,90 @@ impl Broker {
         let min_isr = self.rules.min_insync_replicas;
         let max_bytes = self.rules.message_max_bytes;
         let Some(replica) = self.replicas.get_mut(&partition) else {
-            return refuse(out, KafkaError::NotLeaderOrFollower);
+            return refuse(out, &request, KafkaError::NotLeaderOrFollower);
         };
         let Role::Leader(state) = &mut replica.role else {
-            return refuse(out, KafkaError::NotLeaderOrFollower);
+            return refuse(out, &request, KafkaError::NotLeaderOrFollower);
         };
-        if batch_bytes > max_bytes {
-            return refuse(out, KafkaError::MessageTooLarge);
+        if request.batch_bytes > max_bytes {
+            return refuse(out, &request, KafkaError::MessageTooLarge);
         }
         if acks == Acks::All && state.isr.len() < min_isr {
-            return refuse(out, KafkaError::NotEnoughReplicas);
+            return refuse(out, &request, KafkaError::NotEnoughReplicas);
         }
-        if let Some(id) = batch_producer {
-            match replica.producers.check(id) {
+        let deadline = now.plus_ms(request.timeout_ms);
+        if let Some(id) = request.producer {
+            match replica.producers.check(id, count) {
                 SequenceCheck::Append => {}
                 // A retry of a batch already written: its original offset, nothing appended.
                 // acks=all still waits in DelayedProduce until the HW passes it.
-                SequenceCheck::Duplicate(offset) => {
-                    if acks == Acks::All && offset >= replica.high_watermark {
+                SequenceCheck::Duplicate(base) => {
+                    let last = Offset(base.0 + u64::from(count.max(1)) - 1);
+                    if acks == Acks::All && last >= replica.high_watermark {
                         let ack = PendingAck {
                             producer,
-                            record,
-                            offset,
+                            record: request.first(),
+                            records: request.records,
+                            base,
+                            offset: last,
                             marker: None,
-                            attempt,
+                            attempt: request.attempt,
                         };
-                        return await_high_watermark(
-                            state,
-                            ack,
-                            partition,
-                            now.plus_ms(timeout_ms),
-                            out,
-                        );
+                        return await_high_watermark(state, ack, partition, deadline, out);
                     }
-                    return respond(
-                        out,
-                        producer,
-                        (partition, record, attempt),
-                        acks,
-                        Ok(offset),
-                    );
+                    return respond(out, producer, &request, Ok(base));
                 }
                 SequenceCheck::OutOfOrder => {
-                    return refuse(out, KafkaError::OutOfOrderSequenceNumber);
+                    return refuse(out, &request, KafkaError::OutOfOrderSequenceNumber);
                 }
-                SequenceCheck::StaleEpoch => return refuse(out, KafkaError::InvalidProducerEpoch),
+                SequenceCheck::StaleEpoch => {
+                    return refuse(out, &request, KafkaError::InvalidProducerEpoch);
+                }
             }
         }
-        let entry = replica.log.push(LogRecord {
-            offset: Offset(0),
-            record,
-            leader_epoch: replica.leader_epoch,
-            producer: batch_producer,
-            transactional: transactional && batch_producer.is_some(),
-            control: None,
-        });
-        replica.producers.on_append(&entry);
-        if let Some(id) = entry.producer {
+        let base = replica.log.log_end_offset();
+        for (i, &record) in request.records.iter().enumerate() {
+            let entry = replica.log.push(LogRecord {
+                offset: Offset(0),
+                record,
+                leader_epoch: replica.leader_epoch,
+                producer: request.producer.map(|id| BatchSequence {
+                    sequence: id.sequence.wrapping_add(i as u32),
+                    ..id
+                }),
+                transactional: request.transactional && request.producer.is_some(),
+                control: None,
+                continues_batch: i > 0,
+            });
+            replica.producers.on_append(&entry);
+            out.emit(EventKind::RecordAppended {
+                partition,
+                offset: entry.offset,
+                record,
+                leader_epoch: entry.leader_epoch,
+                transactional: entry.transactional,
+                control: None,
+            });
+        }
+        let last = Offset(replica.log.log_end_offset().0.saturating_sub(1));
+        if let Some(id) = request.producer {
             replica.producers.touch(id.producer_id, now);
         }
-        note_append(&mut replica.segments, entry.offset, now, self.rules.roll_ms);
-        out.emit(EventKind::RecordAppended {
-            partition,
-            offset: entry.offset,
-            record,
-            leader_epoch: entry.leader_epoch,
-            transactional: entry.transactional,
-            control: None,
-        });
+        note_append(&mut replica.segments, base, now, self.rules.roll_ms);
         match acks {
             Acks::None => {}
-            Acks::Leader => respond(
-                out,
-                producer,
-                (partition, record, attempt),
-                acks,
-                Ok(entry.offset),
-            ),
+            Acks::Leader => respond(out, producer, &request, Ok(base)),
             Acks::All => {
                 let ack = PendingAck {
                     producer,
-                    record,
-                    offset: entry.offset,
+                    record: request.first(),
+                    records: request.records,
+                    base,
+                    offset: last,
                     marker: None,
-                    attempt,
+                    attempt: request.attempt,
                 };
-                await_high_watermark(state, ack, partition, now.plus_ms(timeout_ms), out);
+                await_high_watermark(state, ack, partition, deadline, out);
             }
         }
         self.maybe_flush(partition, out);
@@ -543,14 +528,13 @@ impl Broker {
             high_watermark: candidate,
         });
         let error = under_min_isr.then_some(KafkaError::NotEnoughReplicasAfterAppend);
-        let (done, waiting): (Vec<PendingAck>, Vec<PendingAck>) = state
-            .pending_acks
-            .drain(..)
-            .partition(|p| p.offset < candidate);
-        state.pending_acks = waiting;
-        for ack in done {
-            answer_ack(out, &ack, partition, error.map_or(Ok(ack.offset), Err));
-        }
+        state.pending_acks.retain(|ack| {
+            let done = ack.offset < candidate;
+            if done {
+                answer_ack(out, ack, partition, error.map_or(Ok(ack.base), Err));
+            }
+            !done
+        });
         if consumers_waiting {
             self.answer_parked_consumer_fetches(partition, out);
         }
@@ -566,13 +550,15 @@ pub(super) fn answer_ack(
     result: Result<Offset, KafkaError>,
 ) {
     match ack.marker {
-        None => respond(
-            out,
-            ack.producer,
-            (partition, ack.record, ack.attempt),
-            Acks::All,
-            result,
-        ),
+        None => {
+            let answer = Message::ProduceResponse {
+                partition,
+                records: ack.records.clone(),
+                result,
+                attempt: ack.attempt,
+            };
+            out.send(ack.producer, answer);
+        }
         Some(marker) => {
             let answer = TxnMessage::WriteTxnMarkersResponse {
                 partition,
@@ -631,11 +617,10 @@ fn answer_fetch(
 fn respond(
     out: &mut Outbox,
     producer: NodeId,
-    (partition, record, attempt): (PartitionId, RecordId, u32),
-    acks: Acks,
+    request: &ProduceRequest,
     result: Result<Offset, KafkaError>,
 ) {
-    if acks == Acks::None {
+    if request.acks == Acks::None {
         if result.is_err() {
             out.send(producer, Message::ConnectionClosed);
         }
@@ -643,10 +628,10 @@ fn respond(
         out.send(
             producer,
             Message::ProduceResponse {
-                partition,
-                record,
+                partition: request.partition,
+                records: request.records.clone(),
                 result,
-                attempt,
+                attempt: request.attempt,
             },
         );
     }

@@ -231,7 +231,9 @@ impl Broker {
     /// Handles a message from another node.
     pub fn on_message(&mut self, now: SimTime, from: NodeId, message: &Message, out: &mut Outbox) {
         match *message {
-            Message::ProduceRequest(request) => self.on_produce(now, from, request, out),
+            Message::ProduceRequest(ref request) => {
+                self.on_produce(now, from, request.clone(), out)
+            }
             Message::FetchRequest {
                 partition,
                 fetch_offset,

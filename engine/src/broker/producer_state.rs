@@ -1,10 +1,11 @@
 //! The broker's idempotent-producer state for one partition (`ProducerStateEntry`,
 //! `ProducerAppendInfo`; kafka-semantics.md §B.7).
 //!
-//! Per producer id, the last five batches' sequence and offset. A batch whose sequence is
-//! one of them is a retry of something already written: it is answered with the original
-//! offset and not appended again (with acks=all only once the high watermark passes it,
-//! like any other write). The next sequence is appended; any other is
+//! Per producer id, the last five batches' first and last sequence and first offset. A batch
+//! with the same first and last sequence as one of them is a retry of something already
+//! written: it is answered with the original base offset and not appended again (with
+//! acks=all only once the high watermark passes it, like any other write). A batch whose
+//! first sequence follows the last batch's last one is appended; any other is
 //! OUT_OF_ORDER_SEQUENCE_NUMBER. With no state for the producer any sequence is accepted.
 //! The table is rebuilt from the log, as a broker rebuilds it from its snapshot and log
 //! after truncation or on becoming leader.
@@ -46,11 +47,19 @@ pub struct AbortedTxn {
     pub marker: Offset,
 }
 
-/// Producer id → its epoch and last batches `(sequence, offset)`, oldest first; and the
-/// transactions open or aborted here.
+/// A batch the producer state remembers (`BatchMetadata`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BatchMetadata {
+    first_sequence: u32,
+    last_sequence: u32,
+    first_offset: Offset,
+}
+
+/// Producer id → its epoch and last batches, oldest first; and the transactions open or
+/// aborted here.
 #[derive(Clone, Debug, Default)]
 pub struct ProducerStates {
-    producers: BTreeMap<u64, (u16, VecDeque<(u32, Offset)>)>,
+    producers: BTreeMap<u64, (u16, VecDeque<BatchMetadata>)>,
     /// Producer id → first offset of its open transaction.
     open: BTreeMap<u64, Offset>,
     /// Producer id → the epoch its open transaction's records carry.
@@ -63,9 +72,10 @@ pub struct ProducerStates {
 }
 
 impl ProducerStates {
-    /// Decides what to do with an idempotent batch. A new epoch must start at sequence 0
-    /// (the producer bumped it after unresolved sequences).
-    pub fn check(&self, id: BatchSequence) -> SequenceCheck {
+    /// Decides what to do with an idempotent batch of `records` records whose base sequence
+    /// is `id.sequence`. A new epoch must start at sequence 0 (the producer bumped it after
+    /// unresolved sequences).
+    pub fn check(&self, id: BatchSequence, records: u32) -> SequenceCheck {
         let Some((epoch, batches)) = self.producers.get(&id.producer_id) else {
             return SequenceCheck::Append;
         };
@@ -79,11 +89,15 @@ impl ProducerStates {
                 SequenceCheck::OutOfOrder
             };
         }
-        if let Some((_, offset)) = batches.iter().find(|(s, _)| *s == id.sequence) {
-            return SequenceCheck::Duplicate(*offset);
+        let last_sequence = id.sequence.wrapping_add(records.max(1) - 1);
+        if let Some(b) = batches
+            .iter()
+            .find(|b| b.first_sequence == id.sequence && b.last_sequence == last_sequence)
+        {
+            return SequenceCheck::Duplicate(b.first_offset);
         }
         match batches.back() {
-            Some((last, _)) if id.sequence == last.wrapping_add(1) => SequenceCheck::Append,
+            Some(b) if id.sequence == b.last_sequence.wrapping_add(1) => SequenceCheck::Append,
             Some(_) => SequenceCheck::OutOfOrder,
             None => SequenceCheck::Append,
         }
@@ -128,7 +142,17 @@ impl ProducerStates {
             *epoch = id.epoch;
             batches.clear();
         }
-        batches.push_back((id.sequence, entry.offset));
+        if entry.continues_batch
+            && let Some(last) = batches.back_mut()
+        {
+            last.last_sequence = id.sequence;
+            return;
+        }
+        batches.push_back(BatchMetadata {
+            first_sequence: id.sequence,
+            last_sequence: id.sequence,
+            first_offset: entry.offset,
+        });
         if batches.len() > BATCHES_TO_RETAIN {
             batches.pop_front();
         }
@@ -231,6 +255,7 @@ mod tests {
             }),
             transactional: false,
             control: None,
+            continues_batch: false,
         }
     }
 
@@ -248,11 +273,11 @@ mod tests {
         for i in 0..3 {
             s.on_append(&entry(i, i as u32));
         }
-        assert_eq!(s.check(id(7, 0, 1)), SequenceCheck::Duplicate(Offset(1)));
-        assert_eq!(s.check(id(7, 0, 3)), SequenceCheck::Append);
-        assert_eq!(s.check(id(7, 0, 5)), SequenceCheck::OutOfOrder);
+        assert_eq!(s.check(id(7, 0, 1), 1), SequenceCheck::Duplicate(Offset(1)));
+        assert_eq!(s.check(id(7, 0, 3), 1), SequenceCheck::Append);
+        assert_eq!(s.check(id(7, 0, 5), 1), SequenceCheck::OutOfOrder);
         assert_eq!(
-            s.check(id(8, 0, 42)),
+            s.check(id(8, 0, 42), 1),
             SequenceCheck::Append,
             "no state: any sequence"
         );
@@ -265,11 +290,27 @@ mod tests {
             s.on_append(&entry(i, i as u32));
         }
         assert_eq!(
-            s.check(id(7, 0, 1)),
+            s.check(id(7, 0, 1), 1),
             SequenceCheck::OutOfOrder,
             "fell out of the window"
         );
-        assert_eq!(s.check(id(7, 0, 2)), SequenceCheck::Duplicate(Offset(2)));
+        assert_eq!(s.check(id(7, 0, 2), 1), SequenceCheck::Duplicate(Offset(2)));
+    }
+
+    #[test]
+    fn a_batch_is_one_entry_and_only_its_exact_retry_is_a_duplicate() {
+        let mut s = ProducerStates::default();
+        s.on_append(&entry(0, 0));
+        for (offset, sequence) in [(1, 1), (2, 2), (3, 3)] {
+            s.on_append(&LogRecord {
+                continues_batch: offset > 1,
+                ..entry(offset, sequence)
+            });
+        }
+        assert_eq!(s.check(id(7, 0, 1), 3), SequenceCheck::Duplicate(Offset(1)));
+        assert_eq!(s.check(id(7, 0, 1), 1), SequenceCheck::OutOfOrder);
+        assert_eq!(s.check(id(7, 0, 2), 1), SequenceCheck::OutOfOrder);
+        assert_eq!(s.check(id(7, 0, 4), 2), SequenceCheck::Append);
     }
 
     fn transactional(offset: u64, producer_id: u64) -> LogRecord {

@@ -88,10 +88,16 @@ pub struct FollowerProgress {
 
 /// An acks=all request waiting in DelayedProduce (a produce, or a transaction marker
 /// the coordinator wrote).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PendingAck {
     pub(super) producer: NodeId,
+    /// The batch's first record, which names it ([`RecordId::CONTROL`] for a marker).
     pub(super) record: RecordId,
+    /// The batch's records, echoed in the answer.
+    pub(super) records: Vec<RecordId>,
+    /// Where the batch begins: the offset the answer carries.
+    pub(super) base: Offset,
+    /// The batch's last offset: the high watermark must pass it.
     pub(super) offset: Offset,
     /// For a WriteTxnMarkers request: which marker (the answer goes to the coordinator).
     pub(super) marker: Option<ControlMarker>,

@@ -78,6 +78,7 @@ impl Broker {
             }),
             transactional: true,
             control: Some(marker),
+            continues_batch: false,
         });
         replica.producers.on_append(&entry);
         replica.producers.touch(producer_id, now);
@@ -93,6 +94,8 @@ impl Broker {
         let ack = PendingAck {
             producer: coordinator,
             record: RecordId::CONTROL,
+            records: Vec::new(),
+            base: entry.offset,
             offset: entry.offset,
             marker: Some(marker),
             attempt: 0,

@@ -49,7 +49,7 @@ impl Broker {
         if self.verification.verified.remove(&key) {
             return false;
         }
-        self.verification.waiting.push((from, *request));
+        self.verification.waiting.push((from, request.clone()));
         if self.verification.asked.insert(key) {
             self.ask(id.producer_id, id.epoch, request.partition, out);
         }
@@ -130,7 +130,7 @@ impl Broker {
                 Some(e) => {
                     let answer = Message::ProduceResponse {
                         partition,
-                        record: request.record,
+                        records: request.records,
                         result: Err(e),
                         attempt: request.attempt,
                     };

@@ -5,7 +5,7 @@ use super::InFlight;
 use crate::ids::{BrokerId, PartitionId, RecordId};
 use std::collections::BTreeMap;
 
-/// Requests on the wire, by record.
+/// Requests on the wire, by their batch's first record.
 #[derive(Clone, Debug, Default)]
 pub(super) struct InFlightSet {
     by_record: BTreeMap<RecordId, InFlight>,
@@ -14,12 +14,13 @@ pub(super) struct InFlightSet {
 }
 
 impl InFlightSet {
+    /// A batch went out, named by its first record.
     pub(super) fn insert(&mut self, record: RecordId, f: InFlight) {
+        *self.per_broker.entry(f.broker).or_default() += 1;
+        *self.per_partition.entry(f.batch.partition).or_default() += 1;
         if let Some(old) = self.by_record.insert(record, f) {
             self.uncount(&old);
         }
-        *self.per_broker.entry(f.broker).or_default() += 1;
-        *self.per_partition.entry(f.batch.partition).or_default() += 1;
     }
 
     pub(super) fn remove(&mut self, record: &RecordId) -> Option<InFlight> {
@@ -51,7 +52,15 @@ impl InFlightSet {
         self.per_partition.get(&partition).copied().unwrap_or(0)
     }
 
-    /// The records in flight to `broker`.
+    /// The batch holding `record`, by its first record.
+    pub(super) fn batch_of(&self, record: RecordId) -> Option<RecordId> {
+        self.by_record
+            .iter()
+            .find(|(_, f)| f.batch.records.contains(&record))
+            .map(|(first, _)| *first)
+    }
+
+    /// The batches in flight to `broker`, by their first records.
     pub(super) fn records_to(&self, broker: BrokerId) -> Vec<RecordId> {
         self.by_record
             .iter()

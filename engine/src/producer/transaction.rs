@@ -182,6 +182,12 @@ impl TxnClient {
         self.replay.pop_front().or(fresh)
     }
 
+    /// `commitTransaction()` or `abortTransaction()` was called: the accumulator flushes
+    /// (every batch is sent at once, lingering or not).
+    pub fn is_completing(&self) -> bool {
+        self.current.as_ref().is_some_and(|t| t.ending)
+    }
+
     /// Whether records of aborted transactions wait to be sent again.
     pub fn has_replay(&self) -> bool {
         !self.replay.is_empty()
