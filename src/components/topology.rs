@@ -244,11 +244,17 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Ht
         "OffsetCommit" | "OffsetCommitResponse" => "commit",
         _ => "control",
     };
-    let records: Vec<String> = m.records.iter().map(|r| format!("r{}", r.0)).collect();
-    let label = if records.is_empty() {
-        String::new()
-    } else {
-        records.join(",")
+    // A batch of many records reads as its first and last and how many.
+    let label = match m.records.as_slice() {
+        [] => String::new(),
+        [first, .., last] if m.records.len() > 4 => {
+            format!("r{}…r{} ({})", first.0, last.0, m.records.len())
+        }
+        records => records
+            .iter()
+            .map(|r| format!("r{}", r.0))
+            .collect::<Vec<_>>()
+            .join(","),
     };
     let title = format!(
         "{} {} → {}, arrives at {}",
