@@ -10,6 +10,7 @@ use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, RecordId};
 use crate::transaction::protocol::TxnMessage;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::rc::Rc;
 
 /// One record in a replica's log: which record, at which offset, under which leader epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +114,7 @@ pub struct ProduceRequest {
     /// Target partition.
     pub partition: PartitionId,
     /// The batch's records, in order (at least one); the first names the batch.
-    pub records: Vec<RecordId>,
+    pub records: Rc<[RecordId]>,
     /// The request's `acks`.
     pub acks: Acks,
     /// The producer's `request.timeout.ms`, also the broker's ack timeout.
@@ -142,7 +143,7 @@ pub enum Message {
         /// Partition of the request.
         partition: PartitionId,
         /// The records the request carried.
-        records: Vec<RecordId>,
+        records: Rc<[RecordId]>,
         /// Base offset on success (the batch's records follow it), or the error.
         result: Result<Offset, KafkaError>,
         /// Echo of the request's attempt.
@@ -254,7 +255,7 @@ impl Message {
     pub fn records(&self) -> Vec<RecordId> {
         match self {
             Message::ProduceRequest(ProduceRequest { records, .. })
-            | Message::ProduceResponse { records, .. } => records.clone(),
+            | Message::ProduceResponse { records, .. } => records.to_vec(),
             Message::FetchResponse { records, .. }
             | Message::Group(GroupMessage::FetchResponse { records, .. }) => records
                 .iter()

@@ -573,7 +573,7 @@ impl Producer {
         }
         let request = ProduceRequest {
             partition: batch.partition,
-            records: batch.records.clone(),
+            records: batch.records.as_slice().into(),
             acks: self.rules.acks,
             timeout_ms: self.rules.request_timeout_ms,
             batch_bytes: self.accumulator.bytes(batch.len()),

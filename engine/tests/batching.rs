@@ -15,7 +15,7 @@ fn produce_requests(run: &Run) -> Vec<Vec<RecordId>> {
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::MessageSent { body, .. } => match body.as_ref() {
-                Message::ProduceRequest(r) => Some(r.records.clone()),
+                Message::ProduceRequest(r) => Some(r.records.to_vec()),
                 _ => None,
             },
             _ => None,

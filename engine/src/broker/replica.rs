@@ -94,7 +94,7 @@ pub struct PendingAck {
     /// The batch's first record, which names it ([`RecordId::CONTROL`] for a marker).
     pub(super) record: RecordId,
     /// The batch's records, echoed in the answer.
-    pub(super) records: Vec<RecordId>,
+    pub(super) records: std::rc::Rc<[RecordId]>,
     /// Where the batch begins: the offset the answer carries.
     pub(super) base: Offset,
     /// The batch's last offset: the high watermark must pass it.

@@ -94,7 +94,7 @@ impl Broker {
         let ack = PendingAck {
             producer: coordinator,
             record: RecordId::CONTROL,
-            records: Vec::new(),
+            records: std::rc::Rc::from([]),
             base: entry.offset,
             offset: entry.offset,
             marker: Some(marker),

@@ -20,7 +20,7 @@
 use crate::ids::{PartitionId, RecordId};
 use crate::message::batch_bytes;
 use crate::time::SimTime;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// A record batch waiting in the accumulator or on the wire.
 #[derive(Clone, Debug)]
@@ -64,7 +64,8 @@ pub(super) struct Sizing {
 #[derive(Clone, Debug)]
 pub(super) struct Accumulator {
     sizing: Sizing,
-    queues: BTreeMap<PartitionId, VecDeque<Batch>>,
+    /// Indexed by partition id.
+    queues: Vec<VecDeque<Batch>>,
     used: u64,
 }
 
@@ -72,9 +73,25 @@ impl Accumulator {
     pub(super) fn new(sizing: Sizing) -> Accumulator {
         Accumulator {
             sizing,
-            queues: BTreeMap::new(),
+            queues: Vec::new(),
             used: 0,
         }
+    }
+
+    fn queue(&self, partition: PartitionId) -> Option<&VecDeque<Batch>> {
+        self.queues.get(partition.0 as usize)
+    }
+
+    fn queue_mut(&mut self, partition: PartitionId) -> Option<&mut VecDeque<Batch>> {
+        self.queues.get_mut(partition.0 as usize)
+    }
+
+    fn queue_or_new(&mut self, partition: PartitionId) -> &mut VecDeque<Batch> {
+        let i = partition.0 as usize;
+        if self.queues.len() <= i {
+            self.queues.resize_with(i + 1, VecDeque::new);
+        }
+        &mut self.queues[i]
     }
 
     /// Bytes of a batch of `records` records.
@@ -95,8 +112,7 @@ impl Accumulator {
     /// Whether a record for `partition` would need a new batch (and so pool memory).
     pub(super) fn needs_new_batch(&self, partition: PartitionId) -> bool {
         !self
-            .queues
-            .get(&partition)
+            .queue(partition)
             .and_then(VecDeque::back)
             .is_some_and(|b| b.open && self.has_room_for_one_more(b.len()))
     }
@@ -115,7 +131,7 @@ impl Accumulator {
         partition: PartitionId,
     ) -> Option<RecordId> {
         if !self.needs_new_batch(partition) {
-            let queue = self.queues.get_mut(&partition)?;
+            let queue = self.queue_mut(partition)?;
             queue.back_mut()?.records.push(record);
             return None;
         }
@@ -131,7 +147,7 @@ impl Accumulator {
             open: true,
             allocation,
         };
-        self.queues.entry(partition).or_default().push_back(batch);
+        self.queue_or_new(partition).push_back(batch);
         Some(record)
     }
 
@@ -145,19 +161,20 @@ impl Accumulator {
         into.extend(
             self.queues
                 .iter()
+                .enumerate()
                 .filter(|(_, q)| !q.is_empty())
-                .map(|(p, _)| *p),
+                .map(|(p, _)| PartitionId(p as u32)),
         );
     }
 
     /// The partition's first batch.
     pub(super) fn front(&self, partition: PartitionId) -> Option<&Batch> {
-        self.queues.get(&partition).and_then(VecDeque::front)
+        self.queue(partition).and_then(VecDeque::front)
     }
 
     /// When the partition's first batch becomes sendable (`ready`), if there is one.
     pub(super) fn sendable_at(&self, partition: PartitionId, flushing: bool) -> Option<SimTime> {
-        let queue = self.queues.get(&partition)?;
+        let queue = self.queue(partition)?;
         let batch = queue.front()?;
         if !batch.open {
             return Some(batch.not_before);
@@ -171,7 +188,7 @@ impl Accumulator {
 
     /// Takes the partition's first batch for sending; it takes no more records.
     pub(super) fn pop_front(&mut self, partition: PartitionId) -> Option<Batch> {
-        let mut batch = self.queues.get_mut(&partition)?.pop_front()?;
+        let mut batch = self.queue_mut(partition)?.pop_front()?;
         batch.open = false;
         Some(batch)
     }
@@ -179,7 +196,7 @@ impl Accumulator {
     /// Puts a batch back for a retry: in sequence order for an idempotent producer
     /// (`insertInSequenceOrder`), else at the front (`reenqueue`).
     pub(super) fn reenqueue(&mut self, batch: Batch, in_sequence_order: bool) {
-        let queue = self.queues.entry(batch.partition).or_default();
+        let queue = self.queue_or_new(batch.partition);
         match batch.sequence.filter(|_| in_sequence_order) {
             Some(seq) => {
                 let at = queue
@@ -198,7 +215,7 @@ impl Accumulator {
         partition: PartitionId,
         record: RecordId,
     ) -> Option<Batch> {
-        let queue = self.queues.get_mut(&partition)?;
+        let queue = self.queue_mut(partition)?;
         let at = queue.iter().position(|b| b.records.contains(&record))?;
         queue.remove(at)
     }
