@@ -723,11 +723,10 @@ impl Producer {
             records,
             into: parts.len() as u32,
         });
-        for part in parts.into_iter().rev() {
+        for mut part in parts.into_iter().rev() {
             if part.first() != record {
                 self.set_delivery_timeout(now, created, part.first(), out);
             }
-            let mut part = part;
             part.not_before = now;
             self.accumulator.reenqueue(part, self.rules.idempotent);
         }

@@ -13,6 +13,7 @@
 //!   whose LEO reached the HW and the start of the current epoch is added back.
 //! - Fetches carry the follower's leader epoch and are fenced on mismatch (KIP-320).
 
+use super::delayed_produce::{answer_ack, await_high_watermark, respond};
 use super::producer_state::SequenceCheck;
 use super::replica::{FollowerProgress, LeaderState, ParkedFetch, PendingAck, Role, note_append};
 use super::{ALTER_PARTITION_RETRY_MS, Broker};
@@ -23,7 +24,6 @@ use crate::message::{BatchSequence, LogRecord, Message, PartitionState, ProduceR
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use crate::transaction::protocol::TxnMessage;
 
 impl Broker {
     pub(super) fn become_leader(&mut self, now: SimTime, state: &PartitionState, out: &mut Outbox) {
@@ -150,15 +150,7 @@ impl Broker {
                 SequenceCheck::Duplicate(base) => {
                     let last = Offset(base.0 + u64::from(count.max(1)) - 1);
                     if acks == Acks::All && last >= replica.high_watermark {
-                        let ack = PendingAck {
-                            producer,
-                            record: request.first(),
-                            records: request.records,
-                            base,
-                            offset: last,
-                            marker: None,
-                            attempt: request.attempt,
-                        };
+                        let ack = PendingAck::produce(producer, request, base, last);
                         return await_high_watermark(state, ack, partition, deadline, out);
                     }
                     return respond(out, producer, &request, Ok(base));
@@ -204,15 +196,7 @@ impl Broker {
             Acks::None => {}
             Acks::Leader => respond(out, producer, &request, Ok(base)),
             Acks::All => {
-                let ack = PendingAck {
-                    producer,
-                    record: request.first(),
-                    records: request.records,
-                    base,
-                    offset: last,
-                    marker: None,
-                    attempt: request.attempt,
-                };
+                let ack = PendingAck::produce(producer, request, base, last);
                 await_high_watermark(state, ack, partition, deadline, out);
             }
         }
@@ -233,7 +217,7 @@ impl Broker {
         let Role::Leader(state) = &mut replica.role else {
             return;
         };
-        if let Some(i) = state.pending_acks.iter().position(|a| a.record == record) {
+        if let Some(i) = state.pending_acks.iter().position(|a| a.record() == record) {
             let ack = state.pending_acks.remove(i);
             answer_ack(out, &ack, partition, Err(KafkaError::RequestTimedOut));
         }
@@ -541,48 +525,6 @@ impl Broker {
     }
 }
 
-/// Answers a request that waited in DelayedProduce: a produce response, or the marker
-/// answer to the transaction coordinator.
-pub(super) fn answer_ack(
-    out: &mut Outbox,
-    ack: &PendingAck,
-    partition: PartitionId,
-    result: Result<Offset, KafkaError>,
-) {
-    match ack.marker {
-        None => {
-            let answer = Message::ProduceResponse {
-                partition,
-                records: ack.records.clone(),
-                result,
-                attempt: ack.attempt,
-            };
-            out.send(ack.producer, answer);
-        }
-        Some(marker) => {
-            let answer = TxnMessage::WriteTxnMarkersResponse {
-                partition,
-                marker,
-                error: result.err(),
-            };
-            out.send(ack.producer, Message::Txn(answer));
-        }
-    }
-}
-
-/// DelayedProduce: an acks=all request waits until the HW passes its record, or `deadline`.
-pub(super) fn await_high_watermark(
-    state: &mut LeaderState,
-    ack: PendingAck,
-    partition: PartitionId,
-    deadline: SimTime,
-    out: &mut Outbox,
-) {
-    let record = ack.record;
-    state.pending_acks.push(ack);
-    out.set_timer(deadline, Timer::ProduceTimeout { partition, record });
-}
-
 /// KIP-320: a request from an older epoch is fenced; one from a newer epoch is early.
 pub(super) fn fence(mine: LeaderEpoch, theirs: LeaderEpoch) -> Option<KafkaError> {
     match theirs.cmp(&mine) {
@@ -610,29 +552,4 @@ fn answer_fetch(
         correlation,
     };
     out.send(NodeId::Broker(follower), response);
-}
-
-/// Sends a produce response. acks=0 never gets one: on success nothing is sent, on an error
-/// the broker closes the connection (`KafkaApis`), the only signal an acks=0 client gets.
-fn respond(
-    out: &mut Outbox,
-    producer: NodeId,
-    request: &ProduceRequest,
-    result: Result<Offset, KafkaError>,
-) {
-    if request.acks == Acks::None {
-        if result.is_err() {
-            out.send(producer, Message::ConnectionClosed);
-        }
-    } else {
-        out.send(
-            producer,
-            Message::ProduceResponse {
-                partition: request.partition,
-                records: request.records.clone(),
-                result,
-                attempt: request.attempt,
-            },
-        );
-    }
 }

@@ -9,6 +9,7 @@
 //! loss keeps only what was flushed, a disk loss keeps nothing (kafka-semantics.md §B.11).
 
 mod consumer_fetch;
+mod delayed_produce;
 mod follower;
 mod leader;
 mod producer_state;

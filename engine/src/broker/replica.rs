@@ -91,9 +91,7 @@ pub struct FollowerProgress {
 #[derive(Clone, Debug)]
 pub struct PendingAck {
     pub(super) producer: NodeId,
-    /// The batch's first record, which names it ([`RecordId::CONTROL`] for a marker).
-    pub(super) record: RecordId,
-    /// The batch's records, echoed in the answer.
+    /// The batch's records, echoed in the answer (none for a marker).
     pub(super) records: std::rc::Rc<[RecordId]>,
     /// Where the batch begins: the offset the answer carries.
     pub(super) base: Offset,
@@ -103,6 +101,30 @@ pub struct PendingAck {
     pub(super) marker: Option<ControlMarker>,
     /// The produce request's attempt, echoed in the answer.
     pub(super) attempt: u32,
+}
+
+impl PendingAck {
+    /// A produce batch written at `base..=last` (or found there, for a duplicate).
+    pub(super) fn produce(
+        producer: NodeId,
+        request: crate::message::ProduceRequest,
+        base: Offset,
+        last: Offset,
+    ) -> PendingAck {
+        PendingAck {
+            producer,
+            records: request.records,
+            base,
+            offset: last,
+            marker: None,
+            attempt: request.attempt,
+        }
+    }
+
+    /// The batch's first record, which names it ([`RecordId::CONTROL`] for a marker).
+    pub(super) fn record(&self) -> RecordId {
+        self.records.first().copied().unwrap_or(RecordId::CONTROL)
+    }
 }
 
 /// A follower fetch held until data arrives or `replica.fetch.wait.max.ms` passes.

@@ -11,7 +11,7 @@
 //! second copy.
 
 use super::Broker;
-use super::leader::{answer_ack, await_high_watermark};
+use super::delayed_produce::{answer_ack, await_high_watermark};
 use super::replica::{PendingAck, Role, note_append};
 use crate::errors::KafkaError;
 use crate::ids::{NodeId, Offset, PartitionId, RecordId};
@@ -56,7 +56,7 @@ impl Broker {
         if state
             .pending_acks
             .iter()
-            .any(|a| a.marker == Some(marker) && a.record == RecordId::CONTROL)
+            .any(|a| a.marker == Some(marker) && a.record() == RecordId::CONTROL)
         {
             return; // the first copy of this request is still waiting for the HW
         }
@@ -93,7 +93,6 @@ impl Broker {
         });
         let ack = PendingAck {
             producer: coordinator,
-            record: RecordId::CONTROL,
             records: std::rc::Rc::from([]),
             base: entry.offset,
             offset: entry.offset,

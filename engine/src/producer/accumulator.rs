@@ -243,12 +243,16 @@ impl Accumulator {
             .enumerate()
             .map(|(i, records)| Batch {
                 records: records.to_vec(),
+                partition: batch.partition,
+                attempts: batch.attempts,
+                created: batch.created,
+                not_before: batch.not_before,
                 sequence: batch
                     .sequence
                     .map(|(epoch, base)| (epoch, base.wrapping_add(i as u32 * per))),
                 open: false,
+                // The original's memory stays with the first part.
                 allocation: if i == 0 { batch.allocation } else { 0 },
-                ..batch.clone()
             })
             .collect()
     }
