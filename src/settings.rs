@@ -338,6 +338,18 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Consumer group",
+        "partition.assignment.strategy",
+        &["consumer_group", "configs", "partition.assignment.strategy"],
+        Choice(&["range", "cooperative-sticky"]),
+    ),
+    field(
+        "Consumer group",
+        "commit_on_revoke",
+        &["consumer_group", "commit_on_revoke"],
+        Bool,
+    ),
+    field(
+        "Consumer group",
         "group.protocol",
         &["consumer_group", "configs", "group.protocol"],
         Choice(&["classic", "consumer"]),
@@ -460,6 +472,7 @@ impl Field {
             "processing_ms" => "5".to_string(),
             "processing" => "synchronous".to_string(),
             "commit" => "none".to_string(),
+            "commit_on_revoke" => "false".to_string(),
             name => consumer
                 .map(|s| match name {
                     "enable.auto.commit" => s.enable_auto_commit.value.to_string(),
@@ -467,6 +480,9 @@ impl Field {
                     "auto.offset.reset" => s.auto_offset_reset.value.to_string(),
                     "isolation.level" => s.isolation_level.value.to_string(),
                     "group.protocol" => s.group_protocol.value.to_string(),
+                    "partition.assignment.strategy" => {
+                        s.partition_assignment_strategy.value.to_string()
+                    }
                     "max.poll.records" => s.max_poll_records.value.to_string(),
                     "max.poll.interval.ms" => s.max_poll_interval_ms.value.to_string(),
                     "session.timeout.ms" => s.session_timeout_ms.value.to_string(),

@@ -130,7 +130,7 @@ impl Sim {
                 .push(SimTime::from_ms(scheduled.at_ms), Event::Fault(index));
         }
         if let Some(spec) = &scenario.consumer_group {
-            sim.start_consumers(spec.start_ms);
+            sim.start_consumers(spec);
         }
         sim
     }

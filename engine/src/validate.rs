@@ -362,6 +362,30 @@ impl Scenario {
                 limits::MAX_CONSUMERS,
             );
             range("consumer_group.start_ms", g.start_ms, 0, self.duration_ms);
+            if let Some(starts) = &g.member_start_ms {
+                if starts.len() != g.members as usize {
+                    conflicts.push(ScenarioError::Invalid {
+                        path: "consumer_group.member_start_ms".into(),
+                        reason: format!(
+                            "gives {} start times for {} members: give one per member",
+                            starts.len(),
+                            g.members
+                        ),
+                    });
+                }
+                for (i, &at) in starts
+                    .iter()
+                    .take(limits::MAX_CONSUMERS as usize)
+                    .enumerate()
+                {
+                    range(
+                        &format!("consumer_group.member_start_ms[{i}]"),
+                        at,
+                        0,
+                        self.duration_ms,
+                    );
+                }
+            }
             range(
                 "consumer_group.processing_ms",
                 g.processing_ms,

@@ -1,7 +1,8 @@
 //! The group coordinator of the classic protocol (`GroupCoordinator`, kafka-semantics.md
-//! §B.9): members join, the group rebalances eagerly with the range assignor, heartbeats
-//! keep sessions alive for `session.timeout.ms`, and committed offsets are checked against
-//! the member and its generation.
+//! §B.9): members join, the group rebalances — eagerly with the range assignor, or
+//! incrementally with the cooperative-sticky one (each member's JoinGroup says what it
+//! still owns) — heartbeats keep sessions alive for `session.timeout.ms`, and committed
+//! offsets are checked against the member and its generation.
 //!
 //! - A rebalance starts when a member joins, rejoins, leaves or times out. It completes when
 //!   every known member has rejoined, or after the rebalance timeout (the members'
@@ -19,6 +20,7 @@
 //! `__consumer_offsets` partition it now leads). SyncGroup and OffsetFetch are folded into
 //! the JoinGroup answer.
 
+use super::assignor;
 use super::facts::{ConsumerFact, MemberRemoval};
 use super::protocol::{Assignment, GroupMessage};
 use super::timers::GroupTimer;
@@ -38,13 +40,15 @@ enum GroupState {
     Stable,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Member {
     node: NodeId,
     /// Rejoined in the rebalance being prepared.
     joined: bool,
     /// Heartbeats received (the session deadline of an older one is stale).
     beats: u64,
+    /// The partitions it said it owns when it last joined (cooperative protocol).
+    owned: Vec<PartitionId>,
 }
 
 /// The coordinator's timing configs.
@@ -63,6 +67,8 @@ pub struct GroupRules {
     /// Before 2.1 (KIP-211) an offset expired a retention period after its commit, even
     /// while the group was active; since, only once the group has been empty that long.
     pub expire_after_commit: bool,
+    /// `partition.assignment.strategy=cooperative-sticky`: incremental rebalances.
+    pub cooperative: bool,
 }
 
 /// One consumer group's coordinator.
@@ -167,10 +173,14 @@ impl Coordinator {
         out: &mut Outbox,
     ) {
         match *message {
-            GroupMessage::JoinGroup { member, partitions } => {
+            GroupMessage::JoinGroup {
+                member,
+                partitions,
+                ref owned,
+            } => {
                 // The assignment covers the topic as the members' metadata describes it.
                 self.partitions = self.partitions.max(partitions);
-                self.on_join(now, from, member, out)
+                self.on_join(now, from, member, owned, out)
             }
             GroupMessage::Heartbeat { member, generation } => {
                 let error = self.on_heartbeat(now, member, generation, out);
@@ -223,7 +233,14 @@ impl Coordinator {
         }
     }
 
-    fn on_join(&mut self, now: SimTime, from: NodeId, member: Option<u32>, out: &mut Outbox) {
+    fn on_join(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        member: Option<u32>,
+        owned: &[PartitionId],
+        out: &mut Outbox,
+    ) {
         let id = match member {
             Some(id) if self.members.contains_key(&id) => id,
             Some(_) => {
@@ -241,6 +258,7 @@ impl Coordinator {
                         node: from,
                         joined: false,
                         beats: 0,
+                        owned: Vec::new(),
                     },
                 );
                 fact(
@@ -259,6 +277,7 @@ impl Coordinator {
         if let Some(m) = self.members.get_mut(&id) {
             m.joined = true;
             m.node = from;
+            m.owned = owned.to_vec();
         }
         self.arm_session(now, id, out);
         self.maybe_complete(now, out);
@@ -397,7 +416,7 @@ impl Coordinator {
         }
     }
 
-    /// The new generation: range-assign the partitions over the members (by member id) and
+    /// The new generation: assign the partitions over the members (by member id) and
     /// answer every waiting JoinGroup.
     fn complete(&mut self, now: SimTime, out: &mut Outbox) {
         self.generation += 1;
@@ -409,22 +428,19 @@ impl Coordinator {
         self.empty_since = None;
         self.state = GroupState::Stable;
         let ids: Vec<u32> = self.members.keys().copied().collect();
-        let n = ids.len() as u32;
-        let (per, extra) = (self.partitions / n, self.partitions % n);
-        let mut next = 0;
+        let shares = if self.rules.cooperative {
+            let owned: Vec<Vec<PartitionId>> =
+                self.members.values().map(|m| m.owned.clone()).collect();
+            assignor::cooperative_sticky(self.partitions, &owned)
+        } else {
+            assignor::range(self.partitions, ids.len())
+        };
         let mut assignment = Vec::new();
-        for (i, id) in ids.iter().enumerate() {
-            let count = per + u32::from((i as u32) < extra);
-            let partitions: Vec<(PartitionId, Option<Offset>)> = (next..next + count)
-                .map(PartitionId)
-                .map(|p| (p, self.committed(p)))
-                .collect();
-            next += count;
-            let member = self.members[id];
-            assignment.push((
-                member.node,
-                partitions.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
-            ));
+        for (i, (id, share)) in ids.iter().zip(shares).enumerate() {
+            let partitions: Vec<(PartitionId, Option<Offset>)> =
+                share.iter().map(|&p| (p, self.committed(p))).collect();
+            let node = self.members[id].node;
+            assignment.push((node, share));
             let answer = GroupMessage::JoinGroupResponse {
                 result: Ok(Assignment {
                     generation: self.generation,
@@ -433,7 +449,7 @@ impl Coordinator {
                     leader: i == 0,
                 }),
             };
-            reply(out, member.node, answer);
+            reply(out, node, answer);
         }
         for m in self.members.values_mut() {
             m.joined = false;

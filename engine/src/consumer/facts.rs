@@ -70,7 +70,7 @@ pub enum ConsumerFact {
         /// The generation ending.
         generation: u32,
     },
-    /// A new generation with its partition assignment (range assignor).
+    /// A new generation with its partition assignment (`partition.assignment.strategy`).
     GroupRebalanced {
         /// The new generation.
         generation: u32,
@@ -84,7 +84,16 @@ pub enum ConsumerFact {
         /// Next offset to read, per partition.
         offsets: Vec<(PartitionId, Offset)>,
     },
-    /// A member got its partitions, each starting at the committed offset (or none).
+    /// Cooperative rebalance: the member gave up the partitions that move to another
+    /// member (`onPartitionsRevoked`) and rejoins so they can be assigned.
+    PartitionsRevoked {
+        /// The generation whose assignment left them out.
+        generation: u32,
+        /// The partitions given up.
+        partitions: Vec<PartitionId>,
+    },
+    /// A member got its partitions, each starting at the committed offset (or none); a
+    /// partition it kept through a cooperative rebalance goes on from its position.
     PartitionsAssigned {
         /// Generation.
         generation: u32,
@@ -180,6 +189,7 @@ impl ConsumerFact {
             ConsumerFact::GroupRebalanced { .. } => "GroupRebalanced",
             ConsumerFact::OffsetsCommitted { .. } => "OffsetsCommitted",
             ConsumerFact::PartitionsAssigned { .. } => "PartitionsAssigned",
+            ConsumerFact::PartitionsRevoked { .. } => "PartitionsRevoked",
             ConsumerFact::PositionReset { .. } => "PositionReset",
             ConsumerFact::RecordsPolled { .. } => "RecordsPolled",
             ConsumerFact::RecordProcessed { .. } => "RecordProcessed",
@@ -260,6 +270,13 @@ impl fmt::Display for ConsumerFact {
                 }
                 Ok(())
             }
+            ConsumerFact::PartitionsRevoked {
+                generation,
+                partitions,
+            } => {
+                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+                write!(f, "generation={generation} [{}]; rejoins", list.join(","))
+            }
             ConsumerFact::PositionReset {
                 partition,
                 to,
@@ -327,16 +344,19 @@ impl ConsumerFact {
                 "This broker now leads the group's __consumer_offsets partition: it is the group's coordinator and loaded its members and committed offsets; every member's session starts afresh."
             }
             ConsumerFact::RebalanceStarted { .. } => {
-                "A rebalance began. With the eager protocol every member gives up all its partitions and rejoins."
+                "A rebalance began. With the eager protocol (range) every member gives up all its partitions and rejoins; with cooperative-sticky members rejoin but keep consuming what they own."
             }
             ConsumerFact::GroupRebalanced { .. } => {
-                "A new generation: the range assignor split the partitions over the members."
+                "A new generation: the assignor (partition.assignment.strategy) gave each member its partitions. Cooperative-sticky keeps partitions where they are and leaves out any that must move until its owner has revoked it."
             }
             ConsumerFact::OffsetsCommitted { .. } => {
                 "The coordinator stored the group's committed offsets: the next record to read per partition. A new owner resumes there."
             }
             ConsumerFact::PartitionsAssigned { .. } => {
                 "The member got its partitions and resumes each from the committed offset (or the offsets its sink stored)."
+            }
+            ConsumerFact::PartitionsRevoked { .. } => {
+                "Cooperative rebalance: the member gave up the partitions that move (onPartitionsRevoked) and rejoins; a follow-up rebalance assigns them to their new owner, which starts from the committed offset, so anything processed but not committed is processed again."
             }
             ConsumerFact::PositionReset { .. } => {
                 "No committed offset (or it was out of range): auto.offset.reset chose where to start."
@@ -360,7 +380,7 @@ impl ConsumerFact {
                 "The transaction aborted (fenced by a newer generation, or failed): its output records are never visible, its offsets never committed; the partition's new owner processes them again."
             }
             ConsumerFact::CommitFailed { .. } => {
-                "The commit failed: the member is no longer in the group's current generation (CommitFailedException), or a rebalance is under way. The records will be read again by their new owner."
+                "The commit failed: the member is no longer in the group's current generation (CommitFailedException), or its own rejoin is under way (RebalanceInProgressException, not fatal: poll() completes the rebalance and a later commit can cover the records). If the partition moves first, its new owner reads the records again."
             }
             ConsumerFact::LeftGroup { .. } => {
                 "The member left the group; its partitions move to the other members."

@@ -1,8 +1,11 @@
 //! One consumer group member: the application's poll loop around a classic
 //! `KafkaConsumer` (kafka-semantics.md §B.9).
 //!
-//! - `poll()`: find the coordinator; (re)join the group when needed — eager, so first the
-//!   auto-commit of `onJoinPrepare` and giving up every partition; then the auto-commit
+//! - `poll()`: find the coordinator; (re)join the group when needed — first the
+//!   auto-commit of `onJoinPrepare`; eager (range) then gives up every partition and waits
+//!   for the new generation, cooperative (cooperative-sticky) keeps consuming what it owns
+//!   while the rebalance runs, and when the assignment comes gives up only the partitions
+//!   that moved (then rejoins so a follow-up rebalance can assign them); then the auto-commit
 //!   check (`maybeAutoCommitOffsetsAsync`, before fetching: a commit in poll N covers what
 //!   polls up to N-1 returned); then up to `max.poll.records` buffered records, moving the
 //!   positions past them; else fetch from the partition leaders and wait.
@@ -11,8 +14,10 @@
 //!   example). Each record takes the configured time and writes its result to the sink.
 //! - Manual commits: `commitSync` before processing, after each record, after each batch,
 //!   or the offsets kept in the sink's own transaction. A commit of a member that is no
-//!   longer in the current generation raises `CommitFailedException`; the application logs
-//!   it and polls again (which rejoins).
+//!   longer in the current generation raises `CommitFailedException`; one made while the
+//!   member's own rejoin is under way raises `RebalanceInProgressException` (since 2.5, not
+//!   sent); either way the application logs it and polls again (which completes the
+//!   rebalance). An optional `ConsumerRebalanceListener` commits in `onPartitionsRevoked`.
 //! - The heartbeat thread: heartbeats every `heartbeat.interval.ms`; leaves the group when
 //!   `max.poll.interval.ms` passes without a `poll()`; marks the coordinator unknown when
 //!   it stops answering.
@@ -77,6 +82,10 @@ struct Rules {
     processing: Processing,
     commit: CommitStrategy,
     brokers: u32,
+    /// `partition.assignment.strategy=cooperative-sticky`.
+    cooperative: bool,
+    /// `onPartitionsRevoked` calls `commitSync()`.
+    commit_on_revoke: bool,
 }
 
 /// One consumer instance and its application.
@@ -95,6 +104,9 @@ pub struct Member {
     generation: Option<u32>,
     joining: bool,
     rejoin: bool,
+    /// A new generation's assignment that arrived while the application was not inside
+    /// `poll()`: `onJoinComplete` runs at its next poll.
+    pending_assignment: Option<Assignment>,
     assigned: Vec<PartitionId>,
     positions: BTreeMap<PartitionId, Option<Offset>>,
     leaders: BTreeMap<PartitionId, BrokerId>,
@@ -145,6 +157,11 @@ impl Member {
             processing: spec.processing,
             commit: spec.commit,
             brokers,
+            cooperative: settings
+                .partition_assignment_strategy
+                .value
+                .is_cooperative(),
+            commit_on_revoke: spec.commit_on_revoke,
         };
         Member::fresh(index, rules, spec.processing_ms)
     }
@@ -165,6 +182,7 @@ impl Member {
             generation: None,
             joining: false,
             rejoin: false,
+            pending_assignment: None,
             assigned: Vec::new(),
             positions: BTreeMap::new(),
             leaders: BTreeMap::new(),
@@ -284,13 +302,20 @@ impl Member {
         if self.coordinator.is_none() {
             self.find_coordinator(now, out);
         }
+        if let Some(a) = self.pending_assignment.take() {
+            self.assigned_partitions(now, &a, sink, out);
+        }
         if self.generation.is_none() || self.rejoin {
             if let Some(coordinator) = self.coordinator
                 && !self.joining
             {
                 self.join(coordinator, out);
             }
-            return;
+            // Cooperative: `poll(Duration)` does not wait for the join, it goes on to
+            // return records of the partitions the member still owns.
+            if !(self.rules.cooperative && self.generation.is_some()) {
+                return;
+            }
         }
         // A member keeps consuming what it owns while its coordinator is being looked up
         // (`poll(Duration)` goes on to fetch when the coordinator is not ready).
@@ -360,17 +385,29 @@ impl Member {
         }
     }
 
-    /// `onJoinPrepare` (eager): the auto-commit, synchronously, then every partition is
-    /// given up; then JoinGroup.
+    /// `onJoinPrepare`: the auto-commit, synchronously; eager, then every partition is
+    /// given up (`onPartitionsRevoked`, or `onPartitionsLost` when out of the group);
+    /// cooperative keeps them and lists them in its JoinGroup; then JoinGroup.
     fn join(&mut self, coordinator: BrokerId, out: &mut Outbox) {
         if self.rules.settings.enable_auto_commit.value {
             self.send_commit(self.consumed(), false, out);
         }
-        self.revoke();
+        let keep = self.rules.cooperative && self.generation.is_some();
+        if !keep {
+            if self.rules.commit_on_revoke && self.generation.is_some() {
+                self.send_commit(self.consumed(), true, out);
+            }
+            self.revoke();
+        }
         self.joining = true;
         let join = GroupMessage::JoinGroup {
             member: self.member_id,
             partitions: self.known_partitions,
+            owned: if self.rules.cooperative {
+                self.assigned.clone()
+            } else {
+                Vec::new()
+            },
         };
         out.send(NodeId::Broker(coordinator), Message::Group(join));
     }
@@ -382,6 +419,16 @@ impl Member {
         self.aborted.clear();
         self.fetches.clear();
         self.validation.clear();
+    }
+
+    /// Gives up one partition (cooperative revocation): its position and buffered records.
+    fn revoke_one(&mut self, p: PartitionId) {
+        self.assigned.retain(|q| *q != p);
+        self.positions.remove(&p);
+        self.fetched.remove(&p);
+        self.aborted.retain(|(q, _)| *q != p);
+        self.fetches.remove(&p);
+        self.validation.forget(p);
     }
 
     /// The positions of every owned partition that has one: `allConsumed()`.
@@ -558,6 +605,15 @@ impl Member {
         now: SimTime,
         out: &mut Outbox,
     ) {
+        if self.joining
+            && !offsets.is_empty()
+            && self.rules.commit != CommitStrategy::KafkaTransaction
+        {
+            // `generationIfStable()` is null while the member rejoins: not sent.
+            let error = KafkaError::RebalanceInProgress;
+            fact(out, ConsumerFact::CommitFailed { error, sync: true });
+            return self.resume(then, now, sink, out);
+        }
         if self.generation.is_none() || offsets.is_empty() {
             if self.generation.is_none() && !offsets.is_empty() {
                 let error = KafkaError::CommitFailed;
@@ -577,6 +633,12 @@ impl Member {
 
     fn send_commit(&mut self, offsets: Vec<(PartitionId, Offset)>, sync: bool, out: &mut Outbox) {
         if offsets.is_empty() {
+            return;
+        }
+        if self.joining && !sync {
+            // An async commit while rejoining fails in its callback, which only logs it.
+            let error = KafkaError::RebalanceInProgress;
+            fact(out, ConsumerFact::CommitFailed { error, sync });
             return;
         }
         let (Some(coordinator), Some(member), Some(generation)) =
@@ -850,6 +912,11 @@ impl Member {
                     None => return self.retry_later(now, out),
                     Some(_) => {
                         if let Some((offsets, sync)) = self.pending_commit.clone() {
+                            if self.joining && self.rules.commit != CommitStrategy::KafkaTransaction
+                            {
+                                let error = Some(KafkaError::RebalanceInProgress);
+                                return self.on_commit_response(now, error, sync, sink, out);
+                            }
                             if self.generation.is_none() {
                                 // Out of the group meanwhile: the retry cannot succeed.
                                 let error = Some(KafkaError::IllegalGeneration);
@@ -864,7 +931,16 @@ impl Member {
             GroupMessage::JoinGroupResponse { result } => {
                 self.joining = false;
                 match result {
-                    Ok(a) => self.assigned_partitions(now, a, sink, out),
+                    Ok(a) if self.thread == Thread::Polling => {
+                        self.assigned_partitions(now, a, sink, out)
+                    }
+                    Ok(a) => {
+                        // Cooperative: the application is busy with what it still owns; the
+                        // generation is current at once, the partitions change at its next poll.
+                        self.member_id = Some(a.member);
+                        self.generation = Some(a.generation);
+                        self.pending_assignment = Some(a.clone());
+                    }
                     Err(KafkaError::UnknownMemberId) => self.member_id = None,
                     Err(_) => {
                         self.lose_coordinator();
@@ -945,25 +1021,31 @@ impl Member {
         self.generation = Some(a.generation);
         self.is_leader = a.leader;
         self.rejoin = false;
-        self.revoke();
+        if self.rules.cooperative {
+            self.revoke_moved(a, out);
+        } else {
+            self.revoke();
+        }
         let in_sink = self.rules.commit == CommitStrategy::InSinkTransaction;
         let partitions: Vec<(PartitionId, Option<Offset>)> = a
             .partitions
             .iter()
             .map(|&(p, committed)| {
+                if self.assigned.contains(&p) {
+                    // Kept through a cooperative rebalance: consumption just goes on.
+                    return (p, self.positions.get(&p).copied().flatten());
+                }
                 // Offsets kept with the results: seek to what the sink stored.
                 let start = if in_sink {
                     sink.stored_offset(p)
                 } else {
                     committed
                 };
+                self.assigned.push(p);
+                self.positions.insert(p, start);
                 (p, start)
             })
             .collect();
-        for &(p, start) in &partitions {
-            self.assigned.push(p);
-            self.positions.insert(p, start);
-        }
         self.next_auto_commit = now.plus_ms(self.rules.settings.auto_commit_interval_ms.value);
         fact(
             out,
@@ -972,6 +1054,40 @@ impl Member {
                 partitions,
             },
         );
+    }
+
+    /// Cooperative `onJoinComplete`: the partitions the new assignment no longer gives this
+    /// member are revoked (`onPartitionsRevoked`, which may commit them first), and the
+    /// member rejoins so a follow-up rebalance can hand them to their new owners.
+    fn revoke_moved(&mut self, a: &Assignment, out: &mut Outbox) {
+        let moved: Vec<PartitionId> = self
+            .assigned
+            .iter()
+            .copied()
+            .filter(|p| !a.partitions.iter().any(|(q, _)| q == p))
+            .collect();
+        if moved.is_empty() {
+            return;
+        }
+        if self.rules.commit_on_revoke {
+            let offsets = self
+                .consumed()
+                .into_iter()
+                .filter(|(p, _)| moved.contains(p))
+                .collect();
+            self.send_commit(offsets, true, out);
+        }
+        for &p in &moved {
+            self.revoke_one(p);
+        }
+        fact(
+            out,
+            ConsumerFact::PartitionsRevoked {
+                generation: a.generation,
+                partitions: moved,
+            },
+        );
+        self.rejoin = true;
     }
 
     /// KIP-320: the leader said where the last consumed epoch ends.

@@ -2,6 +2,7 @@
 //! their commits, and the downstream sink — the answer to "how many times was each
 //! record's effect applied?" (kafka-semantics.md §A.2, §B.9).
 
+pub mod assignor;
 pub mod coordinator;
 pub mod facts;
 pub mod member;

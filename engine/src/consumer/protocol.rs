@@ -46,6 +46,10 @@ pub enum GroupMessage {
         member: Option<u32>,
         /// How many partitions the topic has in the member's metadata (its subscription).
         partitions: u32,
+        /// The partitions it owns and keeps consuming during the rebalance (cooperative
+        /// protocol: `ownedPartitions` in its subscription; empty when eager).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        owned: Vec<PartitionId>,
     },
     /// The rebalance is done: the member's generation and partitions, or an error.
     JoinGroupResponse {
@@ -183,10 +187,21 @@ impl fmt::Display for GroupMessage {
                 Some(b) => write!(f, " coordinator={b}"),
                 None => write!(f, " error={}", KafkaError::CoordinatorNotAvailable),
             },
-            GroupMessage::JoinGroup { member, partitions } => match member {
-                Some(m) => write!(f, " member=m{m} partitions={partitions}"),
-                None => write!(f, " partitions={partitions}"),
-            },
+            GroupMessage::JoinGroup {
+                member,
+                partitions,
+                owned,
+            } => {
+                match member {
+                    Some(m) => write!(f, " member=m{m} partitions={partitions}")?,
+                    None => write!(f, " partitions={partitions}")?,
+                }
+                if !owned.is_empty() {
+                    let list: Vec<String> = owned.iter().map(ToString::to_string).collect();
+                    write!(f, " owned=[{}]", list.join(","))?;
+                }
+                Ok(())
+            }
             GroupMessage::JoinGroupResponse { result } => match result {
                 Ok(a) => {
                     write!(f, " generation={} member=m{}", a.generation, a.member)?;

@@ -29,9 +29,27 @@ pub struct ConsumerGroupSpec {
     /// Where the effects of processing go.
     #[serde(default)]
     pub sink: SinkSpec,
+    /// When each member starts, in milliseconds (none: every member at `start_ms`). A
+    /// member starting later joins a running group: it scales the group out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_start_ms: Option<Vec<u64>>,
+    /// A `ConsumerRebalanceListener` whose `onPartitionsRevoked` calls `commitSync()` for
+    /// the partitions being given up (the javadoc's advice for manual commits).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub commit_on_revoke: bool,
     /// Consumer configs, by Kafka name.
     #[serde(default)]
     pub configs: ConsumerConfigs,
+}
+
+impl ConsumerGroupSpec {
+    /// When member `index` starts.
+    pub fn start_of(&self, index: u32) -> u64 {
+        self.member_start_ms
+            .as_ref()
+            .and_then(|starts| starts.get(index as usize).copied())
+            .unwrap_or(self.start_ms)
+    }
 }
 
 fn default_group_id() -> String {
@@ -146,6 +164,43 @@ impl std::fmt::Display for GroupProtocol {
     }
 }
 
+/// `partition.assignment.strategy` (classic protocol). The client default is the list
+/// `[RangeAssignor, CooperativeStickyAssignor]`, whose first entry, the eager range
+/// assignor, is used until every member lists cooperative-sticky first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssignmentStrategy {
+    /// `RangeAssignor`, eager: every rebalance revokes every partition first.
+    #[serde(
+        rename = "range",
+        alias = "org.apache.kafka.clients.consumer.RangeAssignor"
+    )]
+    Range,
+    /// `CooperativeStickyAssignor` (KIP-429): members keep consuming what they own during a
+    /// rebalance and give up only the partitions that move, which a second rebalance then
+    /// assigns.
+    #[serde(
+        rename = "cooperative-sticky",
+        alias = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"
+    )]
+    CooperativeSticky,
+}
+
+impl AssignmentStrategy {
+    /// Whether the protocol is cooperative (incremental) rather than eager.
+    pub fn is_cooperative(self) -> bool {
+        self == AssignmentStrategy::CooperativeSticky
+    }
+}
+
+impl std::fmt::Display for AssignmentStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AssignmentStrategy::Range => "range",
+            AssignmentStrategy::CooperativeSticky => "cooperative-sticky",
+        })
+    }
+}
+
 /// `isolation.level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -240,6 +295,13 @@ pub struct ConsumerConfigs {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_protocol: Option<GroupProtocol>,
+    /// `partition.assignment.strategy`.
+    #[serde(
+        rename = "partition.assignment.strategy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub partition_assignment_strategy: Option<AssignmentStrategy>,
 }
 
 /// The consumer configs in force: each value with whether the scenario set it.
@@ -265,6 +327,8 @@ pub struct ConsumerSettings {
     pub isolation_level: Setting<IsolationLevel>,
     /// `group.protocol`.
     pub group_protocol: Setting<GroupProtocol>,
+    /// `partition.assignment.strategy`.
+    pub partition_assignment_strategy: Setting<AssignmentStrategy>,
     /// The auto-commit includes the poll in progress (KAFKA-18641: `group.protocol=consumer`
     /// on 3.7–3.9 clients).
     pub auto_commit_races_poll: bool,
@@ -293,6 +357,10 @@ pub fn settings(configs: &ConsumerConfigs, session_timeout_default_ms: u64) -> C
         metadata_max_age_ms: Setting::resolve(configs.metadata_max_age_ms, 300_000),
         isolation_level: Setting::resolve(configs.isolation_level, IsolationLevel::ReadUncommitted),
         group_protocol: Setting::resolve(configs.group_protocol, GroupProtocol::Classic),
+        partition_assignment_strategy: Setting::resolve(
+            configs.partition_assignment_strategy,
+            AssignmentStrategy::Range,
+        ),
         auto_commit_races_poll: false,
         fetch_max_wait_ms: 500,
         retry_backoff_ms: 100,

@@ -100,6 +100,13 @@ impl EpochValidation {
         self.last_epoch.clear();
         self.pending.clear();
     }
+
+    /// Forgets one partition (it was revoked).
+    pub(super) fn forget(&mut self, p: PartitionId) {
+        self.known.remove(&p);
+        self.last_epoch.remove(&p);
+        self.pending.remove(&p);
+    }
 }
 
 #[cfg(test)]

@@ -155,11 +155,18 @@ impl ConsumptionFold {
                 .get(&partition)
                 .and_then(|x| x.iter().find(|i| **i > first && **i < event))
                 .copied();
+            // Else what first went wrong after the first effect: the commit that would have
+            // covered it failed, or the member left.
+            let disrupted = self
+                .disruptions
+                .iter()
+                .find(|d| **d > first && **d < event)
+                .copied();
             found.push(Anomaly {
                 kind: AnomalyKind::DuplicateEffect,
                 record,
                 event,
-                cause: expired.or_else(|| self.cause_before(event)),
+                cause: expired.or(disrupted).or_else(|| self.cause_before(event)),
             });
         }
         for (partition, log) in final_logs {

@@ -11,6 +11,7 @@ use crate::consumer::coordinator::{Coordinator, GroupRules};
 use crate::consumer::member::{Member, Shutdown};
 use crate::consumer::protocol::GroupMessage;
 use crate::consumer::sink::Sink;
+use crate::consumer::spec::ConsumerGroupSpec;
 use crate::consumer::timers::{ConsumerTimer, GroupTimer};
 use crate::errors::KafkaError;
 use crate::fault::Fault;
@@ -47,6 +48,10 @@ impl Group {
                 .saturating_mul(60_000),
             offsets_check_ms: config.offsets_retention_check_interval_ms.value.max(1),
             expire_after_commit: scenario.kafka_version < crate::profile::KafkaVersion::V2_8,
+            cooperative: settings
+                .partition_assignment_strategy
+                .value
+                .is_cooperative(),
         };
         Some(Group {
             members: (0..spec.members)
@@ -63,11 +68,11 @@ impl Group {
 
 impl Sim {
     /// Schedules every member's start.
-    pub(super) fn start_consumers(&mut self, start_ms: u64) {
+    pub(super) fn start_consumers(&mut self, spec: &ConsumerGroupSpec) {
         let Some(group) = &self.group else { return };
         for c in 0..group.members.len() as u32 {
             self.queue.push(
-                SimTime::from_ms(start_ms),
+                SimTime::from_ms(spec.start_of(c)),
                 super::Event::Timer {
                     node: NodeId::Consumer(c),
                     timer: Timer::Consumer(ConsumerTimer::Start),

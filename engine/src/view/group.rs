@@ -179,6 +179,10 @@ impl GroupView {
                 m.status = ConsumerStatus::Consuming;
                 m.partitions = partitions.iter().map(|(p, _)| *p).collect();
             }
+            ConsumerFact::PartitionsRevoked { partitions, .. } => {
+                let m = self.member(c);
+                m.partitions.retain(|p| !partitions.contains(p));
+            }
             ConsumerFact::LeftGroup { .. } => {
                 let m = self.member(c);
                 m.status = ConsumerStatus::LeftGroup;
