@@ -245,6 +245,10 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     { setting("max.poll.interval.ms", cs.max_poll_interval_ms.value.to_string(), cs.max_poll_interval_ms.explicit) }
                     { setting("session.timeout.ms", cs.session_timeout_ms.value.to_string(), cs.session_timeout_ms.explicit) }
                     { setting("heartbeat.interval.ms", cs.heartbeat_interval_ms.value.to_string(), cs.heartbeat_interval_ms.explicit) }
+                    { setting("partition.assignment.strategy", cs.partition_assignment_strategy.value.to_string(), cs.partition_assignment_strategy.explicit) }
+                    if g.commit_on_revoke {
+                        <li>{"onPartitionsRevoked → commitSync()"}</li>
+                    }
                 </ul>
             }
             if let Ok(Idempotence::SilentlyDisabled(reason)) = props.scenario.idempotence() {

@@ -1,7 +1,7 @@
 // Consumer presets in the browser: the end-to-end verdict, the members and the sink.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, seekTo } from './harness.mjs';
 
 const app = useApp();
 
@@ -39,5 +39,34 @@ test('buffered processing loses; a de-duplicating sink turns the duplicates into
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
   assert.match(await page.locator('svg.topology').textContent(), /dedup by id/);
   await screenshot(page, 'consumer-dedup-sink');
+  assert.deepEqual(errors, []);
+});
+
+test('cooperative rebalance: members keep consuming, RebalanceInProgressException, a revoke-time commit fixes it', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Cooperative rebalance: commits fail with RebalanceInProgressException, the moved partition is processed twice');
+  // Mid-rebalance: C0 has rejoined and keeps consuming what it owns.
+  await seekTo(page, 9500);
+  await screenshot(page, 'consumer-cooperative-mid-rebalance');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Effect applied twice/);
+  assert.match(await page.getByTestId('end-to-end').textContent(), /at-least-once/);
+  await page.locator('.anomalies .jump').first().click();
+  assert.match(await page.locator('.trace').textContent(), /RebalanceInProgressException/);
+  await page.getByTestId('settings').locator('summary').click();
+  assert.equal(
+    await page.locator('#setting-partition-assignment-strategy').inputValue(),
+    'cooperative-sticky',
+    'set by the preset',
+  );
+  await page.locator('#setting-commit_on_revoke').selectOption('true');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
+  await page.locator('#setting-commit_on_revoke').selectOption('false');
+  await page.locator('#setting-partition-assignment-strategy').selectOption('range');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'eager: nobody consumes, nothing twice');
+  await screenshot(page, 'consumer-eager-rebalance');
   assert.deepEqual(errors, []);
 });
