@@ -941,7 +941,12 @@ impl Member {
                         self.generation = Some(a.generation);
                         self.pending_assignment = Some(a.clone());
                     }
-                    Err(KafkaError::UnknownMemberId) => self.member_id = None,
+                    Err(KafkaError::UnknownMemberId) => {
+                        // `resetGenerationOnResponseError`: what it owned counts as lost
+                        // (`onPartitionsLost`), even for a cooperative member.
+                        self.member_id = None;
+                        self.generation = None;
+                    }
                     Err(_) => {
                         self.lose_coordinator();
                         return self.retry_later(now, out);
