@@ -162,7 +162,10 @@ impl FaultKind {
             (FaultKind::Crash, NodeId::Consumer(_)) => Fault::CrashConsumer { consumer: node },
             (FaultKind::Crash, NodeId::Producer(_)) => Fault::CrashProducer { producer: node },
             // A new instance of the application replaces it (same transactional.id).
-            (FaultKind::Restart, NodeId::Producer(_)) => Fault::RestartProducer { producer: node },
+            (FaultKind::Restart, NodeId::Producer(_)) => Fault::RestartProducer {
+                producer: node,
+                transactional_id: None,
+            },
             (FaultKind::Pause, NodeId::Producer(_)) => Fault::PauseProducer {
                 producer: node,
                 ms: 15_000,

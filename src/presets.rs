@@ -94,6 +94,7 @@ presets!(
         "aborted-transaction-invisible-to-read-committed",
         "read-uncommitted-applies-aborted-transaction",
         "zombie-producer-fenced-by-transactions",
+        "new-transactional-id-leaves-zombie-unfenced",
         "zombie-producer-without-transactions-duplicates",
         "transaction-timeout-fences-stalled-producer",
         "late-produce-joins-next-transaction",

@@ -128,14 +128,19 @@ pub enum Fault {
         ms: u64,
     },
     /// An orchestrator starts a new instance of the producing application (the next `P`
-    /// number) with the same configs and `transactional.id`. With transactions it reads
-    /// where to resume once `initTransactions()` has fenced the old instance: after the last
-    /// record committed in Kafka. Without, after the last record the application saw
-    /// acknowledged. The old instance is left as it is: if it is only paused or cut off, it
-    /// lives on as a zombie.
+    /// number) with the same configs and, unless `transactional_id` names another, the same
+    /// `transactional.id`. With transactions it reads where to resume once
+    /// `initTransactions()` returns: after the last record committed in Kafka (with the same
+    /// id the old instance has been fenced by then; with a new id it has not). Without,
+    /// after the last record the application saw acknowledged. The old instance is left as
+    /// it is: if it is only paused or cut off, it lives on as a zombie.
     RestartProducer {
         /// The instance being replaced.
         producer: NodeId,
+        /// A different `transactional.id` for the new instance (for example one generated
+        /// per process start), so nothing fences the old one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transactional_id: Option<String>,
     },
     /// The next `count` produce responses `broker` sends are lost on the way back: the
     /// request was applied, the producer never hears so.
@@ -219,7 +224,7 @@ impl Fault {
             Fault::AddPartitions { .. } => NodeId::Controller,
             Fault::CrashProducer { producer }
             | Fault::PauseProducer { producer, .. }
-            | Fault::RestartProducer { producer } => *producer,
+            | Fault::RestartProducer { producer, .. } => *producer,
         }
     }
 
@@ -232,7 +237,7 @@ impl Fault {
             Fault::Isolate { node } | Fault::Reconnect { node } => vec![node],
             Fault::CrashProducer { producer }
             | Fault::PauseProducer { producer, .. }
-            | Fault::RestartProducer { producer } => vec![producer],
+            | Fault::RestartProducer { producer, .. } => vec![producer],
             _ => Vec::new(),
         };
         nodes
@@ -298,9 +303,17 @@ impl fmt::Display for Fault {
             } => write!(f, "{consumer}: unsubscribe() then close()"),
             Fault::CrashProducer { producer } => write!(f, "process crash of {producer}"),
             Fault::PauseProducer { producer, ms } => write!(f, "{producer} paused for {ms}ms"),
-            Fault::RestartProducer { producer } => {
-                write!(f, "a new instance replaces {producer}")
-            }
+            Fault::RestartProducer {
+                producer,
+                transactional_id: None,
+            } => write!(f, "a new instance replaces {producer}"),
+            Fault::RestartProducer {
+                producer,
+                transactional_id: Some(id),
+            } => write!(
+                f,
+                "a new instance with transactional.id={id} replaces {producer}"
+            ),
         }
     }
 }

@@ -193,6 +193,7 @@ impl Producer {
             txn: plan.map(|plan| {
                 TxnClient::new(
                     plan,
+                    spec.configs.transactional_id.as_deref().unwrap_or_default(),
                     brokers,
                     config.retry_backoff_ms.value,
                     config.request_timeout_ms.value,
@@ -227,6 +228,11 @@ impl Producer {
             Some((id, _)) => id,
             None => PRODUCER_ID + 1 + u64::from(self.instance),
         }
+    }
+
+    /// The transaction manager, for a transactional producer.
+    pub fn transactions(&mut self) -> Option<&mut TxnClient> {
+        self.txn.as_mut()
     }
 
     /// Whether the instance waits to be told where to resume (see [`Producer::resume_from`]).

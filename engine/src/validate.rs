@@ -530,6 +530,26 @@ impl Scenario {
             for p in scheduled.fault.producers() {
                 range(&format!("{path}.producer"), p.into(), 0, instances);
             }
+            if let crate::fault::Fault::RestartProducer {
+                transactional_id: Some(id),
+                ..
+            } = &scheduled.fault
+            {
+                if self.producer.configs.transactional_id.is_none() {
+                    conflicts.push(ScenarioError::Invalid {
+                        path: format!("{path}.transactional_id"),
+                        reason: "the producer has no transactional.id to change: set \
+                                 producer.configs.transactional.id"
+                            .into(),
+                    });
+                }
+                range(
+                    &format!("{path}.transactional_id.length"),
+                    id.len() as u64,
+                    1,
+                    limits::MAX_NAME_BYTES,
+                );
+            }
             if matches!(scheduled.fault, crate::fault::Fault::RestartProducer { .. }) {
                 range(
                     &format!("{path} (producer instances)"),

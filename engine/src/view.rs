@@ -79,18 +79,25 @@ impl ReplicaView {
         Offset(self.log.len() as u64)
     }
 
-    /// The last stable offset: the high watermark, held back by the first record of a
-    /// transaction with no marker after it yet (one transactional producer id).
+    /// The last stable offset: the high watermark, held back by the first record of any
+    /// producer's transaction with no marker of that producer after it yet.
     pub fn last_stable_offset(&self) -> Offset {
-        let mut open: Option<Offset> = None;
+        let mut open: std::collections::BTreeMap<u64, Offset> = Default::default();
         for r in &self.log {
+            let Some(id) = r.producer else { continue };
             match r.control {
-                Some(_) => open = None,
-                None if r.transactional && open.is_none() => open = Some(r.offset),
+                Some(_) => {
+                    open.remove(&id.producer_id);
+                }
+                None if r.transactional => {
+                    open.entry(id.producer_id).or_insert(r.offset);
+                }
                 None => {}
             }
         }
-        open.map_or(self.high_watermark, |o| o.min(self.high_watermark))
+        open.values()
+            .min()
+            .map_or(self.high_watermark, |o| (*o).min(self.high_watermark))
     }
 }
 

@@ -69,7 +69,10 @@ fn plan(steps: Vec<(u64, Step)>) -> Vec<ScheduledFault> {
                 Step::CrashProducer => Fault::CrashProducer { producer },
                 Step::RestartProducer => {
                     newest += 1;
-                    Fault::RestartProducer { producer }
+                    Fault::RestartProducer {
+                        producer,
+                        transactional_id: None,
+                    }
                 }
             };
             ScheduledFault { at_ms, fault }

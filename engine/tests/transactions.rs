@@ -5,6 +5,7 @@ mod common;
 
 use delivery_lab_engine::consumer::facts::ConsumerFact;
 use delivery_lab_engine::errors::KafkaError;
+use delivery_lab_engine::fault::Fault;
 use delivery_lab_engine::ids::{NodeId, RecordId};
 use delivery_lab_engine::message::ControlMarker;
 use delivery_lab_engine::time::SimTime;
@@ -145,6 +146,66 @@ fn a_new_instance_fences_the_zombie_and_each_record_is_committed_once() {
     ));
     assert!(result.ledger.anomalies.is_empty());
     assert!(result.ledger.records.iter().all(|r| r.copies == 1));
+}
+
+#[test]
+fn a_new_transactional_id_gets_its_own_producer_id_and_fences_nothing() {
+    let result = run(&preset("new-transactional-id-leaves-zombie-unfenced")).unwrap();
+    let text = result.trace.to_text();
+    assert!(text.contains("InitProducerId transactional.id=orders-app-2"));
+    assert!(!text.contains("CONCURRENT_TRANSACTIONS"));
+    assert!(!text.contains("INVALID_PRODUCER_EPOCH"));
+    let facts = txn_facts(&result);
+    assert!(
+        !facts
+            .iter()
+            .any(|(_, _, f)| matches!(f, TxnFact::Fatal { .. }))
+    );
+    assert!(
+        !facts
+            .iter()
+            .any(|(_, _, f)| matches!(f, TxnFact::CoordinatorState { cause: Some(_), .. }))
+    );
+    // Two producer ids, each with its own epochs starting at 0.
+    let ids: std::collections::BTreeSet<u64> = facts
+        .iter()
+        .filter_map(|(_, _, f)| match f {
+            TxnFact::CoordinatorState { producer_id, .. } => Some(*producer_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    // The zombie woke up and committed what its replacement also committed.
+    let zombie_commits = facts
+        .iter()
+        .filter(|(t, node, f)| {
+            *node == NodeId::Producer(0)
+                && *t > SimTime::from_ms(3_250)
+                && matches!(f, TxnFact::Committed { .. })
+        })
+        .count();
+    assert!(zombie_commits > 0, "{facts:?}");
+    assert!(result.ledger.count(AnomalyKind::Duplicate) > 0);
+    assert!(result.ledger.count(AnomalyKind::DuplicateEffect) > 0);
+    // With the same id (the fenced-zombie preset) the same stall commits each record once.
+    let same_id = run(&preset("zombie-producer-fenced-by-transactions")).unwrap();
+    assert!(same_id.ledger.anomalies.is_empty());
+}
+
+#[test]
+fn a_new_transactional_id_needs_a_transactional_producer() {
+    let mut scenario = preset("zombie-producer-without-transactions-duplicates");
+    let restart = scenario
+        .faults
+        .iter_mut()
+        .find(|f| matches!(f.fault, Fault::RestartProducer { .. }))
+        .expect("a restart");
+    restart.fault = Fault::RestartProducer {
+        producer: NodeId::Producer(0),
+        transactional_id: Some("other".into()),
+    };
+    let errors = scenario.validate().unwrap_err().to_string();
+    assert!(errors.contains("transactional_id"), "{errors}");
 }
 
 #[test]

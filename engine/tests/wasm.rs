@@ -71,6 +71,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("aborted-transaction-invisible-to-read-committed"),
     preset!("read-uncommitted-applies-aborted-transaction"),
     preset!("zombie-producer-fenced-by-transactions"),
+    preset!("new-transactional-id-leaves-zombie-unfenced"),
     preset!("zombie-producer-without-transactions-duplicates"),
     preset!("transaction-timeout-fences-stalled-producer"),
     preset!("read-process-write-exactly-once"),

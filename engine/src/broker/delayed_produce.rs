@@ -29,8 +29,9 @@ pub(in crate::broker) fn answer_ack(
             };
             out.send(ack.producer, answer);
         }
-        Some(marker) => {
+        Some((producer_id, marker)) => {
             let answer = TxnMessage::WriteTxnMarkersResponse {
+                producer_id,
                 partition,
                 marker,
                 error: result.err(),

@@ -97,8 +97,9 @@ pub struct PendingAck {
     pub(super) base: Offset,
     /// The batch's last offset: the high watermark must pass it.
     pub(super) offset: Offset,
-    /// For a WriteTxnMarkers request: which marker (the answer goes to the coordinator).
-    pub(super) marker: Option<ControlMarker>,
+    /// For a WriteTxnMarkers request: whose transaction and which marker (the answer goes
+    /// to the coordinator).
+    pub(super) marker: Option<(u64, ControlMarker)>,
     /// The produce request's attempt, echoed in the answer.
     pub(super) attempt: u32,
 }

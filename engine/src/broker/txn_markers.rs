@@ -39,6 +39,7 @@ impl Broker {
     ) {
         let reply = |out: &mut Outbox, error: Option<KafkaError>| {
             let answer = TxnMessage::WriteTxnMarkersResponse {
+                producer_id,
                 partition,
                 marker,
                 error,
@@ -56,7 +57,7 @@ impl Broker {
         if state
             .pending_acks
             .iter()
-            .any(|a| a.marker == Some(marker) && a.record() == RecordId::CONTROL)
+            .any(|a| a.marker == Some((producer_id, marker)) && a.record() == RecordId::CONTROL)
         {
             return; // the first copy of this request is still waiting for the HW
         }
@@ -96,7 +97,7 @@ impl Broker {
             records: std::rc::Rc::from([]),
             base: entry.offset,
             offset: entry.offset,
-            marker: Some(marker),
+            marker: Some((producer_id, marker)),
             attempt: 0,
         };
         if entry.offset < replica.high_watermark {

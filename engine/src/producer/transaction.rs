@@ -90,6 +90,8 @@ pub enum TxnStep {
 #[derive(Clone, Debug)]
 pub struct TxnClient {
     plan: TransactionPlan,
+    /// The `transactional.id` InitProducerId names.
+    transactional_id: std::rc::Rc<str>,
     brokers: u32,
     backoff_ms: u64,
     request_timeout_ms: u64,
@@ -134,12 +136,14 @@ impl TxnClient {
     /// A manager that has not called `initTransactions()` yet.
     pub fn new(
         plan: TransactionPlan,
+        transactional_id: &str,
         brokers: u32,
         backoff_ms: u64,
         request_timeout_ms: u64,
     ) -> TxnClient {
         TxnClient {
             plan,
+            transactional_id: transactional_id.into(),
             brokers: brokers.max(1),
             backoff_ms: backoff_ms.max(1),
             request_timeout_ms,
@@ -159,6 +163,16 @@ impl TxnClient {
             looking_up_at: None,
             epoch_before_end: 0,
         }
+    }
+
+    /// The `transactional.id`.
+    pub fn transactional_id(&self) -> &str {
+        &self.transactional_id
+    }
+
+    /// Uses another `transactional.id` (before `initTransactions()`).
+    pub fn use_transactional_id(&mut self, id: &str) {
+        self.transactional_id = id.into();
     }
 
     /// `(producer id, epoch)` once initialized.
@@ -319,7 +333,9 @@ impl TxnClient {
         }
         let message = match &request {
             Request::FindCoordinator => TxnMessage::FindCoordinator,
-            Request::InitProducerId => TxnMessage::InitProducerId,
+            Request::InitProducerId => TxnMessage::InitProducerId {
+                transactional_id: self.transactional_id.clone(),
+            },
             Request::AddPartitions(partitions) => TxnMessage::AddPartitionsToTxn {
                 producer_id: self.producer_id,
                 epoch: self.epoch,

@@ -121,7 +121,19 @@ impl Sim {
             Fault::PauseProducer { ms, .. } => {
                 instance.paused_until = instance.paused_until.max(now.plus_ms(ms));
             }
-            Fault::RestartProducer { .. } => self.replace_producer(),
+            Fault::RestartProducer {
+                ref transactional_id,
+                ..
+            } => {
+                // The same transactional.id as the instance it replaces, unless told otherwise.
+                let id = transactional_id.clone().or_else(|| {
+                    instance
+                        .producer
+                        .transactions()
+                        .map(|t| t.transactional_id().to_string())
+                });
+                self.replace_producer(id.as_deref())
+            }
             _ => {}
         }
     }
@@ -146,7 +158,7 @@ impl Sim {
     }
 
     /// A new instance of the application starts, resuming after what it knows is done.
-    fn replace_producer(&mut self) {
+    fn replace_producer(&mut self, transactional_id: Option<&str>) {
         let n = self.producers.len() as u32;
         if u64::from(n) >= crate::limits::MAX_PRODUCERS {
             return;
@@ -158,7 +170,10 @@ impl Sim {
             .map(|s| (s.partition, s.leader))
             .collect();
         // Replacements exist only for a single application (validation).
-        let instance = self.factory.build(n, first, 0, leaders);
+        let mut instance = self.factory.build(n, first, 0, leaders);
+        if let (Some(id), Some(t)) = (transactional_id, instance.producer.transactions()) {
+            t.use_transactional_id(id);
+        }
         self.producers.push(instance);
         let now = self.now;
         self.start_producer(n, now);

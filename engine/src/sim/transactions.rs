@@ -4,33 +4,78 @@
 //! (standing in for the leader of the id's `__transaction_state` partition). FindCoordinator
 //! is answered with that broker; a coordinator request to any other broker gets
 //! NOT_COORDINATOR. When the answer changes, the new host takes the state over.
+//!
+//! It keeps one state per `transactional.id` (the scenario's, and any a restarted instance
+//! uses instead), created when InitProducerId first names the id; requests after that are
+//! routed by the producer id the id maps to.
 
 use super::Sim;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId};
 use crate::message::Message;
+use crate::outbox::Outbox;
 use crate::scenario::Scenario;
+use crate::time::SimTime;
 use crate::transaction::coordinator::{TxnCoordinator, TxnRules, TxnTimer};
+use crate::transaction::producer_id_of;
 use crate::transaction::protocol::TxnMessage;
+use std::rc::Rc;
 
-/// The coordinator and where it runs.
+/// The coordinator's states and where they run.
 pub(super) struct TxnHost {
-    pub(super) coordinator: TxnCoordinator,
+    rules: TxnRules,
+    /// One state per transactional id, in the order they were first heard of.
+    ids: Vec<(Rc<str>, TxnCoordinator)>,
     pub(super) host: Option<BrokerId>,
 }
 
 impl TxnHost {
     /// The scenario's coordinator, if its producer is transactional.
     pub(super) fn new(scenario: &Scenario) -> Option<TxnHost> {
-        scenario.producer.configs.transactional_id.as_ref()?;
+        let id = scenario.producer.configs.transactional_id.as_ref()?;
         let config = scenario.effective_config();
+        let rules = TxnRules {
+            timeout_ms: config.transaction_timeout_ms.value,
+            epoch_per_transaction: config.epoch_per_transaction,
+        };
         Some(TxnHost {
-            coordinator: TxnCoordinator::new(TxnRules {
-                timeout_ms: config.transaction_timeout_ms.value,
-                epoch_per_transaction: config.epoch_per_transaction,
-            }),
+            rules,
+            ids: vec![(
+                id.as_str().into(),
+                TxnCoordinator::new(rules, 0, producer_id_of(0)),
+            )],
             host: None,
         })
+    }
+
+    /// A new host takes every state over.
+    fn take_over(&mut self, now: SimTime, out: &mut Outbox) {
+        for (_, coordinator) in &mut self.ids {
+            coordinator.take_over(now, out);
+        }
+    }
+
+    /// The state of `id`, created (and its timers started) the first time it is named.
+    fn for_id(&mut self, id: &Rc<str>, now: SimTime, out: &mut Outbox) -> &mut TxnCoordinator {
+        let slot = match self.ids.iter().position(|(known, _)| known == id) {
+            Some(slot) => slot,
+            None => {
+                let slot = self.ids.len() as u32;
+                let mut state = TxnCoordinator::new(self.rules, slot, producer_id_of(slot));
+                state.take_over(now, out);
+                self.ids.push((Rc::clone(id), state));
+                slot as usize
+            }
+        };
+        &mut self.ids[slot].1
+    }
+
+    /// The state a request about `producer_id` concerns.
+    fn for_producer(&mut self, producer_id: u64) -> Option<&mut TxnCoordinator> {
+        self.ids
+            .iter_mut()
+            .map(|(_, c)| c)
+            .find(|c| c.producer_id() == producer_id)
     }
 }
 
@@ -53,7 +98,7 @@ impl Sim {
         self.with_node(NodeId::Broker(host), |sim, out| {
             if let Some(t) = &mut sim.txn {
                 t.host = Some(host);
-                t.coordinator.take_over(now, out);
+                t.take_over(now, out);
             }
         });
     }
@@ -66,10 +111,12 @@ impl Sim {
         let now = self.now;
         self.with_node(NodeId::Broker(host), |sim, out| {
             let Sim { brokers, txn, .. } = sim;
-            if let Some(t) = txn {
+            if let Some(c) = txn
+                .as_mut()
+                .and_then(|t| t.ids.get_mut(timer.id() as usize))
+            {
                 let broker = &brokers[host.0 as usize];
-                t.coordinator
-                    .on_timer(now, timer, &|p| broker.leader_of(p), out);
+                c.1.on_timer(now, timer, &|p| broker.leader_of(p), out);
             }
         });
     }
@@ -95,7 +142,7 @@ impl Sim {
             if moved && let Some(h) = host {
                 self.with_node(NodeId::Broker(h), |sim, out| {
                     if let Some(t) = &mut sim.txn {
-                        t.coordinator.take_over(now, out);
+                        t.take_over(now, out);
                     }
                 });
             }
@@ -108,16 +155,29 @@ impl Sim {
         self.with_node(node, |sim, out| {
             if is_host {
                 let Sim { brokers, txn, .. } = sim;
-                if let Some(t) = txn {
+                let Some(t) = txn else { return };
+                let coordinator = match message {
+                    TxnMessage::InitProducerId { transactional_id } => {
+                        Some(t.for_id(transactional_id, now, out))
+                    }
+                    TxnMessage::AddPartitionsToTxn { producer_id, .. }
+                    | TxnMessage::EndTxn { producer_id, .. }
+                    | TxnMessage::VerifyPartition { producer_id, .. }
+                    | TxnMessage::WriteTxnMarkersResponse { producer_id, .. } => {
+                        t.for_producer(*producer_id)
+                    }
+                    _ => None,
+                };
+                // Producer ids come from InitProducerId, so every request finds its state.
+                if let Some(c) = coordinator {
                     let broker = &brokers[b.0 as usize];
-                    t.coordinator
-                        .on_message(now, from, message, &|p| broker.leader_of(p), out);
+                    c.on_message(now, from, message, &|p| broker.leader_of(p), out);
                 }
                 return;
             }
             let error = KafkaError::NotCoordinator;
             let answer = match message {
-                TxnMessage::InitProducerId => {
+                TxnMessage::InitProducerId { .. } => {
                     TxnMessage::InitProducerIdResponse { result: Err(error) }
                 }
                 TxnMessage::AddPartitionsToTxn { partitions, .. } => {

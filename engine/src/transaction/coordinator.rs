@@ -1,5 +1,5 @@
-//! The transaction coordinator (`TransactionCoordinator`, kafka-semantics.md §B.10) for the
-//! scenario's one `transactional.id`.
+//! The transaction coordinator (`TransactionCoordinator`, kafka-semantics.md §B.10): the
+//! state of one `transactional.id` and the producer id it maps to.
 //!
 //! - InitProducerId bumps the epoch. An Ongoing transaction is fenced first: the epoch is
 //!   bumped, its ABORT markers are written, and the caller gets the retriable
@@ -18,7 +18,6 @@
 //! Simplified: the state is not replicated through `__transaction_state`; when the
 //! coordinator moves to another broker the state moves with it (it survives a crash).
 
-use super::PRODUCER_ID;
 use super::facts::{AbortCause, TxnFact, TxnState};
 use super::protocol::TxnMessage;
 use crate::errors::KafkaError;
@@ -34,13 +33,19 @@ pub const CLEANUP_INTERVAL_MS: u64 = 10_000;
 /// How long the marker channel waits before sending unanswered markers again.
 const MARKER_RETRY_MS: u64 = 1_000;
 
-/// The coordinator's timers.
+/// The coordinator's timers, each for the transactional id in slot `id` of its host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxnTimer {
     /// The periodic scan for timed-out transactions.
-    AbortTimedOut,
+    AbortTimedOut {
+        /// Which transactional id.
+        id: u32,
+    },
     /// Send the markers no leader has confirmed yet.
-    RetryMarkers,
+    RetryMarkers {
+        /// Which transactional id.
+        id: u32,
+    },
 }
 
 impl TxnTimer {
@@ -50,8 +55,15 @@ impl TxnTimer {
     /// The kind, `0..KINDS`.
     pub fn kind(self) -> usize {
         match self {
-            TxnTimer::AbortTimedOut => 0,
-            TxnTimer::RetryMarkers => 1,
+            TxnTimer::AbortTimedOut { .. } => 0,
+            TxnTimer::RetryMarkers { .. } => 1,
+        }
+    }
+
+    /// The transactional id it is for.
+    pub fn id(self) -> u32 {
+        match self {
+            TxnTimer::AbortTimedOut { id } | TxnTimer::RetryMarkers { id } => id,
         }
     }
 }
@@ -69,6 +81,10 @@ pub struct TxnRules {
 #[derive(Clone, Debug)]
 pub struct TxnCoordinator {
     rules: TxnRules,
+    /// Its slot on the host (named by its timers).
+    slot: u32,
+    /// The producer id the transactional id maps to.
+    producer_id: u64,
     epoch: Option<u16>,
     state: TxnState,
     partitions: BTreeSet<PartitionId>,
@@ -82,10 +98,12 @@ pub struct TxnCoordinator {
 }
 
 impl TxnCoordinator {
-    /// A coordinator that has never heard of the id.
-    pub fn new(rules: TxnRules) -> TxnCoordinator {
+    /// A coordinator that has never heard of the id, which it maps to `producer_id`.
+    pub fn new(rules: TxnRules, slot: u32, producer_id: u64) -> TxnCoordinator {
         TxnCoordinator {
             rules,
+            slot,
+            producer_id,
             epoch: None,
             state: TxnState::Empty,
             partitions: BTreeSet::new(),
@@ -101,12 +119,15 @@ impl TxnCoordinator {
         self.state
     }
 
+    /// The producer id.
+    pub fn producer_id(&self) -> u64 {
+        self.producer_id
+    }
+
     /// Starts the periodic timeout scan, and resends pending markers (a new host taking over).
     pub fn take_over(&mut self, now: SimTime, out: &mut Outbox) {
-        out.set_timer(
-            now.plus_ms(CLEANUP_INTERVAL_MS),
-            Timer::Txn(TxnTimer::AbortTimedOut),
-        );
+        let timer = TxnTimer::AbortTimedOut { id: self.slot };
+        out.set_timer(now.plus_ms(CLEANUP_INTERVAL_MS), Timer::Txn(timer));
         self.retry_set = false;
         self.schedule_retry(now, out);
     }
@@ -120,7 +141,7 @@ impl TxnCoordinator {
         out: &mut Outbox,
     ) {
         match timer {
-            TxnTimer::AbortTimedOut => {
+            TxnTimer::AbortTimedOut { .. } => {
                 if self.state == TxnState::Ongoing
                     && now >= self.started.plus_ms(self.rules.timeout_ms)
                 {
@@ -128,12 +149,10 @@ impl TxnCoordinator {
                     self.bump();
                     self.prepare(now, ControlMarker::Abort, AbortCause::TimedOut, leader, out);
                 }
-                out.set_timer(
-                    now.plus_ms(CLEANUP_INTERVAL_MS),
-                    Timer::Txn(TxnTimer::AbortTimedOut),
-                );
+                let timer = TxnTimer::AbortTimedOut { id: self.slot };
+                out.set_timer(now.plus_ms(CLEANUP_INTERVAL_MS), Timer::Txn(timer));
             }
-            TxnTimer::RetryMarkers => {
+            TxnTimer::RetryMarkers { .. } => {
                 self.retry_set = false;
                 self.send_markers(now, leader, out);
             }
@@ -151,7 +170,7 @@ impl TxnCoordinator {
     ) {
         let reply = |out: &mut Outbox, m: TxnMessage| out.send(from, Message::Txn(m));
         match message {
-            TxnMessage::InitProducerId => {
+            TxnMessage::InitProducerId { .. } => {
                 let result = self.init_producer_id(now, leader, out);
                 reply(out, TxnMessage::InitProducerIdResponse { result });
             }
@@ -193,6 +212,7 @@ impl TxnCoordinator {
                 partition,
                 marker,
                 error,
+                ..
             } => {
                 if Some(*marker) != self.preparing() || !self.pending.contains(partition) {
                     return;
@@ -233,7 +253,7 @@ impl TxnCoordinator {
                 self.bump();
                 self.state = TxnState::Empty;
                 self.emit_state(None, out);
-                Ok((PRODUCER_ID, self.epoch.unwrap_or(0)))
+                Ok((self.producer_id, self.epoch.unwrap_or(0)))
             }
         }
     }
@@ -355,7 +375,7 @@ impl TxnCoordinator {
         for &partition in &self.pending {
             if let Some(l) = leader(partition) {
                 let request = TxnMessage::WriteTxnMarkers {
-                    producer_id: PRODUCER_ID,
+                    producer_id: self.producer_id,
                     epoch,
                     partition,
                     marker,
@@ -371,14 +391,13 @@ impl TxnCoordinator {
             return;
         }
         self.retry_set = true;
-        out.set_timer(
-            now.plus_ms(MARKER_RETRY_MS),
-            Timer::Txn(TxnTimer::RetryMarkers),
-        );
+        let timer = TxnTimer::RetryMarkers { id: self.slot };
+        out.set_timer(now.plus_ms(MARKER_RETRY_MS), Timer::Txn(timer));
     }
 
     fn emit_state(&self, cause: Option<AbortCause>, out: &mut Outbox) {
         out.emit(EventKind::Transaction(TxnFact::CoordinatorState {
+            producer_id: self.producer_id,
             state: self.state,
             epoch: self.epoch.unwrap_or(0),
             cause,

@@ -55,6 +55,8 @@ pub enum AbortCause {
 pub enum TxnFact {
     /// The coordinator moved the transaction to `state` under `epoch`.
     CoordinatorState {
+        /// The producer id of the transactional id whose state it is.
+        producer_id: u64,
         /// The new state.
         state: TxnState,
         /// The producer epoch it now holds.
@@ -149,11 +151,15 @@ impl fmt::Display for TxnFact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TxnFact::CoordinatorState {
+                producer_id,
                 state,
                 epoch,
                 cause,
             } => {
-                write!(f, "TxnState {state} epoch={epoch}")?;
+                write!(
+                    f,
+                    "TxnState {state} producer_id={producer_id} epoch={epoch}"
+                )?;
                 match cause {
                     Some(AbortCause::TimedOut) => f.write_str(" (transaction.timeout.ms)"),
                     Some(AbortCause::Fenced) => f.write_str(" (fenced by InitProducerId)"),

@@ -8,5 +8,11 @@ pub mod facts;
 pub mod protocol;
 
 /// The producer id the coordinator hands out for the scenario's `transactional.id` (and the
-/// one an idempotent producer gets without a transactional id).
+/// base of the ones an idempotent producer gets without a transactional id).
 pub const PRODUCER_ID: u64 = 1_000;
+
+/// The producer id of the `slot`-th transactional id the coordinator hears of (the
+/// scenario's own is slot 0).
+pub fn producer_id_of(slot: u32) -> u64 {
+    PRODUCER_ID + 10_000 * u64::from(slot)
+}

@@ -18,8 +18,12 @@ pub enum TxnMessage {
         /// The broker.
         coordinator: Option<BrokerId>,
     },
-    /// `initTransactions()`: get the producer id and a bumped epoch, fencing older instances.
-    InitProducerId,
+    /// `initTransactions()`: get the producer id and a bumped epoch for a `transactional.id`,
+    /// fencing older instances that use the same id.
+    InitProducerId {
+        /// The `transactional.id`.
+        transactional_id: std::rc::Rc<str>,
+    },
     /// The producer id and epoch, or why not.
     InitProducerIdResponse {
         /// `(producer id, epoch)`.
@@ -91,6 +95,8 @@ pub enum TxnMessage {
     },
     /// The leader's answer, once the marker is replicated (or the error).
     WriteTxnMarkersResponse {
+        /// Whose transaction (the coordinator of that producer id takes the answer).
+        producer_id: u64,
         /// The partition.
         partition: PartitionId,
         /// Which marker.
@@ -106,7 +112,7 @@ impl TxnMessage {
         match self {
             TxnMessage::FindCoordinator => "FindCoordinator(txn)",
             TxnMessage::FindCoordinatorResponse { .. } => "FindCoordinatorResponse(txn)",
-            TxnMessage::InitProducerId => "InitProducerId",
+            TxnMessage::InitProducerId { .. } => "InitProducerId",
             TxnMessage::InitProducerIdResponse { .. } => "InitProducerIdResponse",
             TxnMessage::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
             TxnMessage::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxnResponse",
@@ -123,7 +129,7 @@ impl TxnMessage {
     pub fn for_coordinator(&self) -> bool {
         matches!(
             self,
-            TxnMessage::InitProducerId
+            TxnMessage::InitProducerId { .. }
                 | TxnMessage::AddPartitionsToTxn { .. }
                 | TxnMessage::EndTxn { .. }
                 | TxnMessage::VerifyPartition { .. }
@@ -150,7 +156,10 @@ impl fmt::Display for TxnMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())?;
         match self {
-            TxnMessage::FindCoordinator | TxnMessage::InitProducerId => Ok(()),
+            TxnMessage::FindCoordinator => Ok(()),
+            TxnMessage::InitProducerId { transactional_id } => {
+                write!(f, " transactional.id={transactional_id}")
+            }
             TxnMessage::FindCoordinatorResponse { coordinator } => match coordinator {
                 Some(b) => write!(f, " coordinator={b}"),
                 None => write!(f, " error={}", KafkaError::CoordinatorNotAvailable),
@@ -215,6 +224,7 @@ impl fmt::Display for TxnMessage {
                 partition,
                 marker,
                 error: e,
+                ..
             } => {
                 write!(f, " {partition} {marker}")?;
                 error(f, e)
