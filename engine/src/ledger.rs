@@ -220,6 +220,8 @@ struct Traced {
     event: usize,
     transactional: bool,
     control: Option<ControlMarker>,
+    /// Whose transaction (transactional records and markers).
+    txn_producer: Option<u64>,
 }
 
 /// One replica's log as the trace built it.
@@ -296,6 +298,7 @@ impl Fold {
                 record,
                 transactional,
                 control,
+                txn_producer,
                 ..
             } => {
                 if let Some(b) = broker {
@@ -304,6 +307,7 @@ impl Fold {
                         event: index,
                         transactional: *transactional,
                         control: *control,
+                        txn_producer: *txn_producer,
                     });
                     if let Some(f) = self.fates.get_mut(record) {
                         f.placements.push(Placement {
@@ -547,14 +551,17 @@ impl Ledger {
 }
 
 /// The records a read_committed reader sees in a final log, with their offsets: no
-/// markers, and a transactional record only if the next marker after it is a COMMIT (one
-/// transactional producer id in a scenario).
+/// markers, and a transactional record only if the next marker of its producer after it
+/// is a COMMIT.
 fn visible_entries(log: &[Traced], aborted_by: &mut ByRecord<usize>) -> Vec<(Offset, Traced)> {
-    let mut next_marker: Option<(ControlMarker, usize)> = None;
+    let mut next_markers: BTreeMap<Option<u64>, (ControlMarker, usize)> = BTreeMap::new();
     let mut visible = Vec::with_capacity(log.len());
     for (o, t) in log.iter().enumerate().rev() {
+        let next_marker = next_markers.get(&t.txn_producer).copied();
         match (t.control, next_marker) {
-            (Some(m), _) => next_marker = Some((m, t.event)),
+            (Some(m), _) => {
+                next_markers.insert(t.txn_producer, (m, t.event));
+            }
             (None, Some((ControlMarker::Commit, _))) => visible.push((Offset(o as u64), *t)),
             (None, _) if !t.transactional => visible.push((Offset(o as u64), *t)),
             (None, Some((ControlMarker::Abort, marker))) => aborted_by.insert(t.record, marker),
@@ -613,6 +620,39 @@ mod tests {
     use crate::ids::LeaderEpoch;
     use crate::trace::{TraceEvent, TruncationReason};
 
+    fn txn(record: u32, producer: u64, control: Option<ControlMarker>) -> Traced {
+        Traced {
+            record: if control.is_some() {
+                RecordId::CONTROL
+            } else {
+                RecordId(record)
+            },
+            event: record as usize,
+            transactional: true,
+            control,
+            txn_producer: Some(producer),
+        }
+    }
+
+    #[test]
+    fn a_marker_ends_only_its_own_producers_transaction() {
+        // Producer 1's transaction (r0) is still open when producer 2 commits (r1); producer
+        // 1 aborts later: r0 is invisible to read_committed, r1 visible.
+        let log = vec![
+            txn(0, 1, None),
+            txn(1, 2, None),
+            txn(90, 2, Some(ControlMarker::Commit)),
+            txn(91, 1, Some(ControlMarker::Abort)),
+        ];
+        let mut aborted_by = ByRecord::default();
+        let visible: Vec<RecordId> = visible_entries(&log, &mut aborted_by)
+            .into_iter()
+            .map(|(_, t)| t.record)
+            .collect();
+        assert_eq!(visible, vec![RecordId(1)]);
+        assert_eq!(aborted_by.get(&RecordId(0)), Some(&91));
+    }
+
     const P: PartitionId = PartitionId(0);
     const L: BrokerId = BrokerId(0);
 
@@ -657,6 +697,7 @@ mod tests {
                 leader_epoch: LeaderEpoch(0),
                 transactional: false,
                 control: None,
+                txn_producer: None,
             },
         )
     }

@@ -62,6 +62,13 @@ impl LogRecord {
     pub fn is_data(&self) -> bool {
         self.control.is_none()
     }
+
+    /// The producer id whose transaction this record or marker belongs to.
+    pub fn txn_producer(&self) -> Option<u64> {
+        self.producer
+            .filter(|_| self.transactional)
+            .map(|id| id.producer_id)
+    }
 }
 
 /// An idempotent batch's identity: producer id, producer epoch, sequence number.

@@ -100,6 +100,10 @@ pub enum EventKind {
         /// A COMMIT or ABORT marker rather than a record.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         control: Option<ControlMarker>,
+        /// For a transactional record or a marker: the producer id whose transaction it
+        /// belongs to (a marker ends only that producer's transaction).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        txn_producer: Option<u64>,
     },
     /// A replica's high watermark changed.
     HighWatermarkUpdated {
@@ -416,6 +420,7 @@ impl fmt::Display for EventKind {
                 leader_epoch,
                 transactional,
                 control,
+                ..
             } => {
                 match control {
                     Some(marker) => write!(f, "{partition} offset={offset} {marker} marker")?,

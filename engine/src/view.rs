@@ -65,6 +65,8 @@ pub struct ReplicaView {
     pub leader_epoch: LeaderEpoch,
     /// The log.
     pub log: Vec<LogRecord>,
+    /// Per log entry: the producer id whose transaction it belongs to, if any.
+    pub txn_producers: Vec<Option<u64>>,
     /// Its high watermark.
     pub high_watermark: Offset,
     /// Records below this offset are on disk; the rest only in the page cache.
@@ -83,16 +85,15 @@ impl ReplicaView {
     /// producer's transaction with no marker of that producer after it yet.
     pub fn last_stable_offset(&self) -> Offset {
         let mut open: std::collections::BTreeMap<u64, Offset> = Default::default();
-        for r in &self.log {
-            let Some(id) = r.producer else { continue };
+        for (r, producer) in self.log.iter().zip(&self.txn_producers) {
+            let Some(id) = *producer else { continue };
             match r.control {
                 Some(_) => {
-                    open.remove(&id.producer_id);
+                    open.remove(&id);
                 }
-                None if r.transactional => {
-                    open.entry(id.producer_id).or_insert(r.offset);
+                None => {
+                    open.entry(id).or_insert(r.offset);
                 }
-                None => {}
             }
         }
         open.values()
@@ -188,6 +189,7 @@ impl ClusterView {
                                 is_leader: false,
                                 leader_epoch: *leader_epoch,
                                 log: Vec::new(),
+                                txn_producers: Vec::new(),
                                 high_watermark: Offset(0),
                                 flushed: Offset(0),
                                 log_start: Offset(0),
@@ -205,8 +207,10 @@ impl ClusterView {
                     leader_epoch,
                     transactional,
                     control,
+                    txn_producer,
                 } => {
                     if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
+                        r.txn_producers.push(*txn_producer);
                         r.log.push(LogRecord {
                             offset: *offset,
                             record: *record,
@@ -221,6 +225,7 @@ impl ClusterView {
                 EventKind::LogTruncated { partition, to, .. } => {
                     if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
                         r.log.truncate(usize::try_from(to.0).unwrap_or(usize::MAX));
+                        r.txn_producers.truncate(r.log.len());
                         r.flushed = r.flushed.min(*to);
                         r.high_watermark = r.high_watermark.min(*to);
                         r.log_start = r.log_start.min(*to);

@@ -249,6 +249,7 @@ impl Broker {
                     leader_epoch: entry.leader_epoch,
                     transactional: entry.transactional,
                     control: entry.control,
+                    txn_producer: entry.txn_producer(),
                 });
             }
         }

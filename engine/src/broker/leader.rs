@@ -185,6 +185,7 @@ impl Broker {
                 leader_epoch: entry.leader_epoch,
                 transactional: entry.transactional,
                 control: None,
+                txn_producer: entry.txn_producer(),
             });
         }
         let last = Offset(replica.log.log_end_offset().0.saturating_sub(1));

@@ -91,6 +91,7 @@ impl Broker {
             leader_epoch: entry.leader_epoch,
             transactional: true,
             control: Some(marker),
+            txn_producer: Some(producer_id),
         });
         let ack = PendingAck {
             producer: coordinator,
