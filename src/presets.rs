@@ -95,6 +95,7 @@ presets!(
         "read-uncommitted-applies-aborted-transaction",
         "zombie-producer-fenced-by-transactions",
         "new-transactional-id-leaves-zombie-unfenced",
+        "transactions-write-cycle-g0",
         "zombie-producer-without-transactions-duplicates",
         "transaction-timeout-fences-stalled-producer",
         "late-produce-joins-next-transaction",

@@ -119,6 +119,9 @@ impl crate::ledger::AnomalyKind {
             K::LostEffect => {
                 "The group moved past the record before its effect reached the sink: auto-commit with buffered processing or a commit before processing, then a crash; or retention (log.retention.ms) deleted it before the group read it, and auto.offset.reset jumped over it."
             }
+            K::WriteCycle => {
+                "Two transactions wrote to the same partitions in opposite orders: on one partition the first one's records come first, on another the second one's. Each partition orders writes by arrival alone, so Kafka's transactions are atomic (all or nothing, read_committed) but not serializable; G0 is allowed (Jepsen's Kafka analyses)."
+            }
             K::AbortedRead => {
                 "A consumer applied a record whose transaction aborted: with isolation.level=read_uncommitted (the default) consumers read past open and aborted transactions; read_committed stops at the last stable offset."
             }

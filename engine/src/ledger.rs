@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod consumption;
+mod write_cycles;
 pub use consumption::Consumed;
 
 /// The kinds of anomaly the checker finds.
@@ -42,6 +43,9 @@ pub enum AnomalyKind {
     /// The sink applied the effect of a record whose transaction aborted (Jepsen's *aborted
     /// read*, G1a): a read_uncommitted consumer saw it.
     AbortedRead,
+    /// Committed transactions ordered one way on one partition and the other way on
+    /// another (Adya's G0, a write cycle): Kafka's transactions are not serializable.
+    WriteCycle,
 }
 
 impl fmt::Display for AnomalyKind {
@@ -53,6 +57,7 @@ impl fmt::Display for AnomalyKind {
             AnomalyKind::DuplicateEffect => "effect applied twice",
             AnomalyKind::LostEffect => "effect never applied",
             AnomalyKind::AbortedRead => "aborted record applied",
+            AnomalyKind::WriteCycle => "write cycle (G0)",
         })
     }
 }
@@ -239,6 +244,7 @@ struct Fold {
     removed_by: BTreeMap<(BrokerId, PartitionId, RecordId), usize>,
     violations: Vec<Violation>,
     consumption: consumption::ConsumptionFold,
+    write_cycles: write_cycles::WriteCycles,
     /// The producer is transactional: a record is acknowledged when its transaction commits.
     transactional: bool,
     ack_offset: ByRecord<Offset>,
@@ -403,11 +409,15 @@ impl Ledger {
         let mut fold = Fold::default();
         for (index, e) in trace.events.iter().enumerate() {
             fold.apply(index, e);
+            if fold.transactional {
+                fold.write_cycles.apply(e);
+            }
         }
         let mut anomalies = Vec::new();
         let mut final_logs = BTreeMap::new();
         // Records whose copy in the final log an ABORT marker closed, and that marker.
         let mut aborted_by: ByRecord<usize> = ByRecord::default();
+        let mut visible_logs = Vec::new();
         for (partition, (leader, _, _)) in &fold.leaders {
             let log = fold
                 .logs
@@ -422,7 +432,12 @@ impl Ledger {
                     .collect::<Vec<_>>();
                 final_logs.insert(*partition, offsets);
             }
+            if fold.transactional {
+                visible_logs.push(visible);
+            }
         }
+        let logs: Vec<&[(Offset, Traced)]> = visible_logs.iter().map(Vec::as_slice).collect();
+        anomalies.extend(fold.write_cycles.find(&logs));
         anomalies.extend(fold.consumption.anomalies(&final_logs));
         if fold.transactional {
             let visible: std::collections::BTreeSet<RecordId> = final_logs

@@ -235,6 +235,11 @@ impl Producer {
         self.txn.as_mut()
     }
 
+    /// Which producing application this instance belongs to.
+    pub fn app(&self) -> u32 {
+        self.app
+    }
+
     /// Whether the instance waits to be told where to resume (see [`Producer::resume_from`]).
     pub fn awaiting_resume(&self) -> bool {
         self.awaiting_resume

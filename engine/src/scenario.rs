@@ -223,6 +223,20 @@ pub struct ProducerSpec {
     pub transactions: Option<TransactionPlan>,
 }
 
+impl ProducerSpec {
+    /// The `transactional.id` application `app` uses: the configured one, suffixed `-{app}`
+    /// when several applications run (each instance needs its own id, or they fence each
+    /// other). Empty without transactions.
+    pub fn transactional_id_of(&self, app: u32) -> String {
+        let id = self.configs.transactional_id.as_deref().unwrap_or_default();
+        if self.count > 1 {
+            format!("{id}-{app}")
+        } else {
+            id.to_string()
+        }
+    }
+}
+
 /// How the application calls `send()`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

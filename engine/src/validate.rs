@@ -158,11 +158,11 @@ impl Scenario {
                 .faults
                 .iter()
                 .any(|f| matches!(f.fault, crate::fault::Fault::RestartProducer { .. }));
-            if self.producer.configs.transactional_id.is_some() || restarts {
+            if restarts {
                 conflicts.push(ScenarioError::Invalid {
                     path: "producer.count".into(),
-                    reason: "several producing applications cannot yet use a transactional.id \
-                             or be restarted; use producer.count 1"
+                    reason: "several producing applications cannot yet be restarted; use \
+                             producer.count 1"
                         .into(),
                 });
             }

@@ -448,3 +448,42 @@ fn a_delayed_marker_ends_the_wrong_transaction_unless_its_epoch_is_older() {
     .unwrap();
     assert!(new.ledger.anomalies.is_empty());
 }
+
+#[test]
+fn transactions_in_opposite_orders_form_write_cycles_that_kafka_allows() {
+    let scenario = preset("transactions-write-cycle-g0");
+    let result = run(&scenario).unwrap();
+    // Atomic and exactly once: every record committed, once.
+    assert!(result.ledger.records.iter().all(|r| r.copies == 1));
+    assert_eq!(result.ledger.count(AnomalyKind::Duplicate), 0);
+    // Each pair of concurrent two-partition transactions is ordered both ways.
+    let cycles: Vec<_> = result
+        .ledger
+        .anomalies
+        .iter()
+        .filter(|a| a.kind == AnomalyKind::WriteCycle)
+        .collect();
+    assert_eq!(cycles.len(), 4, "{cycles:?}");
+    let text = result.trace.to_text();
+    assert!(text.contains("InitProducerId transactional.id=transfer-app-0"));
+    assert!(text.contains("InitProducerId transactional.id=transfer-app-1"));
+    // One record per transaction: nothing to order both ways.
+    let mut single = scenario.clone();
+    if let Some(plan) = single.producer.transactions.as_mut() {
+        plan.records_per_transaction = 1;
+    }
+    let result = run(&single).unwrap();
+    assert_eq!(result.ledger.count(AnomalyKind::WriteCycle), 0);
+    assert!(result.ledger.anomalies.is_empty());
+}
+
+#[test]
+fn several_transactional_applications_cannot_be_restarted_yet() {
+    let mut scenario = preset("transactions-write-cycle-g0");
+    scenario.faults = serde_json::from_str(
+        r#"[ { "at_ms": 200, "type": "restart_producer", "producer": "P0" } ]"#,
+    )
+    .unwrap();
+    let errors = scenario.validate().unwrap_err().to_string();
+    assert!(errors.contains("producer.count"), "{errors}");
+}

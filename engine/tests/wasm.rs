@@ -72,6 +72,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("read-uncommitted-applies-aborted-transaction"),
     preset!("zombie-producer-fenced-by-transactions"),
     preset!("new-transactional-id-leaves-zombie-unfenced"),
+    preset!("transactions-write-cycle-g0"),
     preset!("zombie-producer-without-transactions-duplicates"),
     preset!("transaction-timeout-fences-stalled-producer"),
     preset!("read-process-write-exactly-once"),

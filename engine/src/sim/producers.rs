@@ -52,7 +52,11 @@ impl Factory {
         leaders: std::collections::BTreeMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
     ) -> Instance {
         let first = app * self.spec.records;
-        self.build(app, first, app, leaders)
+        let mut instance = self.build(app, first, app, leaders);
+        if let Some(t) = instance.producer.transactions() {
+            t.use_transactional_id(&self.spec.transactional_id_of(app));
+        }
+        instance
     }
 
     /// Instance number `n` of application `app`, sending from `first_record`, knowing
@@ -148,7 +152,8 @@ impl Sim {
         {
             return;
         }
-        let first = self.resume_point();
+        let app = self.producers[p as usize].producer.app();
+        let first = self.resume_point(app);
         let now = self.now;
         self.with_node(NodeId::Producer(p), |sim, out| {
             sim.producers[p as usize]
@@ -163,7 +168,7 @@ impl Sim {
         if u64::from(n) >= crate::limits::MAX_PRODUCERS {
             return;
         }
-        let first = self.resume_point();
+        let first = self.resume_point(0);
         let leaders = self
             .controller
             .states()
@@ -183,7 +188,7 @@ impl Sim {
     /// in Kafka: a record committed in a partition leader's log (as a read_committed reader
     /// of the output, or the offsets committed with it, would show). Without, the send
     /// callbacks the application saw succeed.
-    fn resume_point(&self) -> u32 {
+    fn resume_point(&self, app: u32) -> u32 {
         let done = if self.factory.plan.is_some() {
             self.committed_in_logs()
         } else {
@@ -196,9 +201,11 @@ impl Sim {
                 })
                 .collect()
         };
-        (0..self.factory.spec.records)
+        let records = self.factory.spec.records;
+        let (start, end) = (app * records, (app + 1) * records);
+        (start..end)
             .find(|r| !done.contains(&RecordId(*r)))
-            .unwrap_or(self.factory.spec.records)
+            .unwrap_or(end)
     }
 
     /// Records whose transaction committed, in the current leaders' logs: a transactional

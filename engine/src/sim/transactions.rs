@@ -32,18 +32,25 @@ pub(super) struct TxnHost {
 impl TxnHost {
     /// The scenario's coordinator, if its producer is transactional.
     pub(super) fn new(scenario: &Scenario) -> Option<TxnHost> {
-        let id = scenario.producer.configs.transactional_id.as_ref()?;
+        scenario.producer.configs.transactional_id.as_ref()?;
         let config = scenario.effective_config();
         let rules = TxnRules {
             timeout_ms: config.transaction_timeout_ms.value,
             epoch_per_transaction: config.epoch_per_transaction,
         };
+        // One transactional id per producing application, known from the start.
+        let ids = (0..scenario.producer.count.max(1))
+            .map(|app| {
+                let id = scenario.producer.transactional_id_of(app);
+                (
+                    id.into(),
+                    TxnCoordinator::new(rules, app, producer_id_of(app)),
+                )
+            })
+            .collect();
         Some(TxnHost {
             rules,
-            ids: vec![(
-                id.as_str().into(),
-                TxnCoordinator::new(rules, 0, producer_id_of(0)),
-            )],
+            ids,
             host: None,
         })
     }
