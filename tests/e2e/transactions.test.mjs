@@ -90,3 +90,19 @@ test('replica logs over time: a truncation shows as a drop of a replica line', a
   await screenshot(page, 'replica-history');
   assert.deepEqual(errors, []);
 });
+
+test('a new transactional.id per restart leaves the zombie unfenced; opposite orders make a write cycle', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'A new transactional.id per restart: the zombie is not fenced, records committed twice');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /Duplicate/);
+  const drawing = await page.locator('svg.topology').textContent();
+  assert.doesNotMatch(drawing, /P0 fenced/, 'nothing fenced the zombie');
+  await choosePreset(page, 'Two transactions write two partitions in opposite orders: a write cycle (G0), allowed');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /write cycle/i);
+  assert.match(await page.getByTestId('delivery').textContent(), /exactly-once/, 'every record once');
+  assert.match(await page.locator('.anomaly-why').first().textContent(), /not serializable/);
+  await screenshot(page, 'transactions-write-cycle');
+  assert.deepEqual(errors, []);
+});
