@@ -101,3 +101,84 @@ proptest! {
         prop_assert_eq!(result.ledger.count(AnomalyKind::LostEffect), 0, "{:#?}", result.ledger.anomalies);
     }
 }
+
+/// Crashes and restarts only: a crashed member owns nothing, so no two live members may
+/// ever own one partition (a paused member can: it learns late that it was replaced).
+fn crash_plan() -> impl Strategy<Value = Vec<ScheduledFault>> {
+    let consumer = (0..3u32).prop_map(NodeId::Consumer);
+    let fault = prop_oneof![
+        consumer
+            .clone()
+            .prop_map(|consumer| Fault::CrashConsumer { consumer }),
+        consumer.prop_map(|consumer| Fault::RestartConsumer { consumer }),
+    ];
+    prop::collection::vec(
+        (0..30_000u64, fault).prop_map(|(at_ms, fault)| ScheduledFault { at_ms, fault }),
+        0..8,
+    )
+}
+
+/// The base scenario with the cooperative-sticky assignor and members joining at random.
+fn cooperative(sink: &str, starts: &[u64], commit_on_revoke: bool) -> Scenario {
+    let mut scenario = Scenario::from_json(&BASE.replace("SINK", sink)).unwrap();
+    let group = scenario.consumer_group.as_mut().unwrap();
+    group.configs.partition_assignment_strategy =
+        Some(delivery_lab_engine::consumer::spec::AssignmentStrategy::CooperativeSticky);
+    group.member_start_ms = Some(starts.to_vec());
+    group.commit_on_revoke = commit_on_revoke;
+    scenario
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn cooperative_rebalances_never_lose_an_effect(
+        seed in any::<u64>(),
+        faults in plan(),
+        starts in prop::collection::vec(100..20_000u64, 3),
+        commit_on_revoke in any::<bool>(),
+    ) {
+        let mut scenario = cooperative("plain", &starts, commit_on_revoke);
+        scenario.faults = faults;
+        let result = run_with_seed(&scenario, seed).unwrap();
+        prop_assert_eq!(result.ledger.count(AnomalyKind::LostEffect), 0, "{:#?}", result.ledger.anomalies);
+    }
+
+    #[test]
+    fn cooperative_rebalances_never_give_a_partition_two_live_owners(
+        seed in any::<u64>(),
+        faults in crash_plan(),
+        starts in prop::collection::vec(100..20_000u64, 3),
+    ) {
+        use delivery_lab_engine::consumer::facts::ConsumerFact;
+        use delivery_lab_engine::trace::EventKind;
+        let mut scenario = cooperative("dedup", &starts, true);
+        scenario.faults = faults;
+        let result = run_with_seed(&scenario, seed).unwrap();
+        prop_assert!(result.ledger.anomalies.is_empty(), "{:#?}", result.ledger.anomalies);
+        let mut owned: std::collections::BTreeMap<NodeId, Vec<u32>> = Default::default();
+        for e in &result.trace.events {
+            let EventKind::Consumer(fact) = &e.kind else { continue };
+            match fact {
+                ConsumerFact::PartitionsAssigned { partitions, .. } => {
+                    owned.insert(e.node, partitions.iter().map(|(p, _)| p.0).collect());
+                }
+                ConsumerFact::PartitionsRevoked { partitions, .. } => {
+                    if let Some(mine) = owned.get_mut(&e.node) {
+                        mine.retain(|p| !partitions.iter().any(|q| q.0 == *p));
+                    }
+                }
+                ConsumerFact::ConsumerStopped | ConsumerFact::ConsumerClosed | ConsumerFact::LeftGroup { .. } => {
+                    owned.remove(&e.node);
+                }
+                _ => continue,
+            }
+            let mut all: Vec<u32> = owned.values().flatten().copied().collect();
+            let n = all.len();
+            all.sort_unstable();
+            all.dedup();
+            prop_assert_eq!(all.len(), n, "two owners at {}", e.time);
+        }
+    }
+}
