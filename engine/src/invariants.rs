@@ -25,6 +25,8 @@ pub struct InvariantChecker {
     elections: BTreeMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
     /// Per (leader, partition, epoch, member): offsets below this are verified equal.
     verified: BTreeMap<(BrokerId, PartitionId, LeaderEpoch, BrokerId), Offset>,
+    /// The partitions a step touched (kept to reuse its allocation across steps).
+    touched: Vec<PartitionId>,
 }
 
 impl InvariantChecker {
@@ -37,7 +39,8 @@ impl InvariantChecker {
         brokers: &[Broker],
         controller: &Controller,
     ) -> Vec<EventKind> {
-        let mut partitions: Vec<PartitionId> = Vec::new();
+        let mut partitions = std::mem::take(&mut self.touched);
+        partitions.clear();
         let mut controller_changed = false;
         for fact in step {
             if let Some(p) = resets_strong_isr(&fact.kind) {
@@ -70,11 +73,12 @@ impl InvariantChecker {
         }
         partitions.sort();
         partitions.dedup();
-        for p in partitions {
+        for &p in &partitions {
             for broker in brokers.iter().filter(|b| b.replicas().contains_key(&p)) {
                 self.check_replica(broker, p, brokers, controller, &mut found);
             }
         }
+        self.touched = partitions;
         found.retain(|v| match v {
             EventKind::InvariantViolated {
                 invariant,

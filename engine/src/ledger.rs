@@ -293,7 +293,8 @@ impl Fold {
                         partition: *partition,
                         sent_at: e.time,
                         outcome: ProduceOutcome::Pending,
-                        placements: Vec::new(),
+                        // Room for a typical replication factor without regrowing.
+                        placements: Vec::with_capacity(3),
                         copies: 0,
                     },
                 );

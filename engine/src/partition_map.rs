@@ -43,6 +43,15 @@ impl<T> PartitionMap<T> {
         self.slots[i].replace((p, value)).map(|(_, v)| v)
     }
 
+    /// The value for `p`, inserting `make()` first if there is none.
+    pub fn get_or_insert_with(&mut self, p: PartitionId, make: impl FnOnce() -> T) -> &mut T {
+        let i = p.0 as usize;
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
+        }
+        &mut self.slots[i].get_or_insert_with(|| (p, make())).1
+    }
+
     /// Removes every value.
     pub fn clear(&mut self) {
         self.slots.clear();

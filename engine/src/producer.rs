@@ -38,6 +38,7 @@ use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::{BatchSequence, Message, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
+use crate::partition_map::PartitionMap;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{
     EffectiveConfig, FailurePolicy, Idempotence, ProducerSpec, SendStyle, TransactionPlan,
@@ -90,7 +91,8 @@ pub struct Producer {
     /// A synchronous send waiting for its result, and when the next send is due.
     waiting: Option<(RecordId, SimTime)>,
     /// How many times the application has sent each record (1 for the first send).
-    sends: BTreeMap<RecordId, u32>,
+    /// How many times the application sent each record, by record id (0: never).
+    sends: Vec<u32>,
     records: u32,
     interval_ms: u64,
     partitions: u32,
@@ -102,11 +104,11 @@ pub struct Producer {
     in_flight: InFlightSet,
     /// Scratch list of partitions for the sender loop (kept to avoid an allocation a pass).
     scratch: Vec<PartitionId>,
-    next_sequence: BTreeMap<PartitionId, u32>,
+    next_sequence: PartitionMap<u32>,
     /// The producer epoch; bumped after a batch fails with its sequence unresolved.
     epoch: u16,
     /// Per partition, the highest `(epoch, sequence)` acknowledged (`lastAckedSequence`).
-    last_acked: BTreeMap<PartitionId, (u16, u32)>,
+    last_acked: PartitionMap<(u16, u32)>,
     next_metadata_broker: u32,
     next_attempt: u32,
     /// The earliest pending wake-up, so backoffs do not pile up timers.
@@ -167,7 +169,7 @@ impl Producer {
             on_failure: spec.on_failure,
             send_style: spec.send_style,
             waiting: None,
-            sends: BTreeMap::new(),
+            sends: Vec::new(),
             records: end,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
@@ -182,9 +184,9 @@ impl Producer {
             }),
             in_flight: InFlightSet::default(),
             scratch: Vec::new(),
-            next_sequence: BTreeMap::new(),
+            next_sequence: PartitionMap::default(),
             epoch: 0,
-            last_acked: BTreeMap::new(),
+            last_acked: PartitionMap::default(),
             next_metadata_broker: 0,
             next_attempt: 0,
             wake_at: None,
@@ -253,6 +255,11 @@ impl Producer {
         self.schedule_next_send(now, out);
     }
 
+    /// How many times the application has sent `record` (0: never).
+    fn sends_of(&self, record: RecordId) -> u32 {
+        self.sends.get(record.0 as usize).copied().unwrap_or(0)
+    }
+
     /// Whether a fatal error closed this instance.
     pub fn is_closed(&self) -> bool {
         self.txn.as_ref().is_some_and(TxnClient::is_fatal)
@@ -289,7 +296,7 @@ impl Producer {
             {
                 self.failed_attempt(now, record, KafkaError::RequestTimedOut, out);
             }
-            Timer::DeliveryTimeout { record, send } if self.sends.get(&record) == Some(&send) => {
+            Timer::DeliveryTimeout { record, send } if self.sends_of(record) == send => {
                 self.expire(now, record, out)
             }
             Timer::ApplicationResend { record } => {
@@ -464,7 +471,10 @@ impl Producer {
         }
         let partition =
             *self.partition_of[i].get_or_insert(PartitionId(record.0 % self.partitions.max(1)));
-        *self.sends.entry(record).or_insert(0) += 1;
+        if self.sends.len() <= i {
+            self.sends.resize(i + 1, 0);
+        }
+        self.sends[i] += 1;
         out.emit(EventKind::RecordSent {
             record,
             partition,
@@ -479,7 +489,7 @@ impl Producer {
         // `buffer.memory`: no room for one more record until answers free some. Only the
         // application's own sends block (a resend of a failed record goes in regardless).
         if self.txn.is_none()
-            && self.sends.get(&record) == Some(&1)
+            && self.sends_of(record) == 1
             && self.accumulator.needs_new_batch(partition)
             && !self.accumulator.has_room()
         {
@@ -512,7 +522,7 @@ impl Producer {
         if self.rules.acks == Acks::None {
             return;
         }
-        let send = self.sends.get(&first).copied().unwrap_or(1);
+        let send = self.sends_of(first).max(1);
         let at = created.plus_ms(self.rules.delivery_timeout_ms).max(now);
         out.set_timer(
             at,
@@ -578,7 +588,7 @@ impl Producer {
 
     fn transmit(&mut self, now: SimTime, mut batch: Batch, leader: BrokerId, out: &mut Outbox) {
         if self.rules.idempotent && batch.sequence.is_none_or(|(e, _)| e != self.epoch) {
-            let next = self.next_sequence.entry(batch.partition).or_insert(0);
+            let next = self.next_sequence.get_or_insert_with(batch.partition, || 0);
             batch.sequence = Some((self.epoch, *next));
             *next = next.wrapping_add(batch.len());
         }
@@ -705,7 +715,7 @@ impl Producer {
         let partition = batch.partition;
         if let Some((epoch, sequence)) = batch.sequence {
             let seq = (epoch, sequence.wrapping_add(batch.len() - 1));
-            let last = self.last_acked.entry(partition).or_insert(seq);
+            let last = self.last_acked.get_or_insert_with(partition, || seq);
             *last = (*last).max(seq);
         }
         for (i, &record) in batch.records.iter().enumerate() {
@@ -888,7 +898,7 @@ impl Producer {
             txn.resolved(record, Some(error));
             return;
         }
-        let sends = self.sends.get(&record).copied().unwrap_or(1);
+        let sends = self.sends_of(record).max(1);
         let again_at = match self.on_failure {
             FailurePolicy::Ignore => return,
             FailurePolicy::Resend => now,

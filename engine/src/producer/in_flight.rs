@@ -3,21 +3,29 @@
 
 use super::InFlight;
 use crate::ids::{BrokerId, PartitionId, RecordId};
+use crate::partition_map::PartitionMap;
 use std::collections::BTreeMap;
 
 /// Requests on the wire, by their batch's first record.
 #[derive(Clone, Debug, Default)]
 pub(super) struct InFlightSet {
     by_record: BTreeMap<RecordId, InFlight>,
-    per_broker: BTreeMap<BrokerId, usize>,
-    per_partition: BTreeMap<PartitionId, usize>,
+    /// By broker number.
+    per_broker: Vec<usize>,
+    per_partition: PartitionMap<usize>,
 }
 
 impl InFlightSet {
     /// A batch went out, named by its first record.
     pub(super) fn insert(&mut self, record: RecordId, f: InFlight) {
-        *self.per_broker.entry(f.broker).or_default() += 1;
-        *self.per_partition.entry(f.batch.partition).or_default() += 1;
+        let b = f.broker.0 as usize;
+        if self.per_broker.len() <= b {
+            self.per_broker.resize(b + 1, 0);
+        }
+        self.per_broker[b] += 1;
+        *self
+            .per_partition
+            .get_or_insert_with(f.batch.partition, || 0) += 1;
         if let Some(old) = self.by_record.insert(record, f) {
             self.uncount(&old);
         }
@@ -30,7 +38,7 @@ impl InFlightSet {
     }
 
     fn uncount(&mut self, f: &InFlight) {
-        if let Some(n) = self.per_broker.get_mut(&f.broker) {
+        if let Some(n) = self.per_broker.get_mut(f.broker.0 as usize) {
             *n = n.saturating_sub(1);
         }
         if let Some(n) = self.per_partition.get_mut(&f.batch.partition) {
@@ -44,7 +52,7 @@ impl InFlightSet {
 
     /// Requests outstanding on the connection to `broker`.
     pub(super) fn to_broker(&self, broker: BrokerId) -> usize {
-        self.per_broker.get(&broker).copied().unwrap_or(0)
+        self.per_broker.get(broker.0 as usize).copied().unwrap_or(0)
     }
 
     /// Requests outstanding for `partition`.
