@@ -12,6 +12,7 @@
 use crate::broker::Broker;
 use crate::controller::Controller;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId};
+use crate::partition_map::PartitionMap;
 use crate::trace::{EventKind, Invariant, TraceEvent};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,17 +20,33 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Default)]
 pub struct InvariantChecker {
     reported: BTreeSet<(Invariant, PartitionId)>,
-    /// Per (leader broker, partition): the epoch and HW last seen.
-    leader_hw: BTreeMap<(BrokerId, PartitionId), (LeaderEpoch, Offset)>,
+    /// Per broker (by number), per partition: what it has seen as leader.
+    leaders: Vec<PartitionMap<LeaderSlot>>,
     /// Per partition: the controller's last (epoch, leader).
     elections: BTreeMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
-    /// Per (leader, partition, epoch, member): offsets below this are verified equal.
-    verified: BTreeMap<(BrokerId, PartitionId, LeaderEpoch, BrokerId), Offset>,
     /// The partitions a step touched (kept to reuse its allocation across steps).
     touched: Vec<PartitionId>,
 }
 
+/// One broker's view as leader of one partition.
+#[derive(Debug, Default)]
+struct LeaderSlot {
+    /// The epoch and HW last seen while it led.
+    hw: Option<(LeaderEpoch, Offset)>,
+    /// Per (epoch, ISR member): offsets below this are verified equal (a handful at most:
+    /// a new epoch starts the list over).
+    verified: Vec<(LeaderEpoch, BrokerId, Offset)>,
+}
+
 impl InvariantChecker {
+    fn slot(&mut self, b: BrokerId, p: PartitionId) -> &mut LeaderSlot {
+        let i = b.0 as usize;
+        if self.leaders.len() <= i {
+            self.leaders.resize_with(i + 1, PartitionMap::default);
+        }
+        self.leaders[i].get_or_insert_with(p, LeaderSlot::default)
+    }
+
     /// Checks the invariants the event just handled could have broken. `step` holds the
     /// facts it produced; only the partitions they name can have changed (appends, HW
     /// moves, truncations, role and ISR changes, a broker stopping or starting).
@@ -44,8 +61,11 @@ impl InvariantChecker {
         let mut controller_changed = false;
         for fact in step {
             if let Some(p) = resets_strong_isr(&fact.kind) {
-                self.verified
-                    .retain(|(_, partition, _, _), _| *partition != p);
+                for slots in &mut self.leaders {
+                    if let Some(slot) = slots.get_mut(&p) {
+                        slot.verified.clear();
+                    }
+                }
             }
             match &fact.kind {
                 EventKind::RecordAppended { partition, .. }
@@ -137,11 +157,11 @@ impl InvariantChecker {
                 found.push(violation(Invariant::HighWatermarkWithinLog, *p, detail));
             }
             if !replica.is_leader() {
-                self.leader_hw.remove(&(b, *p));
+                self.slot(b, *p).hw = None;
                 return;
             }
             let epoch = replica.leader_epoch();
-            if let Some((e, last)) = self.leader_hw.insert((b, *p), (epoch, hw))
+            if let Some((e, last)) = self.slot(b, *p).hw.replace((epoch, hw))
                 && e == epoch
                 && hw < last
             {
@@ -158,15 +178,20 @@ impl InvariantChecker {
                 let Some(theirs) = other.replicas().get(p) else {
                     continue;
                 };
-                let key = (b, *p, epoch, *member);
-                let from = self.verified.get(&key).copied().unwrap_or(Offset(0));
+                let slot = self.slot(b, *p);
+                let entry = slot
+                    .verified
+                    .iter()
+                    .position(|(e, m, _)| *e == epoch && m == member);
+                let from = entry.map_or(Offset(0), |i| slot.verified[i].2);
                 if from >= hw {
                     continue;
                 }
                 match first_difference(replica.log().records(), theirs.log().records(), from, hw) {
-                    None => {
-                        self.verified.insert(key, hw);
-                    }
+                    None => match entry {
+                        Some(i) => slot.verified[i].2 = hw,
+                        None => slot.verified.push((epoch, *member, hw)),
+                    },
                     Some(at) => {
                         let detail = format!(
                             "ISR member {member} differs from leader {b} at offset {at}, below the leader's hw={hw}"

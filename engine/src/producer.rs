@@ -99,7 +99,7 @@ pub struct Producer {
     /// The partition each record went to, by record id (the partition count can grow).
     partition_of: Vec<Option<PartitionId>>,
     brokers: u32,
-    leaders: BTreeMap<PartitionId, Option<BrokerId>>,
+    leaders: PartitionMap<Option<BrokerId>>,
     accumulator: Accumulator,
     in_flight: InFlightSet,
     /// Scratch list of partitions for the sender loop (kept to avoid an allocation a pass).
@@ -175,7 +175,13 @@ impl Producer {
             partitions: leaders.len() as u32,
             partition_of: Vec::new(),
             brokers,
-            leaders,
+            leaders: {
+                let mut map = PartitionMap::default();
+                for (p, leader) in leaders {
+                    map.insert(p, leader);
+                }
+                map
+            },
             accumulator: Accumulator::new(Sizing {
                 linger_ms: config.linger_ms.value,
                 batch_size: config.batch_size.value,
