@@ -14,6 +14,7 @@
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use crate::message::ControlMarker;
+use crate::partition_map::PartitionMap;
 use crate::time::SimTime;
 use crate::trace::{EventKind, Invariant, Trace};
 use crate::transaction::facts::TxnFact;
@@ -239,7 +240,8 @@ struct Fold {
     ack_event: ByRecord<usize>,
     /// Per partition: the last leader, whether it is offline, and the event that elected it.
     leaders: BTreeMap<PartitionId, (BrokerId, bool, usize)>,
-    logs: BTreeMap<(BrokerId, PartitionId), TracedLog>,
+    /// Per broker (by number), per partition: the replica's log.
+    logs: Vec<PartitionMap<TracedLog>>,
     /// Per (broker, partition, record): the truncation event that removed it there.
     removed_by: BTreeMap<(BrokerId, PartitionId, RecordId), usize>,
     violations: Vec<Violation>,
@@ -255,6 +257,21 @@ struct Fold {
 }
 
 impl Fold {
+    fn log_mut(&mut self, b: BrokerId, p: PartitionId) -> &mut TracedLog {
+        let i = b.0 as usize;
+        if self.logs.len() <= i {
+            self.logs.resize_with(i + 1, PartitionMap::default);
+        }
+        self.logs[i].get_or_insert_with(p, Vec::new)
+    }
+
+    fn log(&self, b: BrokerId, p: PartitionId) -> &[Traced] {
+        self.logs
+            .get(b.0 as usize)
+            .and_then(|logs| logs.get(&p))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {
         self.consumption.apply(index, e);
         let broker = match e.node {
@@ -309,7 +326,7 @@ impl Fold {
                 ..
             } => {
                 if let Some(b) = broker {
-                    self.logs.entry((b, *partition)).or_default().push(Traced {
+                    self.log_mut(b, *partition).push(Traced {
                         record: *record,
                         event: index,
                         transactional: *transactional,
@@ -327,9 +344,10 @@ impl Fold {
             }
             EventKind::LogTruncated { partition, to, .. } => {
                 if let Some(b) = broker {
-                    let log = self.logs.entry((b, *partition)).or_default();
+                    let log = self.log_mut(b, *partition);
                     let keep = usize::try_from(to.0).unwrap_or(usize::MAX).min(log.len());
-                    for t in log.drain(keep..) {
+                    let removed: Vec<Traced> = log.drain(keep..).collect();
+                    for t in removed {
                         self.removed_by.insert((b, *partition, t.record), index);
                     }
                 }
@@ -420,11 +438,7 @@ impl Ledger {
         let mut aborted_by: ByRecord<usize> = ByRecord::default();
         let mut visible_logs = Vec::new();
         for (partition, (leader, _, _)) in &fold.leaders {
-            let log = fold
-                .logs
-                .get(&(*leader, *partition))
-                .map_or(&[][..], Vec::as_slice);
-            let visible = visible_entries(log, &mut aborted_by);
+            let visible = visible_entries(fold.log(*leader, *partition), &mut aborted_by);
             check_partition_log(&visible, &fold.app, &mut fold.fates, &mut anomalies);
             if fold.consumption.seen {
                 let offsets = visible
