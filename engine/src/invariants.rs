@@ -12,7 +12,7 @@
 use crate::broker::Broker;
 use crate::controller::Controller;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId};
-use crate::partition_map::PartitionMap;
+use crate::partition_map::ReplicaMap;
 use crate::trace::{EventKind, Invariant, TraceEvent};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Default)]
 pub struct InvariantChecker {
     reported: BTreeSet<(Invariant, PartitionId)>,
-    /// Per broker (by number), per partition: what it has seen as leader.
-    leaders: Vec<PartitionMap<LeaderSlot>>,
+    /// Per replica: what it has seen as leader.
+    leaders: ReplicaMap<LeaderSlot>,
     /// Per partition: the controller's last (epoch, leader).
     elections: BTreeMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
     /// The partitions a step touched (kept to reuse its allocation across steps).
@@ -40,11 +40,7 @@ struct LeaderSlot {
 
 impl InvariantChecker {
     fn slot(&mut self, b: BrokerId, p: PartitionId) -> &mut LeaderSlot {
-        let i = b.0 as usize;
-        if self.leaders.len() <= i {
-            self.leaders.resize_with(i + 1, PartitionMap::default);
-        }
-        self.leaders[i].get_or_insert_with(p, LeaderSlot::default)
+        self.leaders.get_or_insert_with(b, p, LeaderSlot::default)
     }
 
     /// Checks the invariants the event just handled could have broken. `step` holds the
@@ -61,10 +57,8 @@ impl InvariantChecker {
         let mut controller_changed = false;
         for fact in step {
             if let Some(p) = resets_strong_isr(&fact.kind) {
-                for slots in &mut self.leaders {
-                    if let Some(slot) = slots.get_mut(&p) {
-                        slot.verified.clear();
-                    }
+                for slot in self.leaders.of_partition_mut(p) {
+                    slot.verified.clear();
                 }
             }
             match &fact.kind {

@@ -14,7 +14,7 @@
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use crate::message::ControlMarker;
-use crate::partition_map::PartitionMap;
+use crate::partition_map::ReplicaMap;
 use crate::time::SimTime;
 use crate::trace::{EventKind, Invariant, Trace};
 use crate::transaction::facts::TxnFact;
@@ -240,8 +240,8 @@ struct Fold {
     ack_event: ByRecord<usize>,
     /// Per partition: the last leader, whether it is offline, and the event that elected it.
     leaders: BTreeMap<PartitionId, (BrokerId, bool, usize)>,
-    /// Per broker (by number), per partition: the replica's log.
-    logs: Vec<PartitionMap<TracedLog>>,
+    /// Per replica: its log.
+    logs: ReplicaMap<TracedLog>,
     /// Per (broker, partition, record): the truncation event that removed it there.
     removed_by: BTreeMap<(BrokerId, PartitionId, RecordId), usize>,
     violations: Vec<Violation>,
@@ -258,18 +258,11 @@ struct Fold {
 
 impl Fold {
     fn log_mut(&mut self, b: BrokerId, p: PartitionId) -> &mut TracedLog {
-        let i = b.0 as usize;
-        if self.logs.len() <= i {
-            self.logs.resize_with(i + 1, PartitionMap::default);
-        }
-        self.logs[i].get_or_insert_with(p, Vec::new)
+        self.logs.get_or_insert_with(b, p, Vec::new)
     }
 
     fn log(&self, b: BrokerId, p: PartitionId) -> &[Traced] {
-        self.logs
-            .get(b.0 as usize)
-            .and_then(|logs| logs.get(&p))
-            .map_or(&[][..], Vec::as_slice)
+        self.logs.get(b, p).map_or(&[][..], Vec::as_slice)
     }
 
     fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {

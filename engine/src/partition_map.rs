@@ -4,7 +4,7 @@
 //! a vector indexed by number does what a `BTreeMap` did on the hot paths, in partition
 //! order, without a search per lookup.
 
-use crate::ids::PartitionId;
+use crate::ids::{BrokerId, PartitionId};
 
 /// Partition → `T`, iterated in partition order.
 #[derive(Clone, Debug)]
@@ -90,6 +90,47 @@ impl<T> FromIterator<(PartitionId, T)> for PartitionMap<T> {
             map.insert(p, v);
         }
         map
+    }
+}
+
+/// (broker, partition) → `T`: one [`PartitionMap`] per broker number, for state kept per
+/// replica on the hot paths.
+#[derive(Clone, Debug)]
+pub struct ReplicaMap<T> {
+    brokers: Vec<PartitionMap<T>>,
+}
+
+impl<T> Default for ReplicaMap<T> {
+    fn default() -> Self {
+        ReplicaMap {
+            brokers: Vec::new(),
+        }
+    }
+}
+
+impl<T> ReplicaMap<T> {
+    /// The value for broker `b`'s replica of `p`.
+    pub fn get(&self, b: BrokerId, p: PartitionId) -> Option<&T> {
+        self.brokers.get(b.0 as usize)?.get(&p)
+    }
+
+    /// The value for broker `b`'s replica of `p`, inserting `make()` first if there is none.
+    pub fn get_or_insert_with(
+        &mut self,
+        b: BrokerId,
+        p: PartitionId,
+        make: impl FnOnce() -> T,
+    ) -> &mut T {
+        let i = b.0 as usize;
+        if self.brokers.len() <= i {
+            self.brokers.resize_with(i + 1, PartitionMap::default);
+        }
+        self.brokers[i].get_or_insert_with(p, make)
+    }
+
+    /// Every broker's value for partition `p`.
+    pub fn of_partition_mut(&mut self, p: PartitionId) -> impl Iterator<Item = &mut T> {
+        self.brokers.iter_mut().filter_map(move |m| m.get_mut(&p))
     }
 }
 

@@ -91,13 +91,12 @@ pub struct Producer {
     /// A synchronous send waiting for its result, and when the next send is due.
     waiting: Option<(RecordId, SimTime)>,
     /// How many times the application has sent each record (1 for the first send).
-    /// How many times the application sent each record, by record id (0: never).
-    sends: Vec<u32>,
+    /// Per record id, once the application has sent it: the partition it went to (the
+    /// partition count can grow) and how many times it was sent.
+    sent: Vec<Option<(PartitionId, u32)>>,
     records: u32,
     interval_ms: u64,
     partitions: u32,
-    /// The partition each record went to, by record id (the partition count can grow).
-    partition_of: Vec<Option<PartitionId>>,
     brokers: u32,
     leaders: PartitionMap<Option<BrokerId>>,
     accumulator: Accumulator,
@@ -169,19 +168,12 @@ impl Producer {
             on_failure: spec.on_failure,
             send_style: spec.send_style,
             waiting: None,
-            sends: Vec::new(),
+            sent: Vec::new(),
             records: end,
             interval_ms: spec.interval_ms,
             partitions: leaders.len() as u32,
-            partition_of: Vec::new(),
             brokers,
-            leaders: {
-                let mut map = PartitionMap::default();
-                for (p, leader) in leaders {
-                    map.insert(p, leader);
-                }
-                map
-            },
+            leaders: leaders.into_iter().collect(),
             accumulator: Accumulator::new(Sizing {
                 linger_ms: config.linger_ms.value,
                 batch_size: config.batch_size.value,
@@ -201,7 +193,7 @@ impl Producer {
             txn: plan.map(|plan| {
                 TxnClient::new(
                     plan,
-                    spec.configs.transactional_id.as_deref().unwrap_or_default(),
+                    &spec.transactional_id_of(app),
                     brokers,
                     config.retry_backoff_ms.value,
                     config.request_timeout_ms.value,
@@ -263,7 +255,7 @@ impl Producer {
 
     /// How many times the application has sent `record` (0: never).
     fn sends_of(&self, record: RecordId) -> u32 {
-        self.sends.get(record.0 as usize).copied().unwrap_or(0)
+        self.sent_record(record).map_or(0, |(_, sends)| sends)
     }
 
     /// Whether a fatal error closed this instance.
@@ -375,11 +367,13 @@ impl Producer {
     }
 
     fn partition_of(&self, record: RecordId) -> PartitionId {
-        self.partition_of
-            .get(record.0 as usize)
-            .copied()
-            .flatten()
-            .unwrap_or(PartitionId(record.0 % self.partitions.max(1)))
+        self.sent_record(record)
+            .map_or(PartitionId(record.0 % self.partitions.max(1)), |(p, _)| p)
+    }
+
+    /// Where `record` went and how many times it was sent, if it was.
+    fn sent_record(&self, record: RecordId) -> Option<(PartitionId, u32)> {
+        self.sent.get(record.0 as usize).copied().flatten()
     }
 
     /// `send()` inside a transaction; when the transaction is full the application commits,
@@ -472,15 +466,13 @@ impl Producer {
     fn enqueue(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) -> bool {
         // Round-robin, as the default partitioner does for records without a key.
         let i = record.0 as usize;
-        if self.partition_of.len() <= i {
-            self.partition_of.resize(i + 1, None);
+        if self.sent.len() <= i {
+            self.sent.resize(i + 1, None);
         }
-        let partition =
-            *self.partition_of[i].get_or_insert(PartitionId(record.0 % self.partitions.max(1)));
-        if self.sends.len() <= i {
-            self.sends.resize(i + 1, 0);
-        }
-        self.sends[i] += 1;
+        let round_robin = PartitionId(record.0 % self.partitions.max(1));
+        let (partition, sends) = self.sent[i].get_or_insert((round_robin, 0));
+        *sends += 1;
+        let partition = *partition;
         out.emit(EventKind::RecordSent {
             record,
             partition,
@@ -845,7 +837,7 @@ impl Producer {
     /// `delivery.timeout.ms` passed since the batch holding `record` was created: fail it,
     /// wherever it is.
     fn expire(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        let Some(partition) = self.partition_of.get(record.0 as usize).copied().flatten() else {
+        let Some((partition, _)) = self.sent_record(record) else {
             return;
         };
         let batch = match self.in_flight.batch_of(record) {

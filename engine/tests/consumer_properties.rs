@@ -5,6 +5,8 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use delivery_lab_engine::fault::{Fault, ScheduledFault};
 use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::{AnomalyKind, Scenario, run_with_seed};
@@ -151,34 +153,11 @@ proptest! {
         faults in crash_plan(),
         starts in prop::collection::vec(100..20_000u64, 3),
     ) {
-        use delivery_lab_engine::consumer::facts::ConsumerFact;
-        use delivery_lab_engine::trace::EventKind;
         let mut scenario = cooperative("dedup", &starts, true);
         scenario.faults = faults;
         let result = run_with_seed(&scenario, seed).unwrap();
         prop_assert!(result.ledger.anomalies.is_empty(), "{:#?}", result.ledger.anomalies);
-        let mut owned: std::collections::BTreeMap<NodeId, Vec<u32>> = Default::default();
-        for e in &result.trace.events {
-            let EventKind::Consumer(fact) = &e.kind else { continue };
-            match fact {
-                ConsumerFact::PartitionsAssigned { partitions, .. } => {
-                    owned.insert(e.node, partitions.iter().map(|(p, _)| p.0).collect());
-                }
-                ConsumerFact::PartitionsRevoked { partitions, .. } => {
-                    if let Some(mine) = owned.get_mut(&e.node) {
-                        mine.retain(|p| !partitions.iter().any(|q| q.0 == *p));
-                    }
-                }
-                ConsumerFact::ConsumerStopped | ConsumerFact::ConsumerClosed | ConsumerFact::LeftGroup { .. } => {
-                    owned.remove(&e.node);
-                }
-                _ => continue,
-            }
-            let mut all: Vec<u32> = owned.values().flatten().copied().collect();
-            let n = all.len();
-            all.sort_unstable();
-            all.dedup();
-            prop_assert_eq!(all.len(), n, "two owners at {}", e.time);
-        }
+        let overlap = common::first_double_ownership(&result);
+        prop_assert_eq!(overlap, None, "two owners");
     }
 }

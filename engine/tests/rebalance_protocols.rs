@@ -10,7 +10,6 @@ use delivery_lab_engine::ids::{NodeId, PartitionId};
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::trace::{EventKind, TraceEvent};
 use delivery_lab_engine::{AnomalyKind, Run, run};
-use std::collections::BTreeMap;
 
 use common::preset;
 
@@ -164,30 +163,11 @@ fn no_partition_is_ever_owned_by_two_members_at_once() {
         "eager-rebalance-stops-the-group",
     ] {
         let result = run(&preset(name)).unwrap();
-        let mut owned: BTreeMap<NodeId, Vec<PartitionId>> = BTreeMap::new();
-        for (e, f) in facts(&result) {
-            match f {
-                ConsumerFact::PartitionsAssigned { partitions, .. } => {
-                    owned.insert(e.node, partitions.iter().map(|(p, _)| *p).collect());
-                }
-                ConsumerFact::PartitionsRevoked { partitions, .. } => {
-                    if let Some(mine) = owned.get_mut(&e.node) {
-                        mine.retain(|p| !partitions.contains(p));
-                    }
-                }
-                ConsumerFact::ConsumerStopped
-                | ConsumerFact::ConsumerClosed
-                | ConsumerFact::LeftGroup { .. } => {
-                    owned.remove(&e.node);
-                }
-                _ => continue,
-            }
-            let mut all: Vec<PartitionId> = owned.values().flatten().copied().collect();
-            let n = all.len();
-            all.sort();
-            all.dedup();
-            assert_eq!(all.len(), n, "{name}: two owners at {}", e.time);
-        }
+        assert_eq!(
+            common::first_double_ownership(&result),
+            None,
+            "{name}: two owners"
+        );
     }
 }
 

@@ -605,11 +605,7 @@ impl Member {
         now: SimTime,
         out: &mut Outbox,
     ) {
-        if self.joining
-            && !offsets.is_empty()
-            && self.rules.commit != CommitStrategy::KafkaTransaction
-        {
-            // `generationIfStable()` is null while the member rejoins: not sent.
+        if self.rejoin_blocks_commit_sync() && !offsets.is_empty() {
             let error = KafkaError::RebalanceInProgress;
             fact(out, ConsumerFact::CommitFailed { error, sync: true });
             return self.resume(then, now, sink, out);
@@ -629,6 +625,13 @@ impl Member {
         if self.coordinator.is_some() {
             self.send_commit(offsets, true, out);
         }
+    }
+
+    /// `generationIfStable()` is null while the member's own JoinGroup is unanswered: a
+    /// `commitSync` is refused with `RebalanceInProgressException`, not sent (a
+    /// read-process-write commit goes through the producer's transaction instead).
+    fn rejoin_blocks_commit_sync(&self) -> bool {
+        self.joining && self.rules.commit != CommitStrategy::KafkaTransaction
     }
 
     fn send_commit(&mut self, offsets: Vec<(PartitionId, Offset)>, sync: bool, out: &mut Outbox) {
@@ -912,8 +915,7 @@ impl Member {
                     None => return self.retry_later(now, out),
                     Some(_) => {
                         if let Some((offsets, sync)) = self.pending_commit.clone() {
-                            if self.joining && self.rules.commit != CommitStrategy::KafkaTransaction
-                            {
+                            if self.rejoin_blocks_commit_sync() {
                                 let error = Some(KafkaError::RebalanceInProgress);
                                 return self.on_commit_response(now, error, sync, sink, out);
                             }

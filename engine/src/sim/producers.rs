@@ -52,11 +52,7 @@ impl Factory {
         leaders: std::collections::BTreeMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
     ) -> Instance {
         let first = app * self.spec.records;
-        let mut instance = self.build(app, first, app, leaders);
-        if let Some(t) = instance.producer.transactions() {
-            t.use_transactional_id(&self.spec.transactional_id_of(app));
-        }
-        instance
+        self.build(app, first, app, leaders)
     }
 
     /// Instance number `n` of application `app`, sending from `first_record`, knowing

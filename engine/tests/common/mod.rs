@@ -38,3 +38,43 @@ pub fn preset(name: &str) -> Scenario {
         .unwrap_or_else(|| panic!("no preset {name}"))
         .1
 }
+
+/// When two live members of the group first owned one partition at once, if ever: each
+/// member's partitions followed through its assignments, revocations and exits.
+pub fn first_double_ownership(
+    run: &delivery_lab_engine::Run,
+) -> Option<delivery_lab_engine::time::SimTime> {
+    use delivery_lab_engine::consumer::facts::ConsumerFact;
+    use delivery_lab_engine::ids::{NodeId, PartitionId};
+    use delivery_lab_engine::trace::EventKind;
+    let mut owned: std::collections::BTreeMap<NodeId, Vec<PartitionId>> = Default::default();
+    for e in &run.trace.events {
+        let EventKind::Consumer(fact) = &e.kind else {
+            continue;
+        };
+        match fact {
+            ConsumerFact::PartitionsAssigned { partitions, .. } => {
+                owned.insert(e.node, partitions.iter().map(|(p, _)| *p).collect());
+            }
+            ConsumerFact::PartitionsRevoked { partitions, .. } => {
+                if let Some(mine) = owned.get_mut(&e.node) {
+                    mine.retain(|p| !partitions.contains(p));
+                }
+            }
+            ConsumerFact::ConsumerStopped
+            | ConsumerFact::ConsumerClosed
+            | ConsumerFact::LeftGroup { .. } => {
+                owned.remove(&e.node);
+            }
+            _ => continue,
+        }
+        let mut all: Vec<PartitionId> = owned.values().flatten().copied().collect();
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        if all.len() != n {
+            return Some(e.time);
+        }
+    }
+    None
+}
