@@ -40,6 +40,9 @@ use crate::time::SimTime;
 use crate::trace::EventKind;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+mod assignment;
+mod commits;
+
 /// The consumer's `request.timeout.ms`.
 const REQUEST_TIMEOUT_MS: u64 = 30_000;
 /// `default.api.timeout.ms`: how long `commitSync` keeps trying before a TimeoutException.
@@ -412,25 +415,6 @@ impl Member {
         out.send(NodeId::Broker(coordinator), Message::Group(join));
     }
 
-    fn revoke(&mut self) {
-        self.assigned.clear();
-        self.positions.clear();
-        self.fetched.clear();
-        self.aborted.clear();
-        self.fetches.clear();
-        self.validation.clear();
-    }
-
-    /// Gives up one partition (cooperative revocation): its position and buffered records.
-    fn revoke_one(&mut self, p: PartitionId) {
-        self.assigned.retain(|q| *q != p);
-        self.positions.remove(&p);
-        self.fetched.remove(&p);
-        self.aborted.retain(|(q, _)| *q != p);
-        self.fetches.remove(&p);
-        self.validation.forget(p);
-    }
-
     /// The positions of every owned partition that has one: `allConsumed()`.
     fn consumed(&self) -> Vec<(PartitionId, Offset)> {
         self.assigned
@@ -593,155 +577,6 @@ impl Member {
         }
         self.thread = Thread::Polling;
         self.poll(now, sink, out);
-    }
-
-    // ---- commits ----
-
-    fn commit_sync(
-        &mut self,
-        offsets: Vec<(PartitionId, Offset)>,
-        then: Then,
-        sink: &mut Sink,
-        now: SimTime,
-        out: &mut Outbox,
-    ) {
-        if self.rejoin_blocks_commit_sync() && !offsets.is_empty() {
-            let error = KafkaError::RebalanceInProgress;
-            fact(out, ConsumerFact::CommitFailed { error, sync: true });
-            return self.resume(then, now, sink, out);
-        }
-        if self.generation.is_none() || offsets.is_empty() {
-            if self.generation.is_none() && !offsets.is_empty() {
-                let error = KafkaError::CommitFailed;
-                fact(out, ConsumerFact::CommitFailed { error, sync: true });
-                self.end_transaction(false, sink, out);
-            }
-            return self.resume(then, now, sink, out);
-        }
-        self.thread = Thread::Committing(then);
-        self.pending_commit = Some((offsets.clone(), true));
-        self.pending_since = now;
-        self.commit_sent_at = now;
-        if self.coordinator.is_some() {
-            self.send_commit(offsets, true, out);
-        }
-    }
-
-    /// `generationIfStable()` is null while the member's own JoinGroup is unanswered: a
-    /// `commitSync` is refused with `RebalanceInProgressException`, not sent (a
-    /// read-process-write commit goes through the producer's transaction instead).
-    fn rejoin_blocks_commit_sync(&self) -> bool {
-        self.joining && self.rules.commit != CommitStrategy::KafkaTransaction
-    }
-
-    fn send_commit(&mut self, offsets: Vec<(PartitionId, Offset)>, sync: bool, out: &mut Outbox) {
-        if offsets.is_empty() {
-            return;
-        }
-        if self.joining && !sync {
-            // An async commit while rejoining fails in its callback, which only logs it.
-            let error = KafkaError::RebalanceInProgress;
-            fact(out, ConsumerFact::CommitFailed { error, sync });
-            return;
-        }
-        let (Some(coordinator), Some(member), Some(generation)) =
-            (self.coordinator, self.member_id, self.generation)
-        else {
-            return;
-        };
-        let commit = GroupMessage::OffsetCommit {
-            member,
-            generation,
-            offsets,
-            sync,
-        };
-        out.send(NodeId::Broker(coordinator), Message::Group(commit));
-    }
-
-    fn resume(&mut self, then: Then, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
-        match then {
-            Then::Process => {
-                self.thread = Thread::Processing;
-                self.start_processing(now, out);
-                if self.work.is_empty() {
-                    self.thread = Thread::Polling;
-                    self.poll(now, sink, out);
-                }
-            }
-            Then::ContinueProcessing => {
-                self.thread = Thread::Processing;
-                self.after_record(now, sink, out);
-            }
-            Then::Poll => {
-                self.thread = Thread::Polling;
-                self.poll(now, sink, out);
-            }
-        }
-    }
-
-    fn on_commit_response(
-        &mut self,
-        now: SimTime,
-        error: Option<KafkaError>,
-        sync: bool,
-        sink: &mut Sink,
-        out: &mut Outbox,
-    ) {
-        if let Some(error) = error {
-            match error {
-                KafkaError::NotCoordinator | KafkaError::CoordinatorNotAvailable if sync => {
-                    // Retriable: find the coordinator again and resend.
-                    self.lose_coordinator();
-                    return self.retry_later(now, out);
-                }
-                KafkaError::UnknownMemberId | KafkaError::IllegalGeneration => {
-                    self.generation = None;
-                    if error == KafkaError::UnknownMemberId {
-                        self.member_id = None;
-                    }
-                    let error = if sync {
-                        KafkaError::CommitFailed
-                    } else {
-                        error
-                    };
-                    fact(out, ConsumerFact::CommitFailed { error, sync });
-                }
-                KafkaError::RebalanceInProgress => {
-                    self.rejoin = true;
-                    fact(out, ConsumerFact::CommitFailed { error, sync });
-                }
-                _ => fact(out, ConsumerFact::CommitFailed { error, sync }),
-            }
-        }
-        if sync && let Thread::Committing(then) = self.thread {
-            self.pending_commit = None;
-            self.end_transaction(error.is_none(), sink, out);
-            self.resume(then, now, sink, out);
-        }
-    }
-
-    /// Read-process-write: the transaction with the staged output commits (the output
-    /// reaches the sink) or aborts (it never appears).
-    fn end_transaction(&mut self, committed: bool, sink: &mut Sink, out: &mut Outbox) {
-        if self.staged.is_empty() {
-            return;
-        }
-        let staged = std::mem::take(&mut self.staged);
-        if committed {
-            let records = staged
-                .iter()
-                .map(|d| {
-                    (
-                        d.record,
-                        sink.write(d.record, (d.partition, d.offset), false),
-                    )
-                })
-                .collect();
-            fact(out, ConsumerFact::OutputCommitted { records });
-        } else {
-            let records = staged.iter().map(|d| d.record).collect();
-            fact(out, ConsumerFact::OutputAborted { records });
-        }
     }
 
     // ---- the heartbeat thread ----
@@ -1015,86 +850,6 @@ impl Member {
         if self.thread == Thread::Polling {
             self.poll(now, sink, out);
         }
-    }
-
-    fn assigned_partitions(
-        &mut self,
-        now: SimTime,
-        a: &Assignment,
-        sink: &mut Sink,
-        out: &mut Outbox,
-    ) {
-        self.member_id = Some(a.member);
-        self.generation = Some(a.generation);
-        self.is_leader = a.leader;
-        self.rejoin = false;
-        if self.rules.cooperative {
-            self.revoke_moved(a, out);
-        } else {
-            self.revoke();
-        }
-        let in_sink = self.rules.commit == CommitStrategy::InSinkTransaction;
-        let partitions: Vec<(PartitionId, Option<Offset>)> = a
-            .partitions
-            .iter()
-            .map(|&(p, committed)| {
-                if self.assigned.contains(&p) {
-                    // Kept through a cooperative rebalance: consumption just goes on.
-                    return (p, self.positions.get(&p).copied().flatten());
-                }
-                // Offsets kept with the results: seek to what the sink stored.
-                let start = if in_sink {
-                    sink.stored_offset(p)
-                } else {
-                    committed
-                };
-                self.assigned.push(p);
-                self.positions.insert(p, start);
-                (p, start)
-            })
-            .collect();
-        self.next_auto_commit = now.plus_ms(self.rules.settings.auto_commit_interval_ms.value);
-        fact(
-            out,
-            ConsumerFact::PartitionsAssigned {
-                generation: a.generation,
-                partitions,
-            },
-        );
-    }
-
-    /// Cooperative `onJoinComplete`: the partitions the new assignment no longer gives this
-    /// member are revoked (`onPartitionsRevoked`, which may commit them first), and the
-    /// member rejoins so a follow-up rebalance can hand them to their new owners.
-    fn revoke_moved(&mut self, a: &Assignment, out: &mut Outbox) {
-        let moved: Vec<PartitionId> = self
-            .assigned
-            .iter()
-            .copied()
-            .filter(|p| !a.partitions.iter().any(|(q, _)| q == p))
-            .collect();
-        if moved.is_empty() {
-            return;
-        }
-        if self.rules.commit_on_revoke {
-            let offsets = self
-                .consumed()
-                .into_iter()
-                .filter(|(p, _)| moved.contains(p))
-                .collect();
-            self.send_commit(offsets, true, out);
-        }
-        for &p in &moved {
-            self.revoke_one(p);
-        }
-        fact(
-            out,
-            ConsumerFact::PartitionsRevoked {
-                generation: a.generation,
-                partitions: moved,
-            },
-        );
-        self.rejoin = true;
     }
 
     /// KIP-320: the leader said where the last consumed epoch ends.
