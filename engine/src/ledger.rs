@@ -738,9 +738,7 @@ mod tests {
 
     #[test]
     fn clean_log_is_exactly_once() {
-        let trace = Trace {
-            events: vec![created(), sent(0), appended(0, 0), acked(0, 0)],
-        };
+        let trace = Trace::from_events(vec![created(), sent(0), appended(0, 0), acked(0, 0)]);
         let ledger = Ledger::from_trace(&trace);
         assert!(ledger.anomalies.is_empty());
         assert_eq!(ledger.delivery(), Delivery::ExactlyOnce);
@@ -749,9 +747,7 @@ mod tests {
 
     #[test]
     fn acknowledged_but_absent_is_a_lost_write() {
-        let trace = Trace {
-            events: vec![created(), sent(0), acked(0, 0)],
-        };
+        let trace = Trace::from_events(vec![created(), sent(0), acked(0, 0)]);
         let ledger = Ledger::from_trace(&trace);
         assert_eq!(
             ledger.anomaly_kinds(),
@@ -763,9 +759,7 @@ mod tests {
 
     #[test]
     fn two_copies_are_a_duplicate() {
-        let trace = Trace {
-            events: vec![created(), sent(0), appended(0, 0), appended(0, 1)],
-        };
+        let trace = Trace::from_events(vec![created(), sent(0), appended(0, 0), appended(0, 1)]);
         let ledger = Ledger::from_trace(&trace);
         assert_eq!(ledger.anomaly_kinds(), vec![AnomalyKind::Duplicate]);
         assert_eq!(ledger.anomalies[0].event, 3, "links to the second copy");
@@ -774,9 +768,13 @@ mod tests {
 
     #[test]
     fn a_later_send_first_in_the_log_is_a_reorder() {
-        let trace = Trace {
-            events: vec![created(), sent(0), sent(1), appended(1, 0), appended(0, 1)],
-        };
+        let trace = Trace::from_events(vec![
+            created(),
+            sent(0),
+            sent(1),
+            appended(1, 0),
+            appended(0, 1),
+        ]);
         let ledger = Ledger::from_trace(&trace);
         assert_eq!(ledger.anomaly_kinds(), vec![AnomalyKind::Reorder]);
         assert_eq!(ledger.anomalies[0].record, RecordId(0));
@@ -794,9 +792,13 @@ mod tests {
                 reason: TruncationReason::PowerLoss,
             },
         );
-        let trace = Trace {
-            events: vec![created(), sent(0), appended(0, 0), acked(0, 0), truncated],
-        };
+        let trace = Trace::from_events(vec![
+            created(),
+            sent(0),
+            appended(0, 0),
+            acked(0, 0),
+            truncated,
+        ]);
         let ledger = Ledger::from_trace(&trace);
         assert_eq!(
             ledger.anomaly_kinds(),
@@ -807,9 +809,7 @@ mod tests {
 
     #[test]
     fn unacknowledged_and_absent_is_not_an_anomaly() {
-        let trace = Trace {
-            events: vec![created(), sent(0)],
-        };
+        let trace = Trace::from_events(vec![created(), sent(0)]);
         assert!(Ledger::from_trace(&trace).anomalies.is_empty());
     }
 }

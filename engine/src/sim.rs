@@ -19,7 +19,6 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 mod group;
 mod producers;
@@ -29,11 +28,11 @@ mod transactions;
 #[derive(Clone, Debug)]
 enum Event {
     /// A message arrives (or is lost, if `doomed` or the link is cut by then).
+    /// Its body waits in the trace's messages, under `id`.
     Deliver {
         id: MessageId,
         from: NodeId,
         to: NodeId,
-        message: Rc<Message>,
         doomed: bool,
     },
     /// A node's timer fires, if the node is still the incarnation that set it.
@@ -193,9 +192,8 @@ impl Sim {
                 id,
                 from,
                 to,
-                message,
                 doomed,
-            } => self.deliver(id, from, to, message, doomed),
+            } => self.deliver(id, from, to, doomed),
             Event::Timer {
                 node,
                 timer,
@@ -258,21 +256,13 @@ impl Sim {
         }
     }
 
-    fn deliver(
-        &mut self,
-        id: MessageId,
-        from: NodeId,
-        to: NodeId,
-        message: Rc<Message>,
-        doomed: bool,
-    ) -> Option<NodeId> {
+    fn deliver(&mut self, id: MessageId, from: NodeId, to: NodeId, doomed: bool) -> Option<NodeId> {
         if let Some(until) = self.paused_until(to) {
             // A paused process reads its socket when it wakes.
             let event = Event::Deliver {
                 id,
                 from,
                 to,
-                message,
                 doomed,
             };
             self.queue.push(until, event);
@@ -300,7 +290,11 @@ impl Sim {
             return None;
         }
         let now = self.now;
-        match (to, message.as_ref()) {
+        // Borrowed out of the trace while its receiver handles it (handlers only read it, and
+        // record facts meanwhile), then put back.
+        let slot = id.0 as usize;
+        let message = std::mem::replace(&mut self.trace.messages[slot], Message::MetadataRequest);
+        match (to, &message) {
             (NodeId::Consumer(c), _) => self.consumer_message(c, from, &message),
             (NodeId::Broker(b), Message::Group(g)) if self.group_request(b, from, g) => {}
             (NodeId::Broker(b), Message::Txn(t)) if self.txn_request(b, from, t) => {}
@@ -313,6 +307,7 @@ impl Sim {
                 NodeId::Consumer(_) => {}
             }),
         }
+        self.trace.messages[slot] = message;
         if let NodeId::Producer(p) = to {
             self.maybe_resume_producer(p);
         }
@@ -435,9 +430,8 @@ impl Sim {
             match command {
                 Command::Emit(kind) => self.record(node, kind),
                 Command::Send { to, message } => {
-                    let message = Rc::new(message);
                     let (id, deliver_at) = self.network.route(self.now, node, to);
-                    let doomed = match (node, message.as_ref()) {
+                    let doomed = match (node, &message) {
                         (NodeId::Broker(b), Message::ProduceResponse { .. }) => {
                             self.network.take_response_drop(b)
                         }
@@ -449,9 +443,10 @@ impl Sim {
                             message: id,
                             to,
                             deliver_at,
-                            body: Rc::clone(&message),
                         },
                     );
+                    debug_assert_eq!(id.0 as usize, self.trace.messages.len());
+                    self.trace.messages.push(message);
                     self.queue.push_in_lane(
                         Network::link_index(node, to),
                         deliver_at,
@@ -459,7 +454,6 @@ impl Sim {
                             id,
                             from: node,
                             to,
-                            message,
                             doomed,
                         },
                     );

@@ -74,8 +74,11 @@ pub fn record_timeline(trace: &Trace, record: RecordId) -> Vec<Step> {
                 partition = Some(*p);
                 step(StepKind::Sent, format!("send() to {p}"));
             }
-            EventKind::MessageSent { to, body, .. } if body.records().contains(&record) => {
-                step(StepKind::Message, format!("{} → {to}", body.name()));
+            EventKind::MessageSent { message, to, .. }
+                if trace.message(*message).records().contains(&record) =>
+            {
+                let name = trace.message(*message).name();
+                step(StepKind::Message, format!("{name} → {to}"));
             }
             EventKind::RecordAppended {
                 partition: p,

@@ -15,7 +15,6 @@ use crate::transaction::facts::TxnFact;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::{self, Write as _};
-use std::rc::Rc;
 
 /// One fact, when it happened and on which node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -73,16 +72,14 @@ pub enum EventKind {
     },
     /// A message left `node` for `to`; it arrives at `deliver_at` unless a
     /// [`EventKind::MessageDropped`] for it says otherwise (arrivals are not facts of their
-    /// own: what the receiver did with it is).
+    /// own: what the receiver did with it is). Its body is [`Trace::message`].
     MessageSent {
-        /// The message's number.
+        /// The message's number (also its place in [`Trace::messages`]).
         message: MessageId,
         /// Receiver.
         to: NodeId,
         /// Arrival time.
         deliver_at: SimTime,
-        /// The message itself (shared with the simulator's queue, not copied).
-        body: Rc<Message>,
     },
     /// A replica on `node` appended a record to its log.
     RecordAppended {
@@ -409,9 +406,8 @@ impl fmt::Display for EventKind {
                 message,
                 to,
                 deliver_at,
-                body,
             } => {
-                write!(f, "{message} to={to} arrives={deliver_at} {body}")
+                write!(f, "{message} to={to} arrives={deliver_at}")
             }
             EventKind::RecordAppended {
                 partition,
@@ -529,9 +525,34 @@ impl fmt::Display for EventKind {
 pub struct Trace {
     /// Every event, in the order it happened.
     pub events: Vec<TraceEvent>,
+    /// Every message's body, by its [`MessageId`] (messages are numbered in send order): kept
+    /// beside the events so a message is stored once, in one growing vector, and the
+    /// simulator's queue names it by number instead of sharing an allocation per message.
+    pub messages: Vec<Message>,
 }
 
 impl Trace {
+    /// A trace of these events (with no messages).
+    pub fn from_events(events: Vec<TraceEvent>) -> Trace {
+        Trace {
+            events,
+            messages: Vec::new(),
+        }
+    }
+
+    /// The body of message `id`.
+    ///
+    /// # Panics
+    /// If no message was sent with that number in this trace.
+    pub fn message(&self, id: MessageId) -> &Message {
+        &self.messages[id.0 as usize]
+    }
+
+    /// An event's details as [`Trace::to_text`] prints them: a sent message's with its body.
+    pub fn details<'a>(&'a self, event: &'a TraceEvent) -> Details<'a> {
+        Details { trace: self, event }
+    }
+
     /// One line per event: time (µs, right-aligned), node, event name, details.
     pub fn to_text(&self) -> String {
         let mut out = String::with_capacity(self.events.len() * 64);
@@ -543,7 +564,7 @@ impl Trace {
                 e.time.as_us(),
                 e.node.to_string(),
                 e.kind.name(),
-                e.kind
+                self.details(e)
             );
         }
         out
@@ -566,6 +587,24 @@ impl Trace {
     /// When the last event happened.
     pub fn end_time(&self) -> SimTime {
         self.events.last().map_or(SimTime::ZERO, |e| e.time)
+    }
+}
+
+/// An event's details with a sent message's body (see [`Trace::details`]).
+pub struct Details<'a> {
+    trace: &'a Trace,
+    event: &'a TraceEvent,
+}
+
+impl fmt::Display for Details<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.event.kind)?;
+        if let EventKind::MessageSent { message, .. } = self.event.kind {
+            if let Some(body) = self.trace.messages.get(message.0 as usize) {
+                write!(f, " {body}")?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -296,8 +296,8 @@ impl ClusterView {
                     message,
                     to,
                     deliver_at,
-                    body,
                 } if *deliver_at > time => {
+                    let body = trace.message(*message);
                     view.in_flight.push(InFlight {
                         message: *message,
                         from: e.node,

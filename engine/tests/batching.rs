@@ -14,7 +14,7 @@ fn produce_requests(run: &Run) -> Vec<Vec<RecordId>> {
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::MessageSent { body, .. } => match body.as_ref() {
+            EventKind::MessageSent { message, .. } => match run.trace.message(*message) {
                 Message::ProduceRequest(r) => Some(r.records.to_vec()),
                 _ => None,
             },
@@ -122,8 +122,8 @@ fn a_batch_waits_linger_ms_before_it_is_sent() {
             .events
             .iter()
             .find(|e| {
-                matches!(&e.kind, EventKind::MessageSent { body, .. }
-                    if matches!(body.as_ref(), Message::ProduceRequest(_)))
+                matches!(&e.kind, EventKind::MessageSent { message, .. }
+                    if matches!(r.trace.message(*message), Message::ProduceRequest(_)))
             })
             .unwrap()
             .time;

@@ -121,7 +121,7 @@ fn a_record_over_max_request_size_fails_at_once_and_is_never_sent() {
         }
     )));
     let sent_produce = run.trace.events.iter().any(|e| {
-        matches!(&e.kind, delivery_lab_engine::trace::EventKind::MessageSent { body, .. } if body.name() == "ProduceRequest")
+        matches!(&e.kind, delivery_lab_engine::trace::EventKind::MessageSent { message, .. } if run.trace.message(*message).name() == "ProduceRequest")
     });
     assert!(!sent_produce, "never sent");
     assert!(

@@ -39,7 +39,7 @@ fn rejoined(run: &Run, consumer: u32) -> SimTime {
             e.node == NodeId::Consumer(consumer)
                 && e.time > SimTime::from_ms(8_000)
                 && e.kind.name() == "MessageSent"
-                && format!("{e:?}").contains("JoinGroup")
+                && run.trace.details(e).to_string().contains("JoinGroup")
         })
         .map(|e| e.time)
         .expect("C0 rejoined")

@@ -42,7 +42,7 @@ pub fn trace_list(props: &TraceListProps) -> Html {
                             <span class="t">{ e.time.to_string() }</span>
                             <span class="node">{ e.node.to_string() }</span>
                             <span class="name">{ e.kind.name() }</span>
-                            <span class="detail">{ e.kind.to_string() }</span>
+                            <span class="detail">{ props.run.trace.details(e).to_string() }</span>
                         </li>
                     }
                 }) }
