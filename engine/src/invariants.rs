@@ -17,7 +17,7 @@ use crate::trace::{EventKind, Invariant, TraceEvent};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Remembers what has been checked and reported.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct InvariantChecker {
     reported: BTreeSet<(Invariant, PartitionId)>,
     /// Per replica: what it has seen as leader.
@@ -29,7 +29,7 @@ pub struct InvariantChecker {
 }
 
 /// One broker's view as leader of one partition.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct LeaderSlot {
     /// The epoch and HW last seen while it led.
     hw: Option<(LeaderEpoch, Offset)>,

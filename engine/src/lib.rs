@@ -16,6 +16,7 @@
 
 pub mod acks;
 pub mod broker;
+pub mod checkpoint;
 pub mod consumer;
 pub mod controller;
 pub mod epoch_cache;
@@ -46,6 +47,7 @@ pub mod transaction;
 pub mod validate;
 pub mod view;
 
+pub use checkpoint::{Checkpoints, run_with_checkpoints};
 pub use ledger::{AnomalyKind, Delivery, Ledger};
 pub use scenario::{EffectiveConfig, Scenario};
 pub use trace::Trace;

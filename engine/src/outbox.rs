@@ -168,7 +168,7 @@ pub enum Command {
 }
 
 /// The commands one handler produced, in order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Outbox {
     commands: Vec<Command>,
 }

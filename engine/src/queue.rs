@@ -20,7 +20,7 @@ use std::collections::{BinaryHeap, VecDeque};
 const LOOSE: u32 = u32::MAX;
 
 /// A priority queue of events, earliest first, ties broken by scheduling order.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Key>,
     lanes: Vec<VecDeque<Entry<E>>>,
@@ -31,7 +31,7 @@ pub struct EventQueue<E> {
     len: usize,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Entry<E> {
     time: SimTime,
     sequence: u64,

@@ -41,8 +41,6 @@ enum Event {
         timer: Timer,
         incarnation: u32,
     },
-    /// The fault plan's entry `index` strikes.
-    Fault(usize),
 }
 
 /// Event-queue lanes: one per link (TCP keeps order), then one per node and timer kind
@@ -54,6 +52,7 @@ fn timer_lane(node: NodeId, timer: &Timer) -> usize {
 }
 
 /// A running simulation.
+#[derive(Clone)]
 pub struct Sim {
     now: SimTime,
     end: SimTime,
@@ -68,7 +67,12 @@ pub struct Sim {
     factory: producers::Factory,
     /// The transaction coordinator, if the producer is transactional.
     txn: Option<transactions::TxnHost>,
+    /// The fault plan in time order (plan order among equal times), kept outside the queue:
+    /// a fault strikes before any other event due at the same microsecond, so replacing the
+    /// plan's future (see [`Sim::replace_faults`]) leaves every other event's order alone.
     faults: Vec<ScheduledFault>,
+    /// How many of `faults` have struck.
+    next_fault: usize,
     invariants: InvariantChecker,
     trace: Trace,
     events_handled: u64,
@@ -113,7 +117,8 @@ impl Sim {
             producers: apps,
             factory,
             txn: transactions::TxnHost::new(scenario),
-            faults: scenario.faults.clone(),
+            faults: in_time_order(&scenario.faults),
+            next_fault: 0,
             invariants: InvariantChecker::default(),
             trace: Trace::default(),
             events_handled: 0,
@@ -123,10 +128,6 @@ impl Sim {
         sim.create_cluster();
         for app in 0..sim.factory.apps() {
             sim.start_producer(app, SimTime::from_ms(scenario.producer.start_ms));
-        }
-        for (index, scheduled) in scenario.faults.iter().enumerate() {
-            sim.queue
-                .push(SimTime::from_ms(scheduled.at_ms), Event::Fault(index));
         }
         if let Some(spec) = &scenario.consumer_group {
             sim.start_consumers(spec);
@@ -165,22 +166,85 @@ impl Sim {
     /// Runs to the scenario's end (or the event limit); returns the trace and how many
     /// events were handled.
     pub fn run(mut self) -> (Trace, u64) {
-        while let Some(time) = self.queue.peek_time() {
+        while self.run_before(None) {}
+        self.finish()
+    }
+
+    /// Handles every event due before `until` (all of them if none), stopping early at the
+    /// scenario's end or the event limit; says whether events remain to be handled.
+    pub fn run_before(&mut self, until: Option<SimTime>) -> bool {
+        while let Some(time) = self.next_time() {
             if time > self.end {
-                break;
+                return false;
+            }
+            if until.is_some_and(|until| time >= until) {
+                return true;
             }
             if self.events_handled >= limits::MAX_EVENTS {
                 let events = self.events_handled;
                 self.record(NodeId::Controller, EventKind::EventLimitReached { events });
-                break;
+                return false;
             }
             self.step();
         }
+        false
+    }
+
+    /// The trace and the number of events handled.
+    pub fn finish(self) -> (Trace, u64) {
         (self.trace, self.events_handled)
+    }
+
+    /// When the next event is due: the next fault's time or the queue's earliest.
+    fn next_time(&self) -> Option<SimTime> {
+        let fault = self
+            .faults
+            .get(self.next_fault)
+            .map(|f| SimTime::from_ms(f.at_ms));
+        match (fault, self.queue.peek_time()) {
+            (Some(f), Some(q)) => Some(f.min(q)),
+            (f, q) => f.or(q),
+        }
+    }
+
+    /// The trace so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// Takes the trace out (leaving an empty one), e.g. to copy the rest of the simulator.
+    pub fn take_trace(&mut self) -> Trace {
+        std::mem::take(&mut self.trace)
+    }
+
+    /// Puts a trace back: the facts this simulator's state was built from.
+    pub fn set_trace(&mut self, trace: Trace) {
+        self.trace = trace;
+    }
+
+    /// Replaces the fault plan's entries that have not struck yet with `plan`'s from the same
+    /// point on. The caller guarantees that `plan` agrees with the current plan on every fault
+    /// that struck (see [`crate::checkpoint`]).
+    pub fn replace_faults(&mut self, plan: &[ScheduledFault]) {
+        self.faults = in_time_order(plan);
     }
 
     /// Handles exactly one event, then checks the invariants it could have broken.
     fn step(&mut self) {
+        let fault_due = self
+            .faults
+            .get(self.next_fault)
+            .map(|f| SimTime::from_ms(f.at_ms));
+        if let Some(at) = fault_due.filter(|at| self.queue.peek_time().is_none_or(|q| *at <= q)) {
+            self.now = at;
+            self.events_handled += 1;
+            let first_fact = self.trace.events.len();
+            let index = self.next_fault;
+            self.next_fault += 1;
+            let touched = self.apply_fault(index);
+            self.after_event(first_fact, touched);
+            return;
+        }
         let Some((time, event)) = self.queue.pop() else {
             return;
         };
@@ -241,8 +305,12 @@ impl Sim {
                 }
                 Some(node)
             }
-            Event::Fault(index) => self.apply_fault(index),
         };
+        self.after_event(first_fact, touched);
+    }
+
+    /// What follows every event: the checks of the invariants it could have broken.
+    fn after_event(&mut self, first_fact: usize, touched: Option<NodeId>) {
         if touched == Some(NodeId::Controller) {
             // The controller may have fenced the coordinator's broker.
             self.follow_txn_coordinator();
@@ -481,4 +549,11 @@ impl Sim {
             kind,
         });
     }
+}
+
+/// A fault plan sorted by time, plan order kept among equal times.
+fn in_time_order(plan: &[ScheduledFault]) -> Vec<ScheduledFault> {
+    let mut sorted = plan.to_vec();
+    sorted.sort_by_key(|f| f.at_ms);
+    sorted
 }

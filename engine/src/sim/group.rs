@@ -22,6 +22,7 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 
 /// The consumer group and what it writes to.
+#[derive(Clone)]
 pub(super) struct Group {
     pub(super) members: Vec<Member>,
     pub(super) incarnations: Vec<u32>,

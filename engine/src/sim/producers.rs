@@ -12,6 +12,7 @@ use crate::trace::EventKind;
 use std::collections::BTreeSet;
 
 /// One producer instance and its process state.
+#[derive(Clone)]
 pub(super) struct Instance {
     pub(super) producer: Producer,
     pub(super) crashed: bool,
@@ -19,6 +20,7 @@ pub(super) struct Instance {
 }
 
 /// What every instance of the producing application is built from.
+#[derive(Clone)]
 pub(super) struct Factory {
     spec: ProducerSpec,
     config: EffectiveConfig,

@@ -22,6 +22,7 @@ use crate::transaction::protocol::TxnMessage;
 use std::rc::Rc;
 
 /// The coordinator's states and where they run.
+#[derive(Clone)]
 pub(super) struct TxnHost {
     rules: TxnRules,
     /// One state per transactional id, in the order they were first heard of.

@@ -1,0 +1,183 @@
+//! Snapshots of the simulator during a run, so a changed fault plan re-runs only from the last
+//! snapshot before its first change.
+//!
+//! The app re-runs the engine after every fault dropped, moved or removed. Everything before
+//! the earliest changed fault is the same as in the previous run: the run is a pure function
+//! of the scenario and the seed, and faults are kept outside the event queue (a fault strikes
+//! before any other event due at its microsecond), so the simulator's state at a snapshot
+//! time does not depend on faults due at or after it. A resumed run therefore produces the
+//! very trace a full run of the changed scenario would (property-tested in
+//! `tests/checkpoints.rs`). This is the same idea as a database's checkpoints, or Kafka
+//! Streams restoring a state store from a checkpoint and replaying only the changelog after it.
+
+use crate::Run;
+use crate::fault::ScheduledFault;
+use crate::ledger::Ledger;
+use crate::scenario::Scenario;
+use crate::sim::Sim;
+use crate::time::SimTime;
+use crate::trace::Trace;
+use crate::validate::ScenarioErrors;
+use std::rc::Rc;
+
+/// How many snapshots a run takes at most: one every 1/16 of its simulated duration.
+pub const SNAPSHOTS: u64 = 16;
+
+/// Snapshots stop once the facts their states were built from add up to this many (a state
+/// grows with the logs, which grow with the trace): memory stays bounded on the largest runs.
+pub const SNAPSHOT_FACT_BUDGET: usize = 4_000_000;
+
+/// The simulator's whole state at `at`: every event due before `at` handled, none after.
+#[derive(Clone)]
+struct Snapshot {
+    at: SimTime,
+    /// The simulator, holding an empty trace.
+    sim: Sim,
+    /// How many trace events and messages the state had produced.
+    events: usize,
+    messages: usize,
+}
+
+/// A run's snapshots, and what it ran, to re-run a changed fault plan from them.
+#[derive(Clone)]
+pub struct Checkpoints {
+    scenario: Scenario,
+    seed: u64,
+    snapshots: Vec<Rc<Snapshot>>,
+    resumed_at: Option<SimTime>,
+}
+
+impl std::fmt::Debug for Checkpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checkpoints")
+            .field("snapshots", &self.times())
+            .field("resumed_at", &self.resumed_at)
+            .finish()
+    }
+}
+
+/// Runs a scenario with its own seed, keeping snapshots for [`Checkpoints::rerun`].
+pub fn run_with_checkpoints(scenario: &Scenario) -> Result<(Run, Checkpoints), ScenarioErrors> {
+    scenario.validate()?;
+    let sim = Sim::new(scenario, scenario.seed);
+    Ok(drive(scenario, sim, Vec::new(), None))
+}
+
+impl Checkpoints {
+    /// When each snapshot was taken.
+    pub fn times(&self) -> Vec<SimTime> {
+        self.snapshots.iter().map(|s| s.at).collect()
+    }
+
+    /// The snapshot this run resumed from, or none if it ran from the start.
+    pub fn resumed_at(&self) -> Option<SimTime> {
+        self.resumed_at
+    }
+
+    /// Runs `scenario`, whose previous run is `previous` (the run these checkpoints came
+    /// from). If it differs from that run's scenario only in faults, it resumes from the last
+    /// snapshot taken before the first fault that changed; otherwise it runs from the start.
+    pub fn rerun(
+        &self,
+        previous: &Run,
+        scenario: &Scenario,
+    ) -> Result<(Run, Checkpoints), ScenarioErrors> {
+        scenario.validate()?;
+        let Some(changed) = self.first_change(scenario) else {
+            return run_with_checkpoints(scenario);
+        };
+        let kept = self.snapshots.partition_point(|s| s.at <= changed);
+        let Some(snapshot) = kept.checked_sub(1).map(|i| &self.snapshots[i]) else {
+            return run_with_checkpoints(scenario);
+        };
+        let mut sim = snapshot.sim.clone();
+        sim.replace_faults(&scenario.faults);
+        sim.set_trace(Trace {
+            events: previous.trace.events[..snapshot.events].to_vec(),
+            messages: previous.trace.messages[..snapshot.messages].to_vec(),
+        });
+        let snapshots = self.snapshots[..kept].to_vec();
+        Ok(drive(scenario, sim, snapshots, Some(snapshot.at)))
+    }
+
+    /// The earliest time at which `scenario` can differ from the one these checkpoints ran,
+    /// if it differs only in its fault plan; none if something else changed.
+    fn first_change(&self, scenario: &Scenario) -> Option<SimTime> {
+        let without_faults = |s: &Scenario| Scenario {
+            faults: Vec::new(),
+            ..s.clone()
+        };
+        if scenario.seed != self.seed || without_faults(scenario) != without_faults(&self.scenario)
+        {
+            return None;
+        }
+        let old = sorted(&self.scenario.faults);
+        let new = sorted(&scenario.faults);
+        let common = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+        let at = match (old.get(common), new.get(common)) {
+            (Some(a), Some(b)) => a.at_ms.min(b.at_ms),
+            (Some(a), None) => a.at_ms,
+            (None, Some(b)) => b.at_ms,
+            // The same plan: nothing changes before the end.
+            (None, None) => u64::MAX,
+        };
+        Some(SimTime::from_ms(at.min(scenario.duration_ms)))
+    }
+}
+
+fn sorted(plan: &[ScheduledFault]) -> Vec<&ScheduledFault> {
+    let mut sorted: Vec<&ScheduledFault> = plan.iter().collect();
+    sorted.sort_by_key(|f| f.at_ms);
+    sorted
+}
+
+/// Runs `sim` to its end, taking a snapshot at every interval boundary it passes.
+fn drive(
+    scenario: &Scenario,
+    mut sim: Sim,
+    mut snapshots: Vec<Rc<Snapshot>>,
+    resumed_at: Option<SimTime>,
+) -> (Run, Checkpoints) {
+    let every = SimTime::from_ms((scenario.duration_ms / SNAPSHOTS).max(1));
+    let mut budget =
+        SNAPSHOT_FACT_BUDGET.saturating_sub(snapshots.iter().map(|s| s.events).sum::<usize>());
+    let mut next = SimTime(snapshots.last().map_or(0, |s| s.at.0) + every.0);
+    while sim.run_before(Some(next)) {
+        let events = sim.trace().events.len();
+        if events <= budget {
+            budget -= events;
+            snapshots.push(Rc::new(take(&mut sim, next)));
+        }
+        next = SimTime(next.0 + every.0);
+    }
+    let (trace, events) = sim.finish();
+    let ledger = Ledger::from_trace(&trace);
+    let run = Run {
+        seed: scenario.seed,
+        config: scenario.effective_config(),
+        trace,
+        ledger,
+        events,
+    };
+    let checkpoints = Checkpoints {
+        scenario: scenario.clone(),
+        seed: scenario.seed,
+        snapshots,
+        resumed_at,
+    };
+    (run, checkpoints)
+}
+
+/// Copies the simulator's state without its trace.
+fn take(sim: &mut Sim, at: SimTime) -> Snapshot {
+    let trace = sim.take_trace();
+    let copy = sim.clone();
+    let snapshot = Snapshot {
+        at,
+        sim: copy,
+        events: trace.events.len(),
+        messages: trace.messages.len(),
+    };
+    sim.set_trace(trace);
+    snapshot
+}
