@@ -1,12 +1,14 @@
 //! The app's one store: the scenario, its run, and where playback stands.
 //!
 //! The browser holds no simulation state of its own: choosing a scenario runs the engine
-//! once, and playing, stepping and scrubbing only move `position` along the trace.
+//! once, and playing, stepping and scrubbing only move `position` along the trace. The run
+//! keeps the engine's snapshots, so a fault dropped, moved or removed re-runs only from the
+//! last snapshot before it.
 
 use crate::edit::{self, FaultKind, Target};
 use crate::presets::PRESETS;
 use delivery_lab_engine::time::SimTime;
-use delivery_lab_engine::{Run, Scenario};
+use delivery_lab_engine::{Checkpoints, Run, Scenario, run_with_checkpoints};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -45,6 +47,8 @@ pub struct LabState {
     pub scenario: Rc<Scenario>,
     /// The engine's run of it.
     pub run: Rc<Run>,
+    /// The snapshots taken during that run.
+    pub checkpoints: Rc<Checkpoints>,
     /// A problem to show, e.g. a preset that failed validation.
     pub error: Option<String>,
     /// The play position.
@@ -102,25 +106,31 @@ pub enum Action {
     Open(Rc<Scenario>),
 }
 
+/// A scenario, its run and that run's snapshots.
+pub type Loaded = (Rc<Scenario>, Rc<Run>, Rc<Checkpoints>);
+
 /// Loads and runs one preset.
-pub fn load(preset: usize) -> Result<(Rc<Scenario>, Rc<Run>), String> {
+pub fn load(preset: usize) -> Result<Loaded, String> {
     let p = PRESETS
         .get(preset)
         .ok_or_else(|| format!("no preset number {preset}"))?;
     let scenario = Scenario::from_json(p.json).map_err(|e| format!("preset {}: {e}", p.id))?;
-    let run = delivery_lab_engine::run(&scenario).map_err(|e| format!("preset {}: {e}", p.id))?;
-    Ok((Rc::new(scenario), Rc::new(run)))
+    let (run, checkpoints) =
+        run_with_checkpoints(&scenario).map_err(|e| format!("preset {}: {e}", p.id))?;
+    Ok((Rc::new(scenario), Rc::new(run), Rc::new(checkpoints)))
 }
 
 impl LabState {
     /// The first screen: the first preset, paused at the start.
     pub fn initial() -> LabState {
-        let (scenario, run) = load(0).expect("the first preset is valid (checked by a test)");
+        let (scenario, run, checkpoints) =
+            load(0).expect("the first preset is valid (checked by a test)");
         let speed = speed_for(scenario.duration_ms);
         LabState {
             preset: 0,
             scenario,
             run,
+            checkpoints,
             error: None,
             position: SimTime::ZERO,
             playing: false,
@@ -134,12 +144,14 @@ impl LabState {
     }
 
     /// Runs `scenario` in place of the current one, keeping the play position, or keeps
-    /// everything and says why the engine refused it.
+    /// everything and says why the engine refused it. A scenario that differs only in its
+    /// faults re-runs from the last snapshot before the first changed one.
     fn apply_edit(&mut self, scenario: Rc<Scenario>) {
-        match delivery_lab_engine::run(&scenario) {
-            Ok(run) => {
+        match self.checkpoints.rerun(&self.run, &scenario) {
+            Ok((run, checkpoints)) => {
                 self.scenario = scenario;
                 self.run = Rc::new(run);
+                self.checkpoints = Rc::new(checkpoints);
                 self.error = None;
                 self.position = self.position.min(self.end());
             }
@@ -167,10 +179,11 @@ impl Reducible for LabState {
         let mut next = (*self).clone();
         match action {
             Action::SelectPreset(n) => match load(n) {
-                Ok((scenario, run)) => {
+                Ok((scenario, run, checkpoints)) => {
                     next.preset = n;
                     next.scenario = scenario;
                     next.run = run;
+                    next.checkpoints = checkpoints;
                     next.error = None;
                     next.position = SimTime::ZERO;
                     next.playing = false;
@@ -293,6 +306,23 @@ mod tests {
         assert!(!Rc::ptr_eq(&s.run, &after.run), "re-ran");
         assert_eq!(after.position, s.position);
         assert_eq!(after.scenario.faults.len(), s.scenario.faults.len() + 1);
+    }
+
+    #[test]
+    fn a_fault_dropped_late_reruns_from_a_snapshot_and_matches_a_full_run() {
+        let s = Rc::new(LabState::initial());
+        let late = s.end().as_us() * 3 / 4;
+        let s = reduce(s, Action::Seek(SimTime(late)));
+        let target = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
+        let after = reduce(s, Action::AddFault(Target::Node(target), FaultKind::Crash));
+        let resumed = after
+            .checkpoints
+            .resumed_at()
+            .expect("resumed from a snapshot");
+        assert!(resumed.as_us() <= late && resumed.as_us() > late / 2);
+        let full = delivery_lab_engine::run(&after.scenario).unwrap();
+        assert_eq!(after.run.trace, full.trace);
+        assert_eq!(after.run.ledger, full.ledger);
     }
 
     #[test]

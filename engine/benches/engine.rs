@@ -7,7 +7,7 @@ mod bench {
     use criterion::{Criterion, Throughput};
     use delivery_lab_engine::fault::{Fault, ScheduledFault};
     use delivery_lab_engine::ids::BrokerId;
-    use delivery_lab_engine::{Scenario, run};
+    use delivery_lab_engine::{Scenario, run, run_with_checkpoints};
     use std::hint::black_box;
 
     /// 5 brokers, 6 partitions with RF 3, 2 producers × 10 000 records (each 2 ms apart),
@@ -83,6 +83,28 @@ mod bench {
             b.iter(|| run(black_box(&consumers)).expect("valid"))
         });
         group.finish();
+
+        // What the app does after a fault is dropped at the play position: re-run from the
+        // last snapshot before it (here a crash of B1 dropped at 3/4 and at 1/2 of the run).
+        let (full, checkpoints) = run_with_checkpoints(&scenario).expect("valid");
+        for (name, at_ms) in [
+            ("rerun_fault_at_three_quarters", 15_750),
+            ("rerun_fault_at_half", 10_500),
+        ] {
+            let mut edited = scenario.clone();
+            edited.faults.push(ScheduledFault {
+                at_ms,
+                fault: Fault::CrashBroker {
+                    broker: BrokerId(1),
+                },
+            });
+            c.bench_function(name, |b| {
+                b.iter(|| checkpoints.rerun(&full, black_box(&edited)).expect("valid"))
+            });
+        }
+        c.bench_function("workshop_with_snapshots", |b| {
+            b.iter(|| run_with_checkpoints(black_box(&scenario)).expect("valid"))
+        });
 
         let small = Scenario::from_json(include_str!("../../scenarios/replication-acks-all.json"))
             .expect("preset is valid");

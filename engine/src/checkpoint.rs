@@ -93,9 +93,12 @@ impl Checkpoints {
         let mut sim = snapshot.sim.clone();
         sim.replace_faults(&scenario.faults);
         sim.set_trace(Trace {
-            events: previous.trace.events[..snapshot.events].to_vec(),
-            messages: previous.trace.messages[..snapshot.messages].to_vec(),
+            events: prefix(&previous.trace.events, snapshot.events),
+            messages: prefix(&previous.trace.messages, snapshot.messages),
         });
+        // The snapshots after this one no longer hold; none are taken in their place (a copy
+        // of a late state costs more than re-running from this one again), so later edits
+        // resume from here.
         let snapshots = self.snapshots[..kept].to_vec();
         Ok(drive(scenario, sim, snapshots, Some(snapshot.at)))
     }
@@ -142,6 +145,9 @@ fn drive(
     let mut budget =
         SNAPSHOT_FACT_BUDGET.saturating_sub(snapshots.iter().map(|s| s.events).sum::<usize>());
     let mut next = SimTime(snapshots.last().map_or(0, |s| s.at.0) + every.0);
+    if resumed_at.is_some() {
+        next = SimTime(u64::MAX);
+    }
     while sim.run_before(Some(next)) {
         let events = sim.trace().events.len();
         if events <= budget {
@@ -180,4 +186,12 @@ fn take(sim: &mut Sim, at: SimTime) -> Snapshot {
     };
     sim.set_trace(trace);
     snapshot
+}
+
+/// The first `len` items of `all`, with room for as many as `all` holds and an eighth more:
+/// growing a copied prefix past its capacity would copy it all again.
+fn prefix<T: Clone>(all: &[T], len: usize) -> Vec<T> {
+    let mut kept = Vec::with_capacity(all.len().max(len) + all.len() / 8);
+    kept.extend_from_slice(&all[..len]);
+    kept
 }

@@ -89,7 +89,8 @@ fn a_crash_dropped_at_the_middle_resumes_at_the_middle_and_edits_chain() {
     edited.faults.push(crash(1_000, 1));
     let (run, next) = assert_resumes_exactly(&run, &checkpoints, &edited, "crash at 1000 ms");
     assert_eq!(next.resumed_at(), Some(SimTime::from_ms(1_000)));
-    // A second edit re-runs from the first edit's checkpoints.
+    // A second edit re-runs from the first edit's checkpoints: those up to the snapshot it
+    // resumed from (a re-run takes no new ones).
     edited.faults.push(ScheduledFault {
         at_ms: 1_500,
         fault: Fault::RestartBroker {
@@ -97,7 +98,8 @@ fn a_crash_dropped_at_the_middle_resumes_at_the_middle_and_edits_chain() {
         },
     });
     let (_, last) = assert_resumes_exactly(&run, &next, &edited, "restart at 1500 ms");
-    assert_eq!(last.resumed_at(), Some(SimTime::from_ms(1_500)));
+    assert_eq!(last.resumed_at(), Some(SimTime::from_ms(1_000)));
+    assert_eq!(last.times().len(), 8);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 // Browser benchmark (not a test: it asserts nothing and CI does not run it). Builds the
 // workshop-sized scenario (5 brokers, 6 partitions RF 3, 2 producers × 10 000 records, 10 faults), opens it
 // in headless Chromium on the release build, and reports: the time to run and draw it, the
-// time from a fault dropped (keyboard path) to the updated drawing, and frames per second
+// time from a fault dropped (keyboard path) at 3/4, 1/2 and the start of the run to the updated
+// drawing (the engine re-runs from its last snapshot before the fault), and frames per second
 // while it plays. `trunk build --release && node tests/bench/browser.mjs`.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,21 +42,31 @@ try {
   }
   await page.getByTestId('open-scenario').setInputFiles({ name: 'w.json', mimeType: 'application/json', buffer });
   await page.locator('.fault-marker').nth(9).waitFor();
-  const drops = [];
-  for (let i = 0; i < 5; i++) {
-    const markers = await page.locator('.fault-marker').count();
-    await page.locator('[data-node="B1"]').focus();
-    await page.keyboard.press('Enter');
-    const chip = page.locator('.fault-chip[data-fault="isolate"]');
-    const t0 = await page.evaluate(() => performance.now());
-    await chip.focus();
-    await page.keyboard.press('Enter');
-    await page.locator('.fault-marker').nth(markers).waitFor();
-    const t1 = await page.evaluate(() => performance.now());
-    drops.push(t1 - t0);
-    await page.locator('[data-node="B1"]').focus();
-    await page.keyboard.press('Enter'); // deselect
-  }
+  // Drops a fault on B1 at play position `fraction` of the run (keyboard path), `times` times.
+  const dropAt = async (fraction, times) => {
+    const scrubber = page.getByLabel('Play position');
+    const max = Number(await scrubber.getAttribute('max'));
+    await scrubber.fill(String(Math.round((max * fraction) / 100) * 100));
+    const drops = [];
+    for (let i = 0; i < times; i++) {
+      const markers = await page.locator('.fault-marker').count();
+      await page.locator('[data-node="B1"]').focus();
+      await page.keyboard.press('Enter');
+      const chip = page.locator('.fault-chip[data-fault="isolate"]');
+      const t0 = await page.evaluate(() => performance.now());
+      await chip.focus();
+      await page.keyboard.press('Enter');
+      await page.locator('.fault-marker').nth(markers).waitFor();
+      const t1 = await page.evaluate(() => performance.now());
+      drops.push(t1 - t0);
+      await page.locator('[data-node="B1"]').focus();
+      await page.keyboard.press('Enter'); // deselect
+    }
+    return drops;
+  };
+  const atThreeQuarters = await dropAt(0.75, 5);
+  const atHalf = await dropAt(0.5, 5);
+  const drops = await dropAt(0, 5);
   await page.locator('body').focus();
   await page.keyboard.press('Home');
   const fps = await page.evaluate(async () => {
@@ -75,8 +86,10 @@ try {
   console.log(JSON.stringify({
     scenario: 'workshop: 5 brokers, 6 partitions RF 3, 2 producers × 10 000 records, 10 faults',
     open_run_and_draw_ms_median: median(loads),
-    fault_drop_to_redraw_ms_median: Math.round(median(drops)),
-    fault_drop_ms_all: drops.map(Math.round),
+    fault_drop_at_three_quarters_to_redraw_ms_median: Math.round(median(atThreeQuarters)),
+    fault_drop_at_half_to_redraw_ms_median: Math.round(median(atHalf)),
+    fault_drop_at_start_to_redraw_ms_median: Math.round(median(drops)),
+    fault_drop_ms_all: [atThreeQuarters, atHalf, drops].map((d) => d.map(Math.round)),
     playing_fps: Math.round(fps),
     trace: events.trim(),
   }, null, 2));
