@@ -9,7 +9,7 @@ use crate::edit::{self, FaultKind, Target};
 use crate::presets::PRESETS;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::{Checkpoints, Run, Scenario, run_with_checkpoints};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use yew::Reducible;
 
 /// Playback speeds, simulated microseconds per real millisecond (a log scale).
@@ -49,6 +49,9 @@ pub struct LabState {
     pub run: Rc<Run>,
     /// The snapshots taken during that run.
     pub checkpoints: Rc<Checkpoints>,
+    /// The run this one re-ran from a snapshot, and how many of its first trace events the
+    /// two share: a view folded over no more of them holds for this run too.
+    pub rerun_of: Option<(Weak<Run>, usize)>,
     /// A problem to show, e.g. a preset that failed validation.
     pub error: Option<String>,
     /// The play position.
@@ -131,6 +134,7 @@ impl LabState {
             scenario,
             run,
             checkpoints,
+            rerun_of: None,
             error: None,
             position: SimTime::ZERO,
             playing: false,
@@ -150,6 +154,7 @@ impl LabState {
         match self.checkpoints.rerun(&self.run, &scenario) {
             Ok((run, checkpoints)) => {
                 self.scenario = scenario;
+                self.rerun_of = Some((Rc::downgrade(&self.run), checkpoints.unchanged_events()));
                 self.run = Rc::new(run);
                 self.checkpoints = Rc::new(checkpoints);
                 self.error = None;
@@ -184,6 +189,7 @@ impl Reducible for LabState {
                     next.scenario = scenario;
                     next.run = run;
                     next.checkpoints = checkpoints;
+                    next.rerun_of = None;
                     next.error = None;
                     next.position = SimTime::ZERO;
                     next.playing = false;

@@ -45,6 +45,8 @@ pub struct Checkpoints {
     seed: u64,
     snapshots: Vec<Rc<Snapshot>>,
     resumed_at: Option<SimTime>,
+    /// How many of the trace's first events are those of the run it was re-run from.
+    unchanged: usize,
 }
 
 impl std::fmt::Debug for Checkpoints {
@@ -74,6 +76,13 @@ impl Checkpoints {
         self.resumed_at
     }
 
+    /// How many of this run's first trace events are exactly those of the run it re-ran
+    /// (every event before the first changed fault); 0 for a run from the start. A view
+    /// folded over no more than these holds for this run too.
+    pub fn unchanged_events(&self) -> usize {
+        self.unchanged
+    }
+
     /// Runs `scenario`, whose previous run is `previous` (the run these checkpoints came
     /// from). If it differs from that run's scenario only in faults, it resumes from the last
     /// snapshot taken before the first fault that changed; otherwise it runs from the start.
@@ -100,7 +109,9 @@ impl Checkpoints {
         // of a late state costs more than re-running from this one again), so later edits
         // resume from here.
         let snapshots = self.snapshots[..kept].to_vec();
-        Ok(drive(scenario, sim, snapshots, Some(snapshot.at)))
+        let (run, mut checkpoints) = drive(scenario, sim, snapshots, Some(snapshot.at));
+        checkpoints.unchanged = previous.trace.events.partition_point(|e| e.time < changed);
+        Ok((run, checkpoints))
     }
 
     /// The earliest time at which `scenario` can differ from the one these checkpoints ran,
@@ -170,6 +181,7 @@ fn drive(
         seed: scenario.seed,
         snapshots,
         resumed_at,
+        unchanged: 0,
     };
     (run, checkpoints)
 }

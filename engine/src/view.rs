@@ -1,12 +1,13 @@
 //! The cluster as it stood at one moment of a run, folded from the trace.
 //!
-//! The app never simulates: it asks for the view at the play position and draws it. Folding
-//! is pure and cheap, so scrubbing backwards costs the same as playing forwards.
+//! The app never simulates: it asks for the view at the play position and draws it. A
+//! [`ViewFold`] folds the trace forward and can continue from where it stopped, so playing
+//! costs only the events of each frame; scrubbing backwards folds again from the start.
 
 use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
 use crate::message::{LogRecord, PartitionState};
 use crate::time::SimTime;
-use crate::trace::{EventKind, Trace};
+use crate::trace::{EventKind, Trace, TraceEvent};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod group;
@@ -63,10 +64,13 @@ pub struct ReplicaView {
     pub is_leader: bool,
     /// The leader epoch it works under.
     pub leader_epoch: LeaderEpoch,
-    /// The log.
+    /// The log's tail: its last [`VIEW_TAIL`] records at most (offsets
+    /// [`ReplicaView::tail_start`]..[`ReplicaView::log_end_offset`]), all a drawing shows.
     pub log: Vec<LogRecord>,
-    /// Per log entry: the producer id whose transaction it belongs to, if any.
-    pub txn_producers: Vec<Option<u64>>,
+    /// The log end offset.
+    pub log_end: Offset,
+    /// The last stable offset (see [`ReplicaView::last_stable_offset`]).
+    pub last_stable: Offset,
     /// Its high watermark.
     pub high_watermark: Offset,
     /// Records below this offset are on disk; the rest only in the page cache.
@@ -75,30 +79,118 @@ pub struct ReplicaView {
     pub log_start: Offset,
 }
 
+/// How many of a log's last records a view carries.
+pub const VIEW_TAIL: usize = 512;
+
 impl ReplicaView {
     /// The log end offset.
     pub fn log_end_offset(&self) -> Offset {
-        Offset(self.log.len() as u64)
+        self.log_end
+    }
+
+    /// The first offset of [`ReplicaView::log`].
+    pub fn tail_start(&self) -> usize {
+        (self.log_end.0 as usize).saturating_sub(self.log.len())
+    }
+
+    /// The records at `offsets` that the tail holds.
+    pub fn entries(&self, offsets: std::ops::Range<usize>) -> &[LogRecord] {
+        let start = self.tail_start();
+        let from = offsets.start.saturating_sub(start).min(self.log.len());
+        let to = offsets
+            .end
+            .saturating_sub(start)
+            .clamp(from, self.log.len());
+        &self.log[from..to]
     }
 
     /// The last stable offset: the high watermark, held back by the first record of any
     /// producer's transaction with no marker of that producer after it yet.
     pub fn last_stable_offset(&self) -> Offset {
-        let mut open: std::collections::BTreeMap<u64, Offset> = Default::default();
-        for (r, producer) in self.log.iter().zip(&self.txn_producers) {
-            let Some(id) = *producer else { continue };
-            match r.control {
+        self.last_stable
+    }
+}
+
+/// One replica's fold: its whole log, and where each producer's open transaction starts.
+#[derive(Clone, Debug)]
+struct ReplicaFold {
+    partition: PartitionId,
+    is_leader: bool,
+    leader_epoch: LeaderEpoch,
+    log: Vec<LogRecord>,
+    /// Per log entry: the producer id whose transaction it belongs to, if any.
+    txn_producers: Vec<Option<u64>>,
+    /// Each producer's open transaction: its first offset.
+    open: BTreeMap<u64, Offset>,
+    high_watermark: Offset,
+    flushed: Offset,
+    log_start: Offset,
+}
+
+impl ReplicaFold {
+    fn new(partition: PartitionId, leader_epoch: LeaderEpoch) -> ReplicaFold {
+        ReplicaFold {
+            partition,
+            is_leader: false,
+            leader_epoch,
+            log: Vec::new(),
+            txn_producers: Vec::new(),
+            open: BTreeMap::new(),
+            high_watermark: Offset(0),
+            flushed: Offset(0),
+            log_start: Offset(0),
+        }
+    }
+
+    fn push(&mut self, entry: LogRecord, txn_producer: Option<u64>) {
+        if let Some(id) = txn_producer {
+            match entry.control {
                 Some(_) => {
-                    open.remove(&id);
+                    self.open.remove(&id);
                 }
                 None => {
-                    open.entry(id).or_insert(r.offset);
+                    self.open.entry(id).or_insert(entry.offset);
                 }
             }
         }
-        open.values()
+        self.txn_producers.push(txn_producer);
+        self.log.push(entry);
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.log.truncate(len);
+        self.txn_producers.truncate(self.log.len());
+        self.open.clear();
+        for (entry, producer) in self.log.iter().zip(&self.txn_producers) {
+            let Some(id) = *producer else { continue };
+            match entry.control {
+                Some(_) => {
+                    self.open.remove(&id);
+                }
+                None => {
+                    self.open.entry(id).or_insert(entry.offset);
+                }
+            }
+        }
+    }
+
+    fn view(&self) -> ReplicaView {
+        let last_stable = self
+            .open
+            .values()
             .min()
-            .map_or(self.high_watermark, |o| (*o).min(self.high_watermark))
+            .map_or(self.high_watermark, |o| (*o).min(self.high_watermark));
+        ReplicaView {
+            partition: self.partition,
+            is_leader: self.is_leader,
+            leader_epoch: self.leader_epoch,
+            log: self.log[self.log.len().saturating_sub(VIEW_TAIL)..].to_vec(),
+            log_end: Offset(self.log.len() as u64),
+            last_stable,
+            high_watermark: self.high_watermark,
+            flushed: self.flushed,
+            log_start: self.log_start,
+        }
     }
 }
 
@@ -145,192 +237,280 @@ impl InFlight {
 impl ClusterView {
     /// The cluster of `brokers` brokers after every event at or before `time`.
     pub fn at(trace: &Trace, brokers: u32, time: SimTime) -> ClusterView {
-        let applied = trace.events_until(time);
-        let mut replicas: BTreeMap<(BrokerId, PartitionId), ReplicaView> = BTreeMap::new();
-        let mut partitions: BTreeMap<PartitionId, PartitionState> = BTreeMap::new();
-        let mut stopped: BTreeSet<BrokerId> = BTreeSet::new();
-        let mut fenced: BTreeSet<BrokerId> = BTreeSet::new();
-        let mut view = ClusterView {
-            time,
-            applied,
-            ..ClusterView::default()
-        };
-        for e in &trace.events[..applied] {
-            view.group.apply(e);
-            view.producers.apply(e);
-            let broker = match e.node {
-                NodeId::Broker(b) => Some(b),
-                _ => None,
-            };
-            match &e.kind {
-                EventKind::PartitionCreated {
-                    partition,
-                    replicas: set,
-                    leader,
-                    leader_epoch,
-                } => {
-                    let mut isr = set.clone();
-                    isr.sort();
-                    partitions.insert(
-                        *partition,
-                        PartitionState {
-                            partition: *partition,
-                            leader: Some(*leader),
-                            leader_epoch: *leader_epoch,
-                            isr,
-                            elr: Vec::new(),
-                        },
-                    );
-                    for b in set {
-                        replicas.insert(
-                            (*b, *partition),
-                            ReplicaView {
-                                partition: *partition,
-                                is_leader: false,
-                                leader_epoch: *leader_epoch,
-                                log: Vec::new(),
-                                txn_producers: Vec::new(),
-                                high_watermark: Offset(0),
-                                flushed: Offset(0),
-                                log_start: Offset(0),
-                            },
-                        );
-                    }
-                }
-                EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
-                    partitions.insert(state.partition, state.clone());
-                }
-                EventKind::RecordAppended {
-                    partition,
-                    offset,
-                    record,
-                    leader_epoch,
-                    transactional,
-                    control,
-                    txn_producer,
-                } => {
-                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
-                        r.txn_producers.push(*txn_producer);
-                        r.log.push(LogRecord {
-                            offset: *offset,
-                            record: *record,
-                            leader_epoch: *leader_epoch,
-                            producer: None,
-                            transactional: *transactional,
-                            control: *control,
-                            continues_batch: false,
-                        });
-                    }
-                }
-                EventKind::LogTruncated { partition, to, .. } => {
-                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
-                        r.log.truncate(usize::try_from(to.0).unwrap_or(usize::MAX));
-                        r.txn_producers.truncate(r.log.len());
-                        r.flushed = r.flushed.min(*to);
-                        r.high_watermark = r.high_watermark.min(*to);
-                        r.log_start = r.log_start.min(*to);
-                    }
-                }
-                EventKind::LogStartMoved {
-                    partition,
-                    log_start,
-                } => {
-                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
-                        r.log_start = *log_start;
-                    }
-                }
-                EventKind::LogFlushed { partition, offset } => {
-                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
-                        r.flushed = *offset;
-                    }
-                }
-                EventKind::HighWatermarkUpdated {
-                    partition,
-                    high_watermark,
-                } => {
-                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
-                        r.high_watermark = *high_watermark;
-                    }
-                }
-                EventKind::BecameLeader {
-                    partition,
-                    leader_epoch,
-                } => {
-                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
-                        r.is_leader = true;
-                        r.leader_epoch = *leader_epoch;
-                    }
-                }
-                EventKind::BecameFollower {
-                    partition,
-                    leader_epoch,
-                    ..
-                } => {
-                    if let Some(r) = broker.and_then(|b| replicas.get_mut(&(b, *partition))) {
-                        r.is_leader = false;
-                        r.leader_epoch = *leader_epoch;
-                    }
-                }
-                EventKind::BrokerStopped => {
-                    if let Some(b) = broker {
-                        stopped.insert(b);
-                        for ((_, _), r) in
-                            replicas.range_mut((b, PartitionId(0))..=(b, PartitionId(u32::MAX)))
-                        {
-                            r.is_leader = false;
-                        }
-                    }
-                }
-                EventKind::BrokerStarted => {
-                    if let Some(b) = broker {
-                        stopped.remove(&b);
-                    }
-                }
-                EventKind::BrokerFenced { broker } => {
-                    fenced.insert(*broker);
-                }
-                EventKind::BrokerUnfenced { broker } => {
-                    fenced.remove(broker);
-                }
-                EventKind::MessageSent {
-                    message,
-                    to,
-                    deliver_at,
-                } if *deliver_at > time => {
-                    let body = trace.message(*message);
-                    view.in_flight.push(InFlight {
-                        message: *message,
-                        from: e.node,
-                        to: *to,
-                        sent_at: e.time,
-                        deliver_at: *deliver_at,
-                        name: body.name(),
-                        records: body.records(),
-                        lost: is_dropped(trace, *message, *deliver_at),
-                    });
-                }
-                EventKind::RecordSent { .. } => view.sent += 1,
-                EventKind::ProduceAcknowledged { .. } => view.acknowledged += 1,
-                EventKind::ProduceFailed { .. } => view.failed += 1,
-                EventKind::InvariantViolated { .. } => view.violations += 1,
-                _ => {}
-            }
+        let mut fold = ViewFold::new(brokers);
+        fold.advance(trace, time);
+        fold.view(trace, time)
+    }
+}
+
+/// The cluster folded from a trace's first events, ready to fold further: the app keeps one
+/// while playing forward, so each frame folds only the events since the last.
+#[derive(Clone, Debug)]
+pub struct ViewFold {
+    brokers: u32,
+    /// Trace events folded so far.
+    applied: usize,
+    /// Every event at or before this time is folded.
+    time: SimTime,
+    replicas: BTreeMap<(BrokerId, PartitionId), ReplicaFold>,
+    partitions: BTreeMap<PartitionId, PartitionState>,
+    stopped: BTreeSet<BrokerId>,
+    fenced: BTreeSet<BrokerId>,
+    /// Messages sent and not yet arrived by `time`, in send order.
+    in_flight: Vec<InFlight>,
+    sent: usize,
+    acknowledged: usize,
+    failed: usize,
+    violations: usize,
+    group: GroupView,
+    producers: ProducersView,
+}
+
+impl ViewFold {
+    /// A fold of nothing yet, for a cluster of `brokers` brokers.
+    pub fn new(brokers: u32) -> ViewFold {
+        ViewFold {
+            brokers,
+            applied: 0,
+            time: SimTime::ZERO,
+            replicas: BTreeMap::new(),
+            partitions: BTreeMap::new(),
+            stopped: BTreeSet::new(),
+            fenced: BTreeSet::new(),
+            in_flight: Vec::new(),
+            sent: 0,
+            acknowledged: 0,
+            failed: 0,
+            violations: 0,
+            group: GroupView::default(),
+            producers: ProducersView::default(),
         }
-        view.group.finish(time);
-        view.producers.finish(time);
-        view.partitions = partitions.into_values().collect();
-        view.brokers = (0..brokers)
-            .map(BrokerId)
-            .map(|id| BrokerView {
-                id,
-                running: !stopped.contains(&id),
-                fenced: fenced.contains(&id),
-                replicas: replicas
-                    .range((id, PartitionId(0))..=(id, PartitionId(u32::MAX)))
-                    .map(|(_, r)| r.clone())
-                    .collect(),
-            })
-            .collect();
-        view
+    }
+
+    /// How many trace events it has folded.
+    pub fn applied(&self) -> usize {
+        self.applied
+    }
+
+    /// Whether it can reach `time` by folding forward (it has not passed it).
+    pub fn can_reach(&self, time: SimTime) -> bool {
+        self.applied == 0 || self.time <= time
+    }
+
+    /// Folds every further event of `trace` at or before `time` (none if it is already past).
+    pub fn advance(&mut self, trace: &Trace, time: SimTime) {
+        let until = trace.events_until(time);
+        for index in self.applied..until {
+            self.apply(trace, &trace.events[index]);
+        }
+        self.applied = self.applied.max(until);
+        self.time = self.time.max(time);
+        let now = self.time;
+        self.in_flight.retain(|m| m.deliver_at > now);
+    }
+
+    fn replica(
+        &mut self,
+        broker: Option<BrokerId>,
+        partition: PartitionId,
+    ) -> Option<&mut ReplicaFold> {
+        broker.and_then(|b| self.replicas.get_mut(&(b, partition)))
+    }
+
+    fn apply(&mut self, trace: &Trace, e: &TraceEvent) {
+        self.group.apply(e);
+        self.producers.apply(e);
+        let broker = match e.node {
+            NodeId::Broker(b) => Some(b),
+            _ => None,
+        };
+        match &e.kind {
+            EventKind::PartitionCreated {
+                partition,
+                replicas: set,
+                leader,
+                leader_epoch,
+            } => {
+                let mut isr = set.clone();
+                isr.sort();
+                self.partitions.insert(
+                    *partition,
+                    PartitionState {
+                        partition: *partition,
+                        leader: Some(*leader),
+                        leader_epoch: *leader_epoch,
+                        isr,
+                        elr: Vec::new(),
+                    },
+                );
+                for b in set {
+                    self.replicas.insert(
+                        (*b, *partition),
+                        ReplicaFold::new(*partition, *leader_epoch),
+                    );
+                }
+            }
+            EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
+                self.partitions.insert(state.partition, state.clone());
+            }
+            EventKind::RecordAppended {
+                partition,
+                offset,
+                record,
+                leader_epoch,
+                transactional,
+                control,
+                txn_producer,
+            } => {
+                if let Some(r) = self.replica(broker, *partition) {
+                    let entry = LogRecord {
+                        offset: *offset,
+                        record: *record,
+                        leader_epoch: *leader_epoch,
+                        producer: None,
+                        transactional: *transactional,
+                        control: *control,
+                        continues_batch: false,
+                    };
+                    r.push(entry, *txn_producer);
+                }
+            }
+            EventKind::LogTruncated { partition, to, .. } => {
+                if let Some(r) = self.replica(broker, *partition) {
+                    r.truncate(usize::try_from(to.0).unwrap_or(usize::MAX));
+                    r.flushed = r.flushed.min(*to);
+                    r.high_watermark = r.high_watermark.min(*to);
+                    r.log_start = r.log_start.min(*to);
+                }
+            }
+            EventKind::LogStartMoved {
+                partition,
+                log_start,
+            } => {
+                if let Some(r) = self.replica(broker, *partition) {
+                    r.log_start = *log_start;
+                }
+            }
+            EventKind::LogFlushed { partition, offset } => {
+                if let Some(r) = self.replica(broker, *partition) {
+                    r.flushed = *offset;
+                }
+            }
+            EventKind::HighWatermarkUpdated {
+                partition,
+                high_watermark,
+            } => {
+                if let Some(r) = self.replica(broker, *partition) {
+                    r.high_watermark = *high_watermark;
+                }
+            }
+            EventKind::BecameLeader {
+                partition,
+                leader_epoch,
+            } => {
+                if let Some(r) = self.replica(broker, *partition) {
+                    r.is_leader = true;
+                    r.leader_epoch = *leader_epoch;
+                }
+            }
+            EventKind::BecameFollower {
+                partition,
+                leader_epoch,
+                ..
+            } => {
+                if let Some(r) = self.replica(broker, *partition) {
+                    r.is_leader = false;
+                    r.leader_epoch = *leader_epoch;
+                }
+            }
+            EventKind::BrokerStopped => {
+                if let Some(b) = broker {
+                    self.stopped.insert(b);
+                    for ((_, _), r) in self
+                        .replicas
+                        .range_mut((b, PartitionId(0))..=(b, PartitionId(u32::MAX)))
+                    {
+                        r.is_leader = false;
+                    }
+                }
+            }
+            EventKind::BrokerStarted => {
+                if let Some(b) = broker {
+                    self.stopped.remove(&b);
+                }
+            }
+            EventKind::BrokerFenced { broker } => {
+                self.fenced.insert(*broker);
+            }
+            EventKind::BrokerUnfenced { broker } => {
+                self.fenced.remove(broker);
+            }
+            EventKind::MessageSent {
+                message,
+                to,
+                deliver_at,
+            } => {
+                let body = trace.message(*message);
+                self.in_flight.push(InFlight {
+                    message: *message,
+                    from: e.node,
+                    to: *to,
+                    sent_at: e.time,
+                    deliver_at: *deliver_at,
+                    name: body.name(),
+                    records: body.records(),
+                    // Read from the trace when a view is made (see `view`).
+                    lost: false,
+                });
+            }
+            EventKind::RecordSent { .. } => self.sent += 1,
+            EventKind::ProduceAcknowledged { .. } => self.acknowledged += 1,
+            EventKind::ProduceFailed { .. } => self.failed += 1,
+            EventKind::InvariantViolated { .. } => self.violations += 1,
+            _ => {}
+        }
+    }
+
+    /// The cluster at `time`, which this fold has reached ([`ViewFold::advance`]). Whether a
+    /// message in flight will be lost is read from `trace` here, not when it was folded: a
+    /// fold kept across a re-run only holds for the events before the first changed fault.
+    pub fn view(&self, trace: &Trace, time: SimTime) -> ClusterView {
+        let mut group = self.group.clone();
+        group.finish(time);
+        let mut producers = self.producers.clone();
+        producers.finish(time);
+        ClusterView {
+            time,
+            applied: self.applied,
+            brokers: (0..self.brokers)
+                .map(BrokerId)
+                .map(|id| BrokerView {
+                    id,
+                    running: !self.stopped.contains(&id),
+                    fenced: self.fenced.contains(&id),
+                    replicas: self
+                        .replicas
+                        .range((id, PartitionId(0))..=(id, PartitionId(u32::MAX)))
+                        .map(|(_, r)| r.view())
+                        .collect(),
+                })
+                .collect(),
+            partitions: self.partitions.values().cloned().collect(),
+            violations: self.violations,
+            in_flight: self
+                .in_flight
+                .iter()
+                .filter(|m| m.deliver_at > time)
+                .map(|m| InFlight {
+                    lost: is_dropped(trace, m.message, m.deliver_at),
+                    ..m.clone()
+                })
+                .collect(),
+            sent: self.sent,
+            acknowledged: self.acknowledged,
+            failed: self.failed,
+            group,
+            producers,
+        }
     }
 }

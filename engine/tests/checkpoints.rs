@@ -35,6 +35,12 @@ fn assert_resumes_exactly(
         );
     }
     assert_eq!(resumed.ledger, full.ledger, "{what}: ledger");
+    let unchanged = next.unchanged_events();
+    assert_eq!(
+        previous.trace.events[..unchanged],
+        full.trace.events[..unchanged],
+        "{what}: the events said unchanged are those of the previous run"
+    );
     (resumed, next)
 }
 

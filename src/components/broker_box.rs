@@ -110,18 +110,18 @@ fn replica_row(
 ) -> Html {
     let Row { x, y, metrics, fit } = row;
     let RowMetrics { cell_h, cell_w, .. } = metrics;
-    let cells = visible_cells(replica.log.len(), fit);
+    let leo = replica.log_end_offset().0 as usize;
+    let cells = visible_cells(leo, fit.min(replica.log.len()));
     let first = cells.start;
     let hw = replica.high_watermark.0 as usize;
     let flushed = replica.flushed.0 as usize;
     let cell_x = |offset: usize| x + LOG_LABEL_W + (offset - first) as f64 * cell_w;
     let font = format!("font-size: {:.0}px", (cell_h * 0.42).clamp(10.0, 15.0));
     let hw_x = if hw >= first {
-        Some(cell_x(hw.min(replica.log.len())) - 1.5)
+        Some(cell_x(hw.min(leo)) - 1.5)
     } else {
         None
     };
-    let leo = replica.log.len();
     let lso = replica.last_stable_offset().0 as usize;
     let lso_x = (lso < hw && lso >= first).then(|| cell_x(lso) - 1.5);
     let label_x = cell_x(leo.max(first)) + 6.0;
@@ -155,7 +155,7 @@ fn replica_row(
                     { format!("▼{c}") }
                 </text>
             }
-            { for replica.log[cells].iter().map(|entry| {
+            { for replica.entries(cells).iter().map(|entry| {
                 let offset = entry.offset.0 as usize;
                 let committed = offset < hw;
                 let on_disk = offset < flushed;
