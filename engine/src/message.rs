@@ -174,7 +174,7 @@ pub enum Message {
         /// Partition fetched.
         partition: PartitionId,
         /// Records from the fetch offset to the leader's log end offset.
-        records: Vec<LogRecord>,
+        records: Rc<[LogRecord]>,
         /// The leader's high watermark when it answered.
         high_watermark: Offset,
         /// Why nothing could be fetched, if so.

@@ -23,6 +23,7 @@ use crate::ids::{NodeId, Offset, PartitionId};
 use crate::message::Message;
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
+use std::rc::Rc;
 
 /// `fetch.max.wait.ms` (the consumer default).
 const FETCH_MAX_WAIT_MS: u64 = 500;
@@ -56,7 +57,7 @@ impl Broker {
             let answer = GroupMessage::FetchResponse {
                 partition,
                 position,
-                records: Vec::new(),
+                records: Rc::from([]),
                 high_watermark: Offset(0),
                 leader_epoch: crate::ids::LeaderEpoch(0),
                 aborted: Vec::new(),

@@ -24,6 +24,7 @@ use crate::message::{BatchSequence, LogRecord, Message, PartitionState, ProduceR
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
+use std::rc::Rc;
 
 impl Broker {
     pub(super) fn become_leader(&mut self, now: SimTime, state: &PartitionState, out: &mut Outbox) {
@@ -237,7 +238,7 @@ impl Broker {
     ) {
         let to = NodeId::Broker(follower);
         let refuse = |out: &mut Outbox, error| {
-            let records = Vec::new();
+            let records: Rc<[LogRecord]> = Rc::from([]);
             let error = Some(error);
             out.send(
                 to,
@@ -543,7 +544,7 @@ fn answer_fetch(
     correlation: u64,
     out: &mut Outbox,
 ) {
-    let records = replica.log.read_from(fetch_offset).to_vec();
+    let records: Rc<[LogRecord]> = Rc::from(replica.log.read_from(fetch_offset));
     let high_watermark = replica.high_watermark;
     let response = Message::FetchResponse {
         partition,

@@ -12,6 +12,7 @@ use crate::ids::{BrokerId, Offset, PartitionId};
 use crate::message::LogRecord;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::rc::Rc;
 
 /// A member's place in the group after a rebalance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,7 +116,7 @@ pub enum GroupMessage {
         /// The position the records start at (after a reset, where it landed).
         position: Offset,
         /// The records.
-        records: Vec<LogRecord>,
+        records: Rc<[LogRecord]>,
         /// The leader's high watermark.
         high_watermark: Offset,
         /// The leader epoch it answered under (KIP-320: a newer one makes the consumer
