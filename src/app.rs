@@ -18,12 +18,11 @@ use crate::edit::FaultKind;
 use crate::edit::Target;
 use crate::hooks::use_animation_frame;
 use crate::store::{Action, LabState};
-use delivery_lab_engine::Run;
+use crate::view_cache;
 use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::time::SimTime;
-use delivery_lab_engine::view::{ClusterView, ViewFold};
 use gloo::events::{EventListener, EventListenerOptions};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -44,11 +43,11 @@ pub fn app() -> Html {
             Callback::from(move |ms| state.dispatch(Action::Tick(ms))),
         );
     }
-    let fold = use_mut_ref(|| None::<(Rc<Run>, ViewFold)>);
+    let fold = use_mut_ref(|| None::<view_cache::FoldCache>);
     let view = use_memo(
         (state.run.clone_ptr(), state.position),
         |(run, position)| {
-            cluster_view(
+            view_cache::cluster_view(
                 &mut fold.borrow_mut(),
                 &run.0,
                 state.rerun_of.as_ref(),
@@ -248,32 +247,6 @@ pub fn app() -> Html {
             }
         </div>
     }
-}
-
-/// The cluster at `position` of `run`, folding forward from the kept fold when it can: the
-/// same run played or stepped forward, or a re-run that shares every event the fold holds.
-/// Otherwise (scrubbing back, another scenario) it folds again from the start.
-fn cluster_view(
-    kept: &mut Option<(Rc<Run>, ViewFold)>,
-    run: &Rc<Run>,
-    rerun_of: Option<&(Weak<Run>, usize)>,
-    brokers: u32,
-    position: SimTime,
-) -> ClusterView {
-    let reusable = kept.as_ref().is_some_and(|(of, fold)| {
-        let same = Rc::ptr_eq(of, run);
-        let shared = rerun_of.is_some_and(|(previous, unchanged)| {
-            std::ptr::eq(previous.as_ptr(), Rc::as_ptr(of)) && fold.applied() <= *unchanged
-        });
-        (same || shared) && fold.can_reach(position)
-    });
-    if !reusable {
-        *kept = Some((Rc::clone(run), ViewFold::new(brokers)));
-    }
-    let (of, fold) = kept.as_mut().expect("set above");
-    *of = Rc::clone(run);
-    fold.advance(&run.trace, position);
-    fold.view(&run.trace, position)
 }
 
 /// Compares an `Rc` by pointer, so memoised views re-fold only when the run changes.

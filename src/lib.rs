@@ -15,6 +15,7 @@ pub mod panic_panel;
 pub mod presets;
 pub mod settings;
 pub mod store;
+pub mod view_cache;
 
 /// Starts the app in the page's `<body>`.
 pub fn start() {

@@ -299,14 +299,24 @@ impl ViewFold {
 
     /// Folds every further event of `trace` at or before `time` (none if it is already past).
     pub fn advance(&mut self, trace: &Trace, time: SimTime) {
-        let until = trace.events_until(time);
-        for index in self.applied..until {
-            self.apply(trace, &trace.events[index]);
-        }
-        self.applied = self.applied.max(until);
+        self.advance_to(trace, trace.events_until(time));
         self.time = self.time.max(time);
         let now = self.time;
         self.in_flight.retain(|m| m.deliver_at > now);
+    }
+
+    /// Folds the events of `trace` before index `until` (none if it is already past).
+    pub fn advance_to(&mut self, trace: &Trace, until: usize) {
+        let until = until.min(trace.events.len());
+        for index in self.applied..until {
+            self.apply(trace, &trace.events[index]);
+        }
+        if until > self.applied {
+            self.applied = until;
+            self.time = self.time.max(trace.events[until - 1].time);
+            let now = self.time;
+            self.in_flight.retain(|m| m.deliver_at > now);
+        }
     }
 
     fn replica(
