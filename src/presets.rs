@@ -11,6 +11,22 @@ pub struct Preset {
     pub json: &'static str,
 }
 
+/// The name of preset `index` (its scenario's `name`, or its id if it has none), parsed once.
+pub fn name(index: usize) -> &'static str {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        PRESETS
+            .iter()
+            .map(|p| {
+                delivery_lab_engine::Scenario::from_json(p.json)
+                    .map(|s| s.name)
+                    .unwrap_or_else(|_| p.id.to_string())
+            })
+            .collect()
+    });
+    names.get(index).map_or("", String::as_str)
+}
+
 macro_rules! presets {
     ($($group:literal: [$($id:literal),* $(,)?]),* $(,)?) => {
         /// Every preset, grouped, in the order the picker lists them.

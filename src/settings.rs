@@ -3,7 +3,8 @@
 //! version's default). An edit goes through the same untrusted-input path as a file
 //! (`Scenario::from_json`), so a bad value gets the engine's own message, naming the field.
 
-use delivery_lab_engine::Scenario;
+use delivery_lab_engine::consumer::spec::ConsumerSettings;
+use delivery_lab_engine::{EffectiveConfig, Scenario};
 use serde_json::Value;
 
 /// The kind of input a setting takes.
@@ -399,8 +400,12 @@ impl Field {
 
     /// The value the scenario sets, if it sets one.
     pub fn explicit(&self, scenario: &Scenario) -> Option<String> {
-        let json = serde_json::to_value(scenario).ok()?;
-        let value = self.path.iter().try_fold(&json, |v, key| v.get(*key))?;
+        self.explicit_in(&serde_json::to_value(scenario).ok()?)
+    }
+
+    /// The value a scenario's JSON form sets, if it sets one.
+    pub fn explicit_in(&self, json: &Value) -> Option<String> {
+        let value = self.path.iter().try_fold(json, |v, key| v.get(*key))?;
         Some(match value {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -409,8 +414,18 @@ impl Field {
 
     /// The value in force when the scenario sets none: the version's default.
     pub fn default_value(&self, scenario: &Scenario) -> String {
-        let c = scenario.effective_config();
         let consumer = scenario.consumer_settings();
+        self.default_in(scenario, &scenario.effective_config(), consumer.as_ref())
+    }
+
+    /// The default, given the scenario's effective configs and consumer settings (worked out
+    /// once for every field of a panel).
+    pub fn default_in(
+        &self,
+        scenario: &Scenario,
+        c: &EffectiveConfig,
+        consumer: Option<&ConsumerSettings>,
+    ) -> String {
         let none = || "never".to_string();
         match self.name {
             "min.insync.replicas" => c.min_insync_replicas.value.to_string(),

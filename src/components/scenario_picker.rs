@@ -1,7 +1,6 @@
 //! The preset picker.
 
 use crate::presets::PRESETS;
-use delivery_lab_engine::Scenario;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -41,8 +40,8 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
             <select {onchange} aria-label="Scenario">
                 { for groups().into_iter().map(|group| html! {
                     <optgroup label={group}>
-                        { for PRESETS.iter().enumerate().filter(|(_, p)| p.group == group).map(|(i, p)| {
-                            let name = Scenario::from_json(p.json).map(|s| s.name).unwrap_or_else(|_| p.id.to_string());
+                        { for PRESETS.iter().enumerate().filter(|(_, p)| p.group == group).map(|(i, _)| {
+                            let name = crate::presets::name(i);
                             html! { <option value={i.to_string()} selected={i == props.selected}>{name}</option> }
                         }) }
                     </optgroup>

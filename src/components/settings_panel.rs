@@ -3,7 +3,8 @@
 //! gets its message beside the field, and the run on screen stays.
 
 use crate::settings::{FIELDS, Field, Input};
-use delivery_lab_engine::Scenario;
+use delivery_lab_engine::consumer::spec::ConsumerSettings;
+use delivery_lab_engine::{EffectiveConfig, Scenario};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -23,6 +24,12 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
     // Per field: the refused value's message.
     let errors = use_state(Vec::<(&'static str, String)>::new);
     let sections = ["Cluster", "Producer", "Consumer group"];
+    // What every row reads, worked out once per render rather than once per field.
+    let known = Known {
+        json: serde_json::to_value(&*props.scenario).unwrap_or_default(),
+        config: props.scenario.effective_config(),
+        consumer: props.scenario.consumer_settings(),
+    };
     html! {
         <details class="settings" data-testid="settings">
             <summary>{"Settings — every knob, under Kafka's names"}</summary>
@@ -34,7 +41,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                 html! {
                     <fieldset>
                         <legend>{ *section }</legend>
-                        { for fields.into_iter().map(|f| row(f, props, &errors)) }
+                        { for fields.into_iter().map(|f| row(f, props, &known, &errors)) }
                     </fieldset>
                 }
             }) }
@@ -42,14 +49,22 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
     }
 }
 
+/// The scenario's JSON form, effective configs and consumer settings.
+struct Known {
+    json: serde_json::Value,
+    config: EffectiveConfig,
+    consumer: Option<ConsumerSettings>,
+}
+
 fn row(
     f: &'static Field,
     props: &SettingsPanelProps,
+    known: &Known,
     errors: &UseStateHandle<Vec<(&'static str, String)>>,
 ) -> Html {
     let scenario = &props.scenario;
-    let explicit = f.explicit(scenario);
-    let default = f.default_value(scenario);
+    let explicit = f.explicit_in(&known.json);
+    let default = f.default_in(scenario, &known.config, known.consumer.as_ref());
     let error = errors
         .iter()
         .find(|(n, _)| *n == f.name)
