@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod components;
+pub mod deferred_drop;
 pub mod drag;
 pub mod edit;
 pub mod geometry;

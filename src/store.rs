@@ -153,6 +153,11 @@ impl LabState {
     fn apply_edit(&mut self, scenario: Rc<Scenario>) {
         match self.checkpoints.rerun(&self.run, &scenario) {
             Ok((run, checkpoints)) => {
+                // The page still holds the old run; this keeps it alive past the redraw.
+                crate::deferred_drop::after_redraw(Box::new((
+                    Rc::clone(&self.run),
+                    Rc::clone(&self.checkpoints),
+                )));
                 self.scenario = scenario;
                 self.rerun_of = Some((Rc::downgrade(&self.run), checkpoints.unchanged_events()));
                 self.run = Rc::new(run);

@@ -1,0 +1,26 @@
+//! Freeing a replaced run after the page has been redrawn.
+//!
+//! A workshop-sized run holds a quarter of a million trace facts; freeing them takes a few
+//! milliseconds that a fault drop would otherwise spend before its redraw. The store hands
+//! the replaced run here, and it is dropped from a zero-delay timeout, which the browser runs
+//! after the current task (and its rendering) is done.
+
+use std::any::Any;
+
+/// Drops `value` once the browser is done with the current task (at once off the browser).
+pub fn after_redraw(value: Box<dyn Any>) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let closure = Closure::once_into_js(move || drop(value));
+        let scheduled = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), 0)
+                .ok()
+        });
+        // Without a window the closure (and the value) are freed by the JS garbage collector.
+        let _ = scheduled;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(value);
+}
