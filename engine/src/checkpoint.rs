@@ -12,7 +12,7 @@
 
 use crate::Run;
 use crate::fault::ScheduledFault;
-use crate::ledger::Ledger;
+use crate::ledger::LedgerFold;
 use crate::scenario::Scenario;
 use crate::sim::Sim;
 use crate::time::SimTime;
@@ -36,6 +36,8 @@ struct Snapshot {
     /// How many trace events and messages the state had produced.
     events: usize,
     messages: usize,
+    /// The ledger's fold over those events.
+    ledger: LedgerFold,
 }
 
 /// A run's snapshots, and what it ran, to re-run a changed fault plan from them.
@@ -62,7 +64,13 @@ impl std::fmt::Debug for Checkpoints {
 pub fn run_with_checkpoints(scenario: &Scenario) -> Result<(Run, Checkpoints), ScenarioErrors> {
     scenario.validate()?;
     let sim = Sim::new(scenario, scenario.seed);
-    Ok(drive(scenario, sim, Vec::new(), None))
+    Ok(drive(
+        scenario,
+        sim,
+        LedgerFold::default(),
+        Vec::new(),
+        None,
+    ))
 }
 
 impl Checkpoints {
@@ -109,7 +117,8 @@ impl Checkpoints {
         // of a late state costs more than re-running from this one again), so later edits
         // resume from here.
         let snapshots = self.snapshots[..kept].to_vec();
-        let (run, mut checkpoints) = drive(scenario, sim, snapshots, Some(snapshot.at));
+        let ledger = snapshot.ledger.clone();
+        let (run, mut checkpoints) = drive(scenario, sim, ledger, snapshots, Some(snapshot.at));
         checkpoints.unchanged = previous.trace.events.partition_point(|e| e.time < changed);
         Ok((run, checkpoints))
     }
@@ -145,10 +154,12 @@ fn sorted(plan: &[ScheduledFault]) -> Vec<&ScheduledFault> {
     sorted
 }
 
-/// Runs `sim` to its end, taking a snapshot at every interval boundary it passes.
+/// Runs `sim` to its end, taking a snapshot at every interval boundary it passes; `ledger`
+/// has read the trace `sim` holds so far.
 fn drive(
     scenario: &Scenario,
     mut sim: Sim,
+    mut ledger: LedgerFold,
     mut snapshots: Vec<Rc<Snapshot>>,
     resumed_at: Option<SimTime>,
 ) -> (Run, Checkpoints) {
@@ -163,12 +174,13 @@ fn drive(
         let events = sim.trace().events.len();
         if events <= budget {
             budget -= events;
-            snapshots.push(Rc::new(take(&mut sim, next)));
+            ledger.read_to(sim.trace(), events);
+            snapshots.push(Rc::new(take(&mut sim, next, &ledger)));
         }
         next = SimTime(next.0 + every.0);
     }
     let (trace, events) = sim.finish();
-    let ledger = Ledger::from_trace(&trace);
+    let ledger = ledger.finish(&trace);
     let run = Run {
         seed: scenario.seed,
         config: scenario.effective_config(),
@@ -187,7 +199,7 @@ fn drive(
 }
 
 /// Copies the simulator's state without its trace.
-fn take(sim: &mut Sim, at: SimTime) -> Snapshot {
+fn take(sim: &mut Sim, at: SimTime, ledger: &LedgerFold) -> Snapshot {
     let trace = sim.take_trace();
     let copy = sim.clone();
     let snapshot = Snapshot {
@@ -195,6 +207,7 @@ fn take(sim: &mut Sim, at: SimTime) -> Snapshot {
         sim: copy,
         events: trace.events.len(),
         messages: trace.messages.len(),
+        ledger: ledger.clone(),
     };
     sim.set_trace(trace);
     snapshot

@@ -188,6 +188,7 @@ pub struct Ledger {
 }
 
 /// Record id → `T`, stored densely (record ids are `0..records`).
+#[derive(Clone)]
 struct ByRecord<T>(Vec<Option<T>>);
 
 impl<T> Default for ByRecord<T> {
@@ -234,7 +235,7 @@ struct Traced {
 type TracedLog = Vec<Traced>;
 
 /// What the fold over the trace collects.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Fold {
     fates: ByRecord<RecordFate>,
     ack_event: ByRecord<usize>,
@@ -415,16 +416,48 @@ impl Fold {
     }
 }
 
+/// The ledger's fold over a trace's first events, ready to read further: a run's checkpoints
+/// keep one per snapshot, so a re-run reads only the events after it.
+#[derive(Clone, Default)]
+pub struct LedgerFold {
+    fold: Fold,
+    /// How many trace events it has read.
+    read: usize,
+}
+
+impl LedgerFold {
+    /// Reads `trace`'s events from where it stopped up to index `until`.
+    pub fn read_to(&mut self, trace: &Trace, until: usize) {
+        let until = until.min(trace.events.len());
+        for index in self.read..until {
+            let e = &trace.events[index];
+            self.fold.apply(index, e);
+            if self.fold.transactional {
+                self.fold.write_cycles.apply(e);
+            }
+        }
+        self.read = self.read.max(until);
+    }
+
+    /// How many trace events it has read.
+    pub fn read(&self) -> usize {
+        self.read
+    }
+
+    /// Reads the rest of `trace` and works out every record's fate and the anomalies.
+    pub fn finish(mut self, trace: &Trace) -> Ledger {
+        self.read_to(trace, trace.events.len());
+        Ledger::from_fold(self.fold)
+    }
+}
+
 impl Ledger {
     /// Reads a trace.
     pub fn from_trace(trace: &Trace) -> Ledger {
-        let mut fold = Fold::default();
-        for (index, e) in trace.events.iter().enumerate() {
-            fold.apply(index, e);
-            if fold.transactional {
-                fold.write_cycles.apply(e);
-            }
-        }
+        LedgerFold::default().finish(trace)
+    }
+
+    fn from_fold(mut fold: Fold) -> Ledger {
         let mut anomalies = Vec::new();
         let mut final_logs = BTreeMap::new();
         // Records whose copy in the final log an ABORT marker closed, and that marker.

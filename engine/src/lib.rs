@@ -48,7 +48,7 @@ pub mod validate;
 pub mod view;
 
 pub use checkpoint::{Checkpoints, run_with_checkpoints};
-pub use ledger::{AnomalyKind, Delivery, Ledger};
+pub use ledger::{AnomalyKind, Delivery, Ledger, LedgerFold};
 pub use scenario::{EffectiveConfig, Scenario};
 pub use trace::Trace;
 pub use validate::{ScenarioError, ScenarioErrors};

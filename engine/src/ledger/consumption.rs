@@ -21,7 +21,7 @@ pub struct Consumed {
 }
 
 /// The consumption facts a fold collects.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct ConsumptionFold {
     pub(super) seen: bool,
     pub(super) consumed: BTreeMap<RecordId, Consumed>,

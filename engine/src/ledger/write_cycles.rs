@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 type TxnKey = (NodeId, u32);
 
 /// What the fold over the trace collects about committed transactions.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct WriteCycles {
     /// The producer id each instance got from InitProducerId.
     pid_of: BTreeMap<NodeId, u64>,
