@@ -261,6 +261,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
                 <ul>
                     <li>{"Records without keys, spread round-robin over the partitions (the partitioner before 2.4; the sticky partitioners of KIP-480 / KIP-794 are not modelled). One produce request carries one partition's batch (Kafka puts every partition the broker leads in one request). A too-large batch is split in halves when batch.size would leave it whole. A non-transactional idempotent producer gets its producer id without an InitProducerId round trip."}</li>
                     <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
+                    <li>{"Time is counted in microseconds and a fault strikes before anything else due at the same microsecond (faults are placed at whole milliseconds)."}</li>
                     <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
                     <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
                     <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet)."}</li>
