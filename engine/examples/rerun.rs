@@ -4,16 +4,14 @@
 
 use delivery_lab_engine::fault::{Fault, ScheduledFault};
 use delivery_lab_engine::ids::BrokerId;
-use delivery_lab_engine::{Scenario, run_with_checkpoints};
+use delivery_lab_engine::run_with_checkpoints;
 use std::time::Instant;
 
+#[path = "../benches/support/workshop.rs"]
+mod support;
+
 fn main() {
-    let text = include_str!("../../scenarios/workshop-cluster.json");
-    let mut s = Scenario::from_json(text).expect("preset is valid");
-    s.producer.count = 2;
-    s.producer.records = 10_000;
-    s.producer.interval_ms = 2;
-    s.duration_ms = 21_000;
+    let mut s = support::workshop();
     let started = Instant::now();
     let (run, checkpoints) = run_with_checkpoints(&s).expect("valid");
     let first = started.elapsed();

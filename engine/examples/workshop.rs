@@ -1,17 +1,16 @@
-//! Runs the workshop-sized scenario a few times and prints its event count and the fastest
-//! wall time: a target for profilers (`valgrind --tool=callgrind`, `perf`).
+//! Runs the benchmark's workshop-sized scenario (with its 10 faults) a few times and prints its
+//! event count and the fastest wall time: a target for profilers (`valgrind --tool=callgrind`,
+//! `perf`).
 //! `cargo run --profile bench --example workshop [runs]`.
 
-use delivery_lab_engine::{Scenario, run};
+use delivery_lab_engine::run;
 use std::time::Instant;
 
+#[path = "../benches/support/workshop.rs"]
+mod support;
+
 fn main() {
-    let text = include_str!("../../scenarios/workshop-cluster.json");
-    let mut s = Scenario::from_json(text).expect("preset is valid");
-    s.producer.count = 2;
-    s.producer.records = 10_000;
-    s.producer.interval_ms = 2;
-    s.duration_ms = 21_000;
+    let s = support::workshop();
     let mut best = f64::MAX;
     let mut result = None;
     let runs: u32 = std::env::args()
