@@ -23,6 +23,9 @@ use std::rc::Rc;
 /// How many snapshots a run takes at most: one every 1/16 of its simulated duration.
 pub const SNAPSHOTS: u64 = 16;
 
+/// Every how many snapshots the ledger's fold is kept too.
+pub const LEDGER_EVERY: usize = 4;
+
 /// Snapshots stop once the facts their states were built from add up to this many (a state
 /// grows with the logs, which grow with the trace): memory stays bounded on the largest runs.
 pub const SNAPSHOT_FACT_BUDGET: usize = 4_000_000;
@@ -36,8 +39,9 @@ struct Snapshot {
     /// How many trace events and messages the state had produced.
     events: usize,
     messages: usize,
-    /// The ledger's fold over those events.
-    ledger: LedgerFold,
+    /// The ledger's fold over those events, kept at every [`LEDGER_EVERY`]th snapshot only
+    /// (its maps cost more to copy than the simulator; a re-run reads the few events between).
+    ledger: Option<Rc<LedgerFold>>,
 }
 
 /// A run's snapshots, and what it ran, to re-run a changed fault plan from them.
@@ -117,7 +121,11 @@ impl Checkpoints {
         // of a late state costs more than re-running from this one again), so later edits
         // resume from here.
         let snapshots = self.snapshots[..kept].to_vec();
-        let ledger = snapshot.ledger.clone();
+        let ledger = self.snapshots[..kept]
+            .iter()
+            .rev()
+            .find_map(|s| s.ledger.as_deref().cloned())
+            .unwrap_or_default();
         let (run, mut checkpoints) = drive(scenario, sim, ledger, snapshots, Some(snapshot.at));
         checkpoints.unchanged = previous.trace.events.partition_point(|e| e.time < changed);
         Ok((run, checkpoints))
@@ -174,8 +182,11 @@ fn drive(
         let events = sim.trace().events.len();
         if events <= budget {
             budget -= events;
-            ledger.read_to(sim.trace(), events);
-            snapshots.push(Rc::new(take(&mut sim, next, &ledger)));
+            let kept = (snapshots.len() % LEDGER_EVERY == LEDGER_EVERY - 1).then(|| {
+                ledger.read_to(sim.trace(), events);
+                Rc::new(ledger.clone())
+            });
+            snapshots.push(Rc::new(take(&mut sim, next, kept)));
         }
         next = SimTime(next.0 + every.0);
     }
@@ -199,7 +210,7 @@ fn drive(
 }
 
 /// Copies the simulator's state without its trace.
-fn take(sim: &mut Sim, at: SimTime, ledger: &LedgerFold) -> Snapshot {
+fn take(sim: &mut Sim, at: SimTime, ledger: Option<Rc<LedgerFold>>) -> Snapshot {
     let trace = sim.take_trace();
     let copy = sim.clone();
     let snapshot = Snapshot {
@@ -207,7 +218,7 @@ fn take(sim: &mut Sim, at: SimTime, ledger: &LedgerFold) -> Snapshot {
         sim: copy,
         events: trace.events.len(),
         messages: trace.messages.len(),
-        ledger: ledger.clone(),
+        ledger,
     };
     sim.set_trace(trace);
     snapshot
