@@ -64,10 +64,9 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |i| state.dispatch(Action::SetSpeed(i)))
     };
-    let on_select = {
-        let state = state.clone();
-        Callback::from(move |i| state.dispatch(Action::SelectPreset(i)))
-    };
+    let on_select = use_callback(state.dispatcher(), |i, d| {
+        d.dispatch(Action::SelectPreset(i))
+    });
     let selected = use_state(|| None::<Target>);
     let record = use_state(|| None::<delivery_lab_engine::ids::RecordId>);
     let on_select_record = {
@@ -180,10 +179,9 @@ pub fn app() -> Html {
             state.dispatch(Action::Edit(Rc::new(edited)))
         })
     };
-    let on_edit = {
-        let state = state.clone();
-        Callback::from(move |s| state.dispatch(Action::Edit(s)))
-    };
+    // Stable across renders (the dispatcher never changes), so the settings panel and the
+    // picker are not redrawn on every animation frame while playing.
+    let on_edit = use_callback(state.dispatcher(), |s, d| d.dispatch(Action::Edit(s)));
     let on_open = {
         let state = state.clone();
         Callback::from(move |s| state.dispatch(Action::Open(s)))
