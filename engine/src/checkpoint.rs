@@ -11,10 +11,9 @@
 //! Streams restoring a state store from a checkpoint and replaying only the changelog after it.
 
 use crate::Run;
-use crate::fault::ScheduledFault;
 use crate::ledger::LedgerFold;
 use crate::scenario::Scenario;
-use crate::sim::Sim;
+use crate::sim::{Sim, in_time_order};
 use crate::time::SimTime;
 use crate::trace::Trace;
 use crate::validate::ScenarioErrors;
@@ -142,8 +141,8 @@ impl Checkpoints {
         {
             return None;
         }
-        let old = sorted(&self.scenario.faults);
-        let new = sorted(&scenario.faults);
+        let old = in_time_order(&self.scenario.faults);
+        let new = in_time_order(&scenario.faults);
         let common = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
         let at = match (old.get(common), new.get(common)) {
             (Some(a), Some(b)) => a.at_ms.min(b.at_ms),
@@ -154,12 +153,6 @@ impl Checkpoints {
         };
         Some(SimTime::from_ms(at.min(scenario.duration_ms)))
     }
-}
-
-fn sorted(plan: &[ScheduledFault]) -> Vec<&ScheduledFault> {
-    let mut sorted: Vec<&ScheduledFault> = plan.iter().collect();
-    sorted.sort_by_key(|f| f.at_ms);
-    sorted
 }
 
 /// Runs `sim` to its end, taking a snapshot at every interval boundary it passes; `ledger`

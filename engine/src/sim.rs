@@ -197,14 +197,17 @@ impl Sim {
 
     /// When the next event is due: the next fault's time or the queue's earliest.
     fn next_time(&self) -> Option<SimTime> {
-        let fault = self
-            .faults
-            .get(self.next_fault)
-            .map(|f| SimTime::from_ms(f.at_ms));
-        match (fault, self.queue.peek_time()) {
+        match (self.next_fault_time(), self.queue.peek_time()) {
             (Some(f), Some(q)) => Some(f.min(q)),
             (f, q) => f.or(q),
         }
+    }
+
+    /// When the next fault of the plan strikes, if any is left.
+    fn next_fault_time(&self) -> Option<SimTime> {
+        self.faults
+            .get(self.next_fault)
+            .map(|f| SimTime::from_ms(f.at_ms))
     }
 
     /// The trace so far.
@@ -231,11 +234,10 @@ impl Sim {
 
     /// Handles exactly one event, then checks the invariants it could have broken.
     fn step(&mut self) {
-        let fault_due = self
-            .faults
-            .get(self.next_fault)
-            .map(|f| SimTime::from_ms(f.at_ms));
-        if let Some(at) = fault_due.filter(|at| self.queue.peek_time().is_none_or(|q| *at <= q)) {
+        if let Some(at) = self
+            .next_fault_time()
+            .filter(|at| self.queue.peek_time().is_none_or(|q| *at <= q))
+        {
             self.now = at;
             self.events_handled += 1;
             let first_fact = self.trace.events.len();
@@ -552,7 +554,7 @@ impl Sim {
 }
 
 /// A fault plan sorted by time, plan order kept among equal times.
-fn in_time_order(plan: &[ScheduledFault]) -> Vec<ScheduledFault> {
+pub(crate) fn in_time_order(plan: &[ScheduledFault]) -> Vec<ScheduledFault> {
     let mut sorted = plan.to_vec();
     sorted.sort_by_key(|f| f.at_ms);
     sorted

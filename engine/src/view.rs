@@ -111,6 +111,20 @@ impl ReplicaView {
     }
 }
 
+/// A transactional record opens its producer's transaction at its offset (if none is open);
+/// that producer's marker closes it.
+fn track_open(open: &mut BTreeMap<u64, Offset>, entry: &LogRecord, txn_producer: Option<u64>) {
+    let Some(id) = txn_producer else { return };
+    match entry.control {
+        Some(_) => {
+            open.remove(&id);
+        }
+        None => {
+            open.entry(id).or_insert(entry.offset);
+        }
+    }
+}
+
 /// One replica's fold: its whole log, and where each producer's open transaction starts.
 #[derive(Clone, Debug)]
 struct ReplicaFold {
@@ -143,16 +157,7 @@ impl ReplicaFold {
     }
 
     fn push(&mut self, entry: LogRecord, txn_producer: Option<u64>) {
-        if let Some(id) = txn_producer {
-            match entry.control {
-                Some(_) => {
-                    self.open.remove(&id);
-                }
-                None => {
-                    self.open.entry(id).or_insert(entry.offset);
-                }
-            }
-        }
+        track_open(&mut self.open, &entry, txn_producer);
         self.txn_producers.push(txn_producer);
         self.log.push(entry);
     }
@@ -162,15 +167,7 @@ impl ReplicaFold {
         self.txn_producers.truncate(self.log.len());
         self.open.clear();
         for (entry, producer) in self.log.iter().zip(&self.txn_producers) {
-            let Some(id) = *producer else { continue };
-            match entry.control {
-                Some(_) => {
-                    self.open.remove(&id);
-                }
-                None => {
-                    self.open.entry(id).or_insert(entry.offset);
-                }
-            }
+            track_open(&mut self.open, entry, *producer);
         }
     }
 
