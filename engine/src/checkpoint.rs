@@ -13,7 +13,7 @@
 use crate::Run;
 use crate::ledger::LedgerFold;
 use crate::scenario::Scenario;
-use crate::sim::{Sim, in_time_order};
+use crate::sim::{Pause, Sim, in_time_order};
 use crate::time::SimTime;
 use crate::trace::Trace;
 use crate::validate::ScenarioErrors;
@@ -65,9 +65,15 @@ impl std::fmt::Debug for Checkpoints {
 
 /// Runs a scenario with its own seed, keeping snapshots for [`Checkpoints::rerun`].
 pub fn run_with_checkpoints(scenario: &Scenario) -> Result<(Run, Checkpoints), ScenarioErrors> {
+    Ok(start_with_checkpoints(scenario)?.finish())
+}
+
+/// Starts a run of a scenario with its own seed, keeping snapshots, to be driven in slices
+/// ([`Progress::advance`]).
+pub fn start_with_checkpoints(scenario: &Scenario) -> Result<Progress, ScenarioErrors> {
     scenario.validate()?;
     let sim = Sim::new(scenario, scenario.seed);
-    Ok(drive(
+    Ok(Progress::new(
         scenario,
         sim,
         LedgerFold::default(),
@@ -102,19 +108,32 @@ impl Checkpoints {
         previous: &Run,
         scenario: &Scenario,
     ) -> Result<(Run, Checkpoints), ScenarioErrors> {
+        Ok(self.resume(&previous.trace, scenario)?.finish())
+    }
+
+    /// Like [`Checkpoints::rerun`], but returns the re-run before it has handled any event, to
+    /// be driven in slices. `previous` is the trace of the run these checkpoints came from, or
+    /// of a run still in progress ([`Progress::checkpoints`]): only its events before the
+    /// first change are read, and a run in progress holds every one a snapshot was taken
+    /// after.
+    pub fn resume(
+        &self,
+        previous: &Trace,
+        scenario: &Scenario,
+    ) -> Result<Progress, ScenarioErrors> {
         scenario.validate()?;
         let Some(changed) = self.first_change(scenario) else {
-            return run_with_checkpoints(scenario);
+            return start_with_checkpoints(scenario);
         };
         let kept = self.snapshots.partition_point(|s| s.at <= changed);
         let Some(snapshot) = kept.checked_sub(1).map(|i| &self.snapshots[i]) else {
-            return run_with_checkpoints(scenario);
+            return start_with_checkpoints(scenario);
         };
         let mut sim = snapshot.sim.clone();
         sim.replace_faults(&scenario.faults);
         sim.set_trace(Trace {
-            events: prefix(&previous.trace.events, snapshot.events),
-            messages: prefix(&previous.trace.messages, snapshot.messages),
+            events: prefix(&previous.events, snapshot.events),
+            messages: prefix(&previous.messages, snapshot.messages),
         });
         // The snapshots after this one no longer hold; none are taken in their place (a copy
         // of a late state costs more than re-running from this one again), so later edits
@@ -125,9 +144,9 @@ impl Checkpoints {
             .rev()
             .find_map(|s| s.ledger.as_deref().cloned())
             .unwrap_or_default();
-        let (run, mut checkpoints) = drive(scenario, sim, ledger, snapshots, Some(snapshot.at));
-        checkpoints.unchanged = previous.trace.events.partition_point(|e| e.time < changed);
-        Ok((run, checkpoints))
+        let mut progress = Progress::new(scenario, sim, ledger, snapshots, Some(snapshot.at));
+        progress.checkpoints.unchanged = previous.events.partition_point(|e| e.time < changed);
+        Ok(progress)
     }
 
     /// The earliest time at which `scenario` can differ from the one these checkpoints ran,
@@ -155,51 +174,144 @@ impl Checkpoints {
     }
 }
 
-/// Runs `sim` to its end, taking a snapshot at every interval boundary it passes; `ledger`
-/// has read the trace `sim` holds so far.
-fn drive(
-    scenario: &Scenario,
-    mut sim: Sim,
-    mut ledger: LedgerFold,
-    mut snapshots: Vec<Rc<Snapshot>>,
-    resumed_at: Option<SimTime>,
-) -> (Run, Checkpoints) {
-    let every = SimTime::from_ms((scenario.duration_ms / SNAPSHOTS).max(1));
-    let mut budget =
-        SNAPSHOT_FACT_BUDGET.saturating_sub(snapshots.iter().map(|s| s.events).sum::<usize>());
-    let mut next = SimTime(snapshots.last().map_or(0, |s| s.at.0) + every.0);
-    if resumed_at.is_some() {
-        next = SimTime(u64::MAX);
+/// A run with snapshots, handled in slices: the app re-runs a changed scenario up to the play
+/// position at once and the rest over the next animation frames. However it is sliced, it
+/// produces the trace, ledger and snapshots of one uninterrupted run.
+pub struct Progress {
+    sim: Sim,
+    /// The ledger's fold over the trace up to the last snapshot that kept it.
+    ledger: LedgerFold,
+    /// What ran, and the snapshots taken so far.
+    checkpoints: Checkpoints,
+    /// The snapshot interval and the next boundary (never, in a re-run).
+    every: SimTime,
+    next: SimTime,
+    /// How many more trace facts the snapshots may be built from.
+    budget: usize,
+    done: bool,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Progress")
+            .field("events", &self.sim.events_handled())
+            .field("done", &self.done)
+            .finish()
     }
-    while sim.run_before(Some(next)) {
-        let events = sim.trace().events.len();
-        if events <= budget {
-            budget -= events;
-            let kept = (snapshots.len() % LEDGER_EVERY == LEDGER_EVERY - 1).then(|| {
-                ledger.read_to(sim.trace(), events);
-                Rc::new(ledger.clone())
-            });
-            snapshots.push(Rc::new(take(&mut sim, next, kept)));
+}
+
+impl Progress {
+    /// `sim` resumed at `resumed_at` (none: at the start) with `snapshots` already taken;
+    /// `ledger` has read the trace `sim` holds so far.
+    fn new(
+        scenario: &Scenario,
+        sim: Sim,
+        ledger: LedgerFold,
+        snapshots: Vec<Rc<Snapshot>>,
+        resumed_at: Option<SimTime>,
+    ) -> Progress {
+        let every = SimTime::from_ms((scenario.duration_ms / SNAPSHOTS).max(1));
+        let budget =
+            SNAPSHOT_FACT_BUDGET.saturating_sub(snapshots.iter().map(|s| s.events).sum::<usize>());
+        // A re-run takes no snapshots: a copy of a late state costs more than re-running from
+        // the one it resumed at, so later edits resume from there.
+        let next = match resumed_at {
+            Some(_) => SimTime(u64::MAX),
+            None => SimTime(snapshots.last().map_or(0, |s| s.at.0) + every.0),
+        };
+        Progress {
+            sim,
+            ledger,
+            checkpoints: Checkpoints {
+                scenario: scenario.clone(),
+                seed: scenario.seed,
+                snapshots,
+                resumed_at,
+                unchanged: 0,
+            },
+            every,
+            next,
+            budget,
+            done: false,
         }
-        next = SimTime(next.0 + every.0);
     }
-    let (trace, events) = sim.finish();
-    let ledger = ledger.finish(&trace);
-    let run = Run {
-        seed: scenario.seed,
-        config: scenario.effective_config(),
-        trace,
-        ledger,
-        events,
-    };
-    let checkpoints = Checkpoints {
-        scenario: scenario.clone(),
-        seed: scenario.seed,
-        snapshots,
-        resumed_at,
-        unchanged: 0,
-    };
-    (run, checkpoints)
+
+    /// Handles events due before `until` (to the end if none), at most `steps` of them,
+    /// taking a snapshot at every interval boundary passed.
+    pub fn advance(&mut self, until: Option<SimTime>, steps: u64) {
+        let mut left = steps;
+        while !self.done {
+            let stop = until.map_or(self.next, |u| u.min(self.next));
+            let before = self.sim.events_handled();
+            let pause = self.sim.run_some(Some(stop), left);
+            left -= self.sim.events_handled() - before;
+            match pause {
+                Pause::Ended => self.done = true,
+                Pause::OutOfSteps => return,
+                Pause::Reached => {
+                    if stop == self.next {
+                        self.snapshot();
+                    }
+                    if until.is_some_and(|u| u <= stop) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes the snapshot due at `self.next`, if the budget allows, and moves to the next one.
+    fn snapshot(&mut self) {
+        let events = self.sim.trace().events.len();
+        if events <= self.budget {
+            self.budget -= events;
+            let snapshots = &mut self.checkpoints.snapshots;
+            let kept = (snapshots.len() % LEDGER_EVERY == LEDGER_EVERY - 1).then(|| {
+                self.ledger.read_to(self.sim.trace(), events);
+                Rc::new(self.ledger.clone())
+            });
+            snapshots.push(Rc::new(take(&mut self.sim, self.next, kept)));
+        }
+        self.next = SimTime(self.next.0.saturating_add(self.every.0));
+    }
+
+    /// Whether the run is over.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Whether every event due at or before `time` has been handled, so the trace up to
+    /// `time` is the finished run's.
+    pub fn settled_through(&self, time: SimTime) -> bool {
+        self.done || self.sim.settled_through(time)
+    }
+
+    /// The trace so far.
+    pub fn trace(&self) -> &Trace {
+        self.sim.trace()
+    }
+
+    /// What runs, and the snapshots taken so far: a further change can resume from them
+    /// ([`Checkpoints::resume`] with this run's [`Progress::trace`]).
+    pub fn checkpoints(&self) -> &Checkpoints {
+        &self.checkpoints
+    }
+
+    /// Runs to the end and returns the run and its snapshots.
+    pub fn finish(mut self) -> (Run, Checkpoints) {
+        self.advance(None, u64::MAX);
+        let scenario = &self.checkpoints.scenario;
+        let (trace, events) = self.sim.finish();
+        let ledger = self.ledger.finish(&trace);
+        let run = Run {
+            seed: scenario.seed,
+            config: scenario.effective_config(),
+            trace,
+            ledger,
+            events,
+        };
+        (run, self.checkpoints)
+    }
 }
 
 /// Copies the simulator's state without its trace.

@@ -47,7 +47,7 @@ pub mod transaction;
 pub mod validate;
 pub mod view;
 
-pub use checkpoint::{Checkpoints, run_with_checkpoints};
+pub use checkpoint::{Checkpoints, Progress, run_with_checkpoints, start_with_checkpoints};
 pub use ledger::{AnomalyKind, Delivery, Ledger, LedgerFold};
 pub use scenario::{EffectiveConfig, Scenario};
 pub use trace::Trace;

@@ -51,6 +51,17 @@ fn timer_lane(node: NodeId, timer: &Timer) -> usize {
     Network::LINKS + Network::node_index(node) * Timer::KINDS + timer.kind()
 }
 
+/// Why [`Sim::run_some`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pause {
+    /// Every event due before the time asked for is handled.
+    Reached,
+    /// The steps allowed were used up first.
+    OutOfSteps,
+    /// The run is over: the scenario's end, the event limit or no events left.
+    Ended,
+}
+
 /// A running simulation.
 #[derive(Clone)]
 pub struct Sim {
@@ -173,21 +184,45 @@ impl Sim {
     /// Handles every event due before `until` (all of them if none), stopping early at the
     /// scenario's end or the event limit; says whether events remain to be handled.
     pub fn run_before(&mut self, until: Option<SimTime>) -> bool {
+        self.run_some(until, u64::MAX) != Pause::Ended
+    }
+
+    /// Handles events due before `until` (all of them if none), at most `steps` of them:
+    /// a caller can run a simulation in slices (the app re-runs one over several animation
+    /// frames) and get the very trace one call would give.
+    pub fn run_some(&mut self, until: Option<SimTime>, steps: u64) -> Pause {
+        let mut left = steps;
         while let Some(time) = self.next_time() {
             if time > self.end {
-                return false;
+                return Pause::Ended;
             }
             if until.is_some_and(|until| time >= until) {
-                return true;
+                return Pause::Reached;
             }
             if self.events_handled >= limits::MAX_EVENTS {
                 let events = self.events_handled;
                 self.record(NodeId::Controller, EventKind::EventLimitReached { events });
-                return false;
+                return Pause::Ended;
             }
+            if left == 0 {
+                return Pause::OutOfSteps;
+            }
+            left -= 1;
             self.step();
         }
-        false
+        Pause::Ended
+    }
+
+    /// Whether every event due at or before `time` has been handled: the trace up to `time`
+    /// is final.
+    pub fn settled_through(&self, time: SimTime) -> bool {
+        self.next_time()
+            .is_none_or(|next| next > time || next > self.end)
+    }
+
+    /// How many events were handled so far.
+    pub fn events_handled(&self) -> u64 {
+        self.events_handled
     }
 
     /// The trace and the number of events handled.

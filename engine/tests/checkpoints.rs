@@ -193,3 +193,71 @@ proptest! {
         assert_resumes_exactly(&run, &checkpoints, &edited, "random edit");
     }
 }
+
+/// Drives `progress` in slices: each `(until_ms, steps)` handles at most `steps` events due
+/// before `until_ms`; then checks that what it says is settled is the finished run's.
+fn drive_in_slices(
+    progress: &mut delivery_lab_engine::Progress,
+    slices: &[(u64, u64)],
+    full: &Run,
+) {
+    for &(until_ms, steps) in slices {
+        let until = SimTime::from_ms(until_ms);
+        progress.advance(Some(until), steps);
+        let trace = progress.trace();
+        assert_eq!(
+            trace.events[..],
+            full.trace.events[..trace.events.len()],
+            "a slice's events are the first ones of the whole run"
+        );
+        let probe = SimTime(until.0.saturating_sub(1));
+        if progress.settled_through(probe) {
+            assert_eq!(
+                trace.events_until(probe),
+                full.trace.events_until(probe),
+                "settled through {probe:?}: every event up to it is there"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// However a run is sliced (the app runs the part up to the play position at once and the
+    /// rest over the next frames), and whether a further change resumes from a finished run or
+    /// from one still in progress, the trace, ledger and snapshots are those of one run.
+    #[test]
+    fn a_run_driven_in_slices_equals_one_run(
+        seed in any::<u64>(),
+        faults in plan(),
+        added in plan(),
+        slices in prop::collection::vec((0..9_000u64, 0..400u64), 0..12),
+    ) {
+        let mut scenario = Scenario::from_json(BASE).unwrap();
+        scenario.seed = seed;
+        scenario.faults = faults;
+        let (full, checkpoints) = run_with_checkpoints(&scenario).unwrap();
+
+        let mut progress = delivery_lab_engine::start_with_checkpoints(&scenario).unwrap();
+        drive_in_slices(&mut progress, &slices, &full);
+        let mut edited = scenario.clone();
+        edited.faults.extend(added);
+        // A change made while the run is still in progress resumes from its snapshots.
+        let from_progress = progress.checkpoints().resume(progress.trace(), &edited).unwrap();
+        let (sliced, sliced_checkpoints) = progress.finish();
+        prop_assert_eq!(&sliced.trace, &full.trace);
+        prop_assert_eq!(&sliced.ledger, &full.ledger);
+        prop_assert_eq!(sliced_checkpoints.times(), checkpoints.times());
+
+        let edited_full = run_with_seed(&edited, edited.seed).unwrap();
+        let mut resumed = checkpoints.resume(&full.trace, &edited).unwrap();
+        drive_in_slices(&mut resumed, &slices, &edited_full);
+        let (resumed, _) = resumed.finish();
+        prop_assert_eq!(&resumed.trace, &edited_full.trace);
+        prop_assert_eq!(&resumed.ledger, &edited_full.ledger);
+        let (from_progress, _) = from_progress.finish();
+        prop_assert_eq!(&from_progress.trace, &edited_full.trace);
+        prop_assert_eq!(&from_progress.ledger, &edited_full.ledger);
+    }
+}
