@@ -44,18 +44,44 @@ pub fn app() -> Html {
         );
     }
     let fold = use_mut_ref(|| None::<view_cache::FoldCache>);
-    let view = use_memo(
-        (state.run.clone_ptr(), state.position),
-        |(run, position)| {
+    // The drawing shows the pending re-run as soon as it reaches the play position (the
+    // reducer sees to that); the panels read from the whole run wait for it to finish.
+    let view = use_memo((state.trace_id, state.position), |(id, position)| {
+        state.with_trace(|trace| {
             view_cache::cluster_view(
                 &mut fold.borrow_mut(),
-                &run.0,
-                state.rerun_of.as_ref(),
+                trace,
+                *id,
+                state.rerun_of,
                 state.scenario.cluster.brokers,
                 *position,
             )
-        },
-    );
+        })
+    });
+    {
+        let state = state.clone();
+        use_animation_frame(
+            state.pending.is_some(),
+            Callback::from(move |_| {
+                let budget = match state.playing {
+                    true => crate::store::RERUN_MS_PER_PLAYING_FRAME,
+                    false => crate::store::RERUN_MS_PER_FRAME,
+                };
+                // After this frame is painted (the drop's redraw must not wait for it).
+                let state = state.clone();
+                crate::deferred_drop::run_after_redraw(move || {
+                    let deadline_ms = crate::frame_clock::now_ms() + budget;
+                    state.dispatch(Action::Continue { deadline_ms })
+                });
+            }),
+        );
+    }
+    let pending = state.pending.as_ref().map(|p| p.resumed_at());
+    // While a re-run is pending the trace list reads the finished run at the play position.
+    let applied = match pending {
+        Some(_) => state.run.trace.events_until(state.position),
+        None => view.applied,
+    };
     let on_seek = {
         let state = state.clone();
         Callback::from(move |t| state.dispatch(Action::Seek(t)))
@@ -197,7 +223,7 @@ pub fn app() -> Html {
         .map(|f| (SimTime::from_ms(f.at_ms), f.fault.to_string()))
         .collect();
     html! {
-        <div class="app">
+        <div class={classes!("app", pending.is_some().then_some("rerunning"))}>
             <header class="masthead">
                 <div class="brand">
                     <h1>{"Kafka Delivery Lab"}</h1>
@@ -216,7 +242,7 @@ pub fn app() -> Html {
             </p>
             <FaultPalette selected={*selected} {on_pick} {on_drag_start} {on_drag_move} {on_drag_end}
                 faults={state.scenario.faults.clone()} on_remove={on_remove_fault.clone()} />
-            <main class="stage">
+            <main class="stage" aria-busy={pending.is_some().then_some("true")}>
                 <div class="drawing">
                     <Topology view={Rc::clone(&view)} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
                               selected={*selected} {on_select_node} {on_select_link} on_select_record={on_select_record.clone()} />
@@ -238,7 +264,13 @@ pub fn app() -> Html {
                 on_step_back={dispatch(Action::StepBack)} on_rewind={dispatch(Action::Rewind)}
                 on_end={dispatch(Action::End)} {on_seek} {on_speed} faults={faults}
                 on_remove_fault={on_remove_fault} on_move_fault={on_move_fault} />
-            <TraceList run={state.run.clone()} applied={view.applied} />
+            <TraceList run={state.run.clone()} {applied} />
+            if let Some(resumed_at) = pending {
+                <p class="rerun-status" role="status">{ match resumed_at {
+                    Some(t) => format!("Re-running the engine from its snapshot at {t}…"),
+                    None => "Re-running the engine from the start…".to_string(),
+                } }</p>
+            }
             if let Some(d) = drag.as_ref().filter(|d| d.moved) {
                 <div class="fault-ghost" aria-hidden="true"
                      style={format!("left: {}px; top: {}px", d.at.0 + 14, d.at.1 + 14)}>{ d.kind.label() }</div>
@@ -247,23 +279,12 @@ pub fn app() -> Html {
     }
 }
 
-/// Compares an `Rc` by pointer, so memoised views re-fold only when the run changes.
-trait ClonePtr<T> {
-    fn clone_ptr(&self) -> PtrEq<T>;
-}
-
 /// An `Rc` whose equality is pointer identity.
 pub struct PtrEq<T>(pub Rc<T>);
 
 impl<T> PartialEq for PtrEq<T> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> ClonePtr<T> for Rc<T> {
-    fn clone_ptr(&self) -> PtrEq<T> {
-        PtrEq(Rc::clone(self))
     }
 }
 

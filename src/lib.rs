@@ -10,6 +10,7 @@ pub mod components;
 pub mod deferred_drop;
 pub mod drag;
 pub mod edit;
+pub mod frame_clock;
 pub mod geometry;
 pub mod hooks;
 pub mod panic_panel;

@@ -3,14 +3,29 @@
 //! The browser holds no simulation state of its own: choosing a scenario runs the engine
 //! once, and playing, stepping and scrubbing only move `position` along the trace. The run
 //! keeps the engine's snapshots, so a fault dropped, moved or removed re-runs only from the
-//! last snapshot before it.
+//! last snapshot before it; and only up to the play position at once (what the drawing
+//! shows), the rest over the next animation frames ([`Action::Continue`]), after which the
+//! verdict, the lanes and the trace list show the new run.
 
 use crate::edit::{self, FaultKind, Target};
 use crate::presets::PRESETS;
 use delivery_lab_engine::time::SimTime;
-use delivery_lab_engine::{Checkpoints, Run, Scenario, run_with_checkpoints};
-use std::rc::{Rc, Weak};
+use delivery_lab_engine::{Checkpoints, Progress, Run, Scenario, Trace, run_with_checkpoints};
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
 use yew::Reducible;
+
+/// How many engine events a re-run handles between two looks at the clock (well under a
+/// millisecond in wasm).
+pub const EVENTS_PER_SLICE: u64 = 1_000;
+
+/// How much of an animation frame a pending re-run may take while paused, in milliseconds
+/// (nothing else is drawn until it is done).
+pub const RERUN_MS_PER_FRAME: f64 = 12.0;
+
+/// How much of an animation frame a pending re-run may take while playing (the frame is
+/// redrawn too).
+pub const RERUN_MS_PER_PLAYING_FRAME: f64 = 6.0;
 
 /// Playback speeds, simulated microseconds per real millisecond (a log scale).
 pub const SPEEDS: &[(u64, &str)] = &[
@@ -45,13 +60,19 @@ pub struct LabState {
     pub preset: usize,
     /// The scenario, or the error that kept it from loading (the last good one stays).
     pub scenario: Rc<Scenario>,
-    /// The engine's run of it.
+    /// The engine's last finished run: of `scenario`, unless a re-run is `pending`.
     pub run: Rc<Run>,
     /// The snapshots taken during that run.
     pub checkpoints: Rc<Checkpoints>,
-    /// The run this one re-ran from a snapshot, and how many of its first trace events the
-    /// two share: a view folded over no more of them holds for this run too.
-    pub rerun_of: Option<(Weak<Run>, usize)>,
+    /// A re-run of `scenario` in progress: handled up to the play position, the rest over the
+    /// next animation frames; it then becomes `run`.
+    pub pending: Option<Rc<Pending>>,
+    /// Names the trace the drawing shows (`pending`'s, else `run`'s); a re-run that finishes
+    /// keeps the name, since its trace only grows.
+    pub trace_id: u64,
+    /// The trace this one re-ran from a snapshot, and how many of its first events the two
+    /// share: a view folded over no more of them holds for this trace too.
+    pub rerun_of: Option<(u64, usize)>,
     /// A problem to show, e.g. a preset that failed validation.
     pub error: Option<String>,
     /// The play position.
@@ -62,9 +83,33 @@ pub struct LabState {
     pub speed: usize,
 }
 
+/// A re-run in progress (shared by the states that show it; only the reducer advances it).
+#[derive(Debug)]
+pub struct Pending {
+    progress: RefCell<Option<Progress>>,
+}
+
+impl Pending {
+    /// The trace so far: final up to the play position.
+    pub fn trace(&self) -> Ref<'_, Trace> {
+        Ref::map(self.progress.borrow(), |p| {
+            p.as_ref()
+                .expect("a pending run is only taken when finished")
+                .trace()
+        })
+    }
+
+    /// When the re-run resumed from a snapshot (none: from the start).
+    pub fn resumed_at(&self) -> Option<SimTime> {
+        let progress = self.progress.borrow();
+        progress.as_ref().and_then(|p| p.checkpoints().resumed_at())
+    }
+}
+
 impl PartialEq for LabState {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.run, &other.run)
+            && self.trace_id == other.trace_id
             && self.preset == other.preset
             && self.error == other.error
             && self.position == other.position
@@ -105,6 +150,13 @@ pub enum Action {
     MoveFault(usize, u64),
     /// Say why a request could not be carried out.
     Refuse(String),
+    /// An animation frame while a re-run is pending: handle more of it, slice by slice,
+    /// until the page's clock ([`crate::frame_clock::now_ms`]) reads `deadline_ms` (at least
+    /// one slice).
+    Continue {
+        /// When to stop, in the page clock's milliseconds.
+        deadline_ms: f64,
+    },
     /// Run a scenario opened from a file, from the start.
     Open(Rc<Scenario>),
 }
@@ -134,6 +186,8 @@ impl LabState {
             scenario,
             run,
             checkpoints,
+            pending: None,
+            trace_id: 0,
             rerun_of: None,
             error: None,
             position: SimTime::ZERO,
@@ -144,41 +198,104 @@ impl LabState {
 
     /// The last moment of the run.
     pub fn end(&self) -> SimTime {
-        SimTime::from_ms(self.scenario.duration_ms).max(self.run.trace.end_time())
+        let duration = SimTime::from_ms(self.scenario.duration_ms);
+        match self.pending {
+            Some(_) => duration,
+            None => duration.max(self.run.trace.end_time()),
+        }
+    }
+
+    /// Calls `f` with the trace the drawing shows: the pending re-run's (final up to the play
+    /// position) or the finished run's.
+    pub fn with_trace<R>(&self, f: impl FnOnce(&Trace) -> R) -> R {
+        match &self.pending {
+            Some(p) => f(&p.trace()),
+            None => f(&self.run.trace),
+        }
     }
 
     /// Runs `scenario` in place of the current one, keeping the play position, or keeps
     /// everything and says why the engine refused it. A scenario that differs only in its
-    /// faults re-runs from the last snapshot before the first changed one.
+    /// faults re-runs from the last snapshot before the first changed one (of a re-run still
+    /// in progress too); only up to the play position at once.
     fn apply_edit(&mut self, scenario: Rc<Scenario>) {
-        match self.checkpoints.rerun(&self.run, &scenario) {
-            Ok((run, checkpoints)) => {
-                // The page still holds the old run; this keeps it alive past the redraw.
-                crate::deferred_drop::after_redraw(Box::new((
-                    Rc::clone(&self.run),
-                    Rc::clone(&self.checkpoints),
-                )));
+        let resumed = match &self.pending {
+            Some(p) => {
+                let progress = p.progress.borrow();
+                let progress = progress.as_ref().expect("pending");
+                progress.checkpoints().resume(progress.trace(), &scenario)
+            }
+            None => self.checkpoints.resume(&self.run.trace, &scenario),
+        };
+        match resumed {
+            Ok(progress) => {
+                // The page still holds the old trace; this keeps it alive past the redraw.
+                if let Some(p) = self.pending.take() {
+                    crate::deferred_drop::after_redraw(Box::new(p));
+                }
+                self.rerun_of = Some((self.trace_id, progress.checkpoints().unchanged_events()));
+                self.trace_id += 1;
+                self.pending = Some(Rc::new(Pending {
+                    progress: RefCell::new(Some(progress)),
+                }));
                 self.scenario = scenario;
-                self.rerun_of = Some((Rc::downgrade(&self.run), checkpoints.unchanged_events()));
-                self.run = Rc::new(run);
-                self.checkpoints = Rc::new(checkpoints);
                 self.error = None;
                 self.position = self.position.min(self.end());
+                self.settle();
             }
             Err(e) => self.error = Some(format!("That change was not applied: {e}")),
         }
     }
 
-    fn next_event_time(&self) -> SimTime {
+    /// Runs the pending re-run through the play position (the drawing shows it at once), and
+    /// takes it in as the run if that finished it.
+    fn settle(&mut self) {
+        let through = SimTime(self.position.0.saturating_add(1));
+        self.advance_pending(|p| p.advance(Some(through), u64::MAX));
+    }
+
+    /// Lets `step` advance the pending re-run; once it is done, it becomes the run.
+    fn advance_pending(&mut self, step: impl FnOnce(&mut Progress)) {
+        let Some(pending) = &self.pending else {
+            return;
+        };
+        let mut slot = pending.progress.borrow_mut();
+        let progress = slot.as_mut().expect("pending");
+        step(progress);
+        if !progress.is_done() {
+            return;
+        }
+        let (run, checkpoints) = slot.take().expect("pending").finish();
+        drop(slot);
+        // The page still holds the old run; this keeps it alive past the redraw.
+        crate::deferred_drop::after_redraw(Box::new((
+            Rc::clone(&self.run),
+            Rc::clone(&self.checkpoints),
+            self.pending.take(),
+        )));
+        self.run = Rc::new(run);
+        self.checkpoints = Rc::new(checkpoints);
+    }
+
+    /// Finishes the pending re-run now (stepping forward needs the events after the play
+    /// position).
+    fn finish_pending(&mut self) {
+        self.advance_pending(|p| p.advance(None, u64::MAX));
+    }
+
+    fn next_event_time(&mut self) -> SimTime {
+        self.finish_pending();
         let events = &self.run.trace.events;
         let i = self.run.trace.events_until(self.position);
         events.get(i).map_or(self.end(), |e| e.time)
     }
 
     fn previous_event_time(&self) -> SimTime {
-        let events = &self.run.trace.events;
-        let i = events.partition_point(|e| e.time < self.position);
-        i.checked_sub(1).map_or(SimTime::ZERO, |j| events[j].time)
+        self.with_trace(|trace| {
+            let events = &trace.events;
+            let i = events.partition_point(|e| e.time < self.position);
+            i.checked_sub(1).map_or(SimTime::ZERO, |j| events[j].time)
+        })
     }
 }
 
@@ -194,6 +311,10 @@ impl Reducible for LabState {
                     next.scenario = scenario;
                     next.run = run;
                     next.checkpoints = checkpoints;
+                    if let Some(p) = next.pending.take() {
+                        crate::deferred_drop::after_redraw(Box::new(p));
+                    }
+                    next.trace_id += 1;
                     next.rerun_of = None;
                     next.error = None;
                     next.position = SimTime::ZERO;
@@ -227,7 +348,7 @@ impl Reducible for LabState {
             Action::Seek(t) => next.position = t.min(self.end()),
             Action::StepForward => {
                 next.playing = false;
-                next.position = self.next_event_time();
+                next.position = next.next_event_time();
             }
             Action::StepBack => {
                 next.playing = false;
@@ -245,6 +366,21 @@ impl Reducible for LabState {
                 next.position = self.end();
             }
             Action::SetSpeed(i) => next.speed = i.min(SPEEDS.len() - 1),
+            Action::Continue { deadline_ms } => {
+                if self.pending.is_none() {
+                    return self;
+                }
+                loop {
+                    next.advance_pending(|p| p.advance(None, EVENTS_PER_SLICE));
+                    if next.pending.is_none() || crate::frame_clock::now_ms() >= deadline_ms {
+                        break;
+                    }
+                }
+                if next.pending.is_some() {
+                    // Nothing new to draw until it is done.
+                    return self;
+                }
+            }
             Action::Tick(ms) => {
                 if !self.playing {
                     return self;
@@ -256,6 +392,8 @@ impl Reducible for LabState {
                 }
             }
         }
+        // The drawing shows the play position: the pending re-run must have reached it.
+        next.settle();
         Rc::new(next)
     }
 }
@@ -267,6 +405,18 @@ mod tests {
 
     fn reduce(state: Rc<LabState>, action: Action) -> Rc<LabState> {
         state.reduce(action)
+    }
+
+    /// What the animation loop does while a re-run is pending; returns the state that
+    /// finished it and how many frames it took.
+    fn continue_to_the_end(mut s: Rc<LabState>) -> (Rc<LabState>, usize) {
+        let mut frames = 0;
+        while s.pending.is_some() {
+            frames += 1;
+            assert!(frames < 10_000, "a pending re-run finishes");
+            s = reduce(s, Action::Continue { deadline_ms: 0.0 });
+        }
+        (s, frames)
     }
 
     #[test]
@@ -314,9 +464,98 @@ mod tests {
             s.clone(),
             Action::AddFault(Target::Node(target), FaultKind::Crash),
         );
-        assert!(!Rc::ptr_eq(&s.run, &after.run), "re-ran");
         assert_eq!(after.position, s.position);
         assert_eq!(after.scenario.faults.len(), s.scenario.faults.len() + 1);
+        let (after, _) = continue_to_the_end(after);
+        assert!(!Rc::ptr_eq(&s.run, &after.run), "re-ran");
+        assert_eq!(
+            after.run.trace,
+            delivery_lab_engine::run(&after.scenario).unwrap().trace
+        );
+    }
+
+    /// The workshop preset, with enough records that a re-run takes several frames.
+    fn long_workshop() -> Rc<LabState> {
+        let mut scenario =
+            Scenario::from_json(include_str!("../scenarios/workshop-cluster.json")).unwrap();
+        scenario.producer.count = 2;
+        scenario.producer.records = 4_000;
+        scenario.producer.interval_ms = 2;
+        scenario.duration_ms = 9_000;
+        let s = reduce(
+            Rc::new(LabState::initial()),
+            Action::Open(Rc::new(scenario)),
+        );
+        continue_to_the_end(s).0
+    }
+
+    #[test]
+    fn a_drop_draws_the_play_position_at_once_and_the_rest_over_the_next_frames() {
+        let s = long_workshop();
+        let at = SimTime::from_ms(1_500);
+        let s = reduce(s, Action::Seek(at));
+        let b1 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(1));
+        let dropped = reduce(
+            s.clone(),
+            Action::AddFault(Target::Node(b1), FaultKind::Crash),
+        );
+        let pending = dropped
+            .pending
+            .as_ref()
+            .expect("the rest is left for later frames");
+        assert!(pending.resumed_at().is_some_and(|t| t <= at));
+        let full = delivery_lab_engine::run(&dropped.scenario).unwrap();
+        let shown = dropped.with_trace(|t| t.events_until(at));
+        assert_eq!(
+            dropped.with_trace(|t| t.events.to_vec(0..shown)),
+            full.trace.events.to_vec(0..full.trace.events_until(at)),
+            "the drawing has every event up to the play position"
+        );
+        assert!(
+            Rc::ptr_eq(&s.run, &dropped.run),
+            "the verdict waits for the whole run"
+        );
+        let still = reduce(dropped.clone(), Action::Continue { deadline_ms: 0.0 });
+        assert!(
+            Rc::ptr_eq(&still, &dropped),
+            "nothing to redraw while it runs"
+        );
+        let (done, frames) = continue_to_the_end(still);
+        assert!(frames > 1, "took {frames} frames");
+        assert_eq!(done.run.trace, full.trace);
+        assert_eq!(done.run.ledger, full.ledger);
+        assert_eq!(
+            done.trace_id, dropped.trace_id,
+            "the drawing's fold still holds"
+        );
+    }
+
+    #[test]
+    fn playing_and_further_drops_during_a_rerun_match_full_runs() {
+        let s = long_workshop();
+        let s = reduce(s, Action::Seek(SimTime::from_ms(3_000)));
+        let b2 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(2));
+        let s = reduce(s, Action::AddFault(Target::Node(b2), FaultKind::Crash));
+        let s = reduce(s, Action::TogglePlay);
+        let s = reduce(s, Action::Tick(100));
+        let full = delivery_lab_engine::run(&s.scenario).unwrap();
+        let at = s.position;
+        assert_eq!(
+            s.with_trace(|t| t.events.to_vec(0..t.events_until(at))),
+            full.trace.events.to_vec(0..full.trace.events_until(at))
+        );
+        // A second drop before the first re-run is done resumes from that re-run.
+        let b0 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
+        let s = reduce(s, Action::AddFault(Target::Node(b0), FaultKind::Crash));
+        let s = reduce(s, Action::StepForward);
+        assert!(
+            s.pending.is_none(),
+            "stepping forward needs the events after the position"
+        );
+        assert_eq!(
+            s.run.trace,
+            delivery_lab_engine::run(&s.scenario).unwrap().trace
+        );
     }
 
     #[test]
@@ -326,6 +565,7 @@ mod tests {
         let s = reduce(s, Action::Seek(SimTime(late)));
         let target = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
         let after = reduce(s, Action::AddFault(Target::Node(target), FaultKind::Crash));
+        let (after, _) = continue_to_the_end(after);
         let resumed = after
             .checkpoints
             .resumed_at()

@@ -5,15 +5,15 @@
 //! and copies of it every few thousand events, and knows which of their events still hold
 //! after a re-run from a snapshot ([`delivery_lab_engine::Checkpoints::unchanged_events`]).
 
-use delivery_lab_engine::Run;
+use delivery_lab_engine::Trace;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::{ClusterView, ViewFold};
-use std::rc::{Rc, Weak};
 
 /// A fold of the cluster view kept across renders, with copies of it every
 /// [`FOLD_MARK_EVENTS`] events to fold again from.
 pub struct FoldCache {
-    run: Rc<Run>,
+    /// Names the trace folded (see [`crate::store::LabState::trace_id`]).
+    trace_id: u64,
     fold: ViewFold,
     marks: Vec<ViewFold>,
 }
@@ -21,36 +21,39 @@ pub struct FoldCache {
 /// How many trace events apart the kept copies of the fold are.
 const FOLD_MARK_EVENTS: usize = 16_384;
 
-/// The cluster at `position` of `run`. Playing or stepping forward folds only the new events;
-/// scrubbing back, or a re-run from a snapshot (which shares the events before its first
-/// changed fault), folds from the last kept copy that still holds; anything else from the
-/// start.
+/// The cluster at `position` of `trace`, named `trace_id`, which may have re-run the trace
+/// named `rerun_of.0` sharing its first `rerun_of.1` events. Playing or stepping forward folds
+/// only the new events; scrubbing back, or a re-run from a snapshot (which shares the events
+/// before its first changed fault), folds from the last kept copy that still holds; anything
+/// else from the start. `trace` must be final up to `position` (a re-run in progress may
+/// still be running past it).
 pub fn cluster_view(
     kept: &mut Option<FoldCache>,
-    run: &Rc<Run>,
-    rerun_of: Option<&(Weak<Run>, usize)>,
+    trace: &Trace,
+    trace_id: u64,
+    rerun_of: Option<(u64, usize)>,
     brokers: u32,
     position: SimTime,
 ) -> ClusterView {
-    // How many of the kept fold's first events hold for `run`.
+    // How many of the kept fold's first events hold for `trace`.
     let valid = kept.as_ref().map_or(0, |c| {
-        if Rc::ptr_eq(&c.run, run) {
+        if c.trace_id == trace_id {
             usize::MAX
         } else {
             rerun_of
-                .filter(|(previous, _)| std::ptr::eq(previous.as_ptr(), Rc::as_ptr(&c.run)))
-                .map_or(0, |(_, unchanged)| *unchanged)
+                .filter(|(previous, _)| *previous == c.trace_id)
+                .map_or(0, |(_, unchanged)| unchanged)
         }
     });
     let cache = match kept {
         Some(c) if valid > 0 => c,
         _ => kept.insert(FoldCache {
-            run: Rc::clone(run),
+            trace_id,
             fold: ViewFold::new(brokers),
             marks: Vec::new(),
         }),
     };
-    cache.run = Rc::clone(run);
+    cache.trace_id = trace_id;
     cache.marks.retain(|m| m.applied() <= valid);
     if cache.fold.applied() > valid || !cache.fold.can_reach(position) {
         while cache.marks.last().is_some_and(|m| !m.can_reach(position)) {
@@ -62,19 +65,19 @@ pub fn cluster_view(
             .cloned()
             .unwrap_or_else(|| ViewFold::new(brokers));
     }
-    let until = run.trace.events_until(position);
+    let until = trace.events_until(position);
     loop {
         let mark = (cache.fold.applied() / FOLD_MARK_EVENTS + 1) * FOLD_MARK_EVENTS;
         if mark > until {
             break;
         }
-        cache.fold.advance_to(&run.trace, mark);
+        cache.fold.advance_to(trace, mark);
         if cache.marks.last().is_none_or(|m| m.applied() < mark) {
             cache.marks.push(cache.fold.clone());
         }
     }
-    cache.fold.advance(&run.trace, position);
-    cache.fold.view(&run.trace, position)
+    cache.fold.advance(trace, position);
+    cache.fold.view(trace, position)
 }
 
 #[cfg(test)]
@@ -98,7 +101,6 @@ mod tests {
     fn playing_scrubbing_back_and_rerunning_give_the_view_folded_from_the_start() {
         let scenario = workshop();
         let (run, checkpoints) = run_with_checkpoints(&scenario).unwrap();
-        let run = Rc::new(run);
         let brokers = scenario.cluster.brokers;
         assert!(
             run.trace.events.len() > 3 * FOLD_MARK_EVENTS,
@@ -108,10 +110,17 @@ mod tests {
         let mut kept = None;
         for ms in [100, 900, 2_500, 3_900, 1_200, 3_000, 50] {
             let t = SimTime::from_ms(ms);
-            let view = cluster_view(&mut kept, &run, None, brokers, t);
+            let view = cluster_view(&mut kept, &run.trace, 1, None, brokers, t);
             assert_eq!(view, ClusterView::at(&run.trace, brokers, t), "at {t}");
         }
-        let _ = cluster_view(&mut kept, &run, None, brokers, SimTime::from_ms(3_000));
+        let _ = cluster_view(
+            &mut kept,
+            &run.trace,
+            1,
+            None,
+            brokers,
+            SimTime::from_ms(3_000),
+        );
         let mut edited = scenario.clone();
         edited.faults.push(ScheduledFault {
             at_ms: 2_999,
@@ -120,11 +129,10 @@ mod tests {
             },
         });
         let (rerun, next) = checkpoints.rerun(&run, &edited).unwrap();
-        let rerun = Rc::new(rerun);
-        let rerun_of = (Rc::downgrade(&run), next.unchanged_events());
+        let rerun_of = (1, next.unchanged_events());
         for ms in [3_000, 3_500] {
             let t = SimTime::from_ms(ms);
-            let view = cluster_view(&mut kept, &rerun, Some(&rerun_of), brokers, t);
+            let view = cluster_view(&mut kept, &rerun.trace, 2, Some(rerun_of), brokers, t);
             assert_eq!(
                 view,
                 ClusterView::at(&rerun.trace, brokers, t),

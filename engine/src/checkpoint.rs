@@ -131,9 +131,10 @@ impl Checkpoints {
         };
         let mut sim = snapshot.sim.clone();
         sim.replace_faults(&scenario.faults);
+        // The full chunks of the previous trace are shared, not copied.
         sim.set_trace(Trace {
-            events: prefix(&previous.events, snapshot.events),
-            messages: prefix(&previous.messages, snapshot.messages),
+            events: previous.events.prefix(snapshot.events),
+            messages: previous.messages.prefix(snapshot.messages),
         });
         // The snapshots after this one no longer hold; none are taken in their place (a copy
         // of a late state costs more than re-running from this one again), so later edits
@@ -327,12 +328,4 @@ fn take(sim: &mut Sim, at: SimTime, ledger: Option<Rc<LedgerFold>>) -> Snapshot 
     };
     sim.set_trace(trace);
     snapshot
-}
-
-/// The first `len` items of `all`, with room for as many as `all` holds and an eighth more:
-/// growing a copied prefix past its capacity would copy it all again.
-fn prefix<T: Clone>(all: &[T], len: usize) -> Vec<T> {
-    let mut kept = Vec::with_capacity(all.len().max(len) + all.len() / 8);
-    kept.extend_from_slice(&all[..len]);
-    kept
 }

@@ -46,9 +46,9 @@ impl InvariantChecker {
     /// Checks the invariants the event just handled could have broken. `step` holds the
     /// facts it produced; only the partitions they name can have changed (appends, HW
     /// moves, truncations, role and ISR changes, a broker stopping or starting).
-    pub fn check(
+    pub fn check<'a>(
         &mut self,
-        step: &[TraceEvent],
+        step: impl IntoIterator<Item = &'a TraceEvent>,
         brokers: &[Broker],
         controller: &Controller,
     ) -> Vec<EventKind> {

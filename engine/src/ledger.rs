@@ -429,11 +429,14 @@ impl LedgerFold {
     /// Reads `trace`'s events from where it stopped up to index `until`.
     pub fn read_to(&mut self, trace: &Trace, until: usize) {
         let until = until.min(trace.events.len());
-        for index in self.read..until {
-            let e = &trace.events[index];
-            self.fold.apply(index, e);
-            if self.fold.transactional {
-                self.fold.write_cycles.apply(e);
+        let mut index = self.read;
+        for slice in trace.events.slices(self.read..until) {
+            for e in slice {
+                self.fold.apply(index, e);
+                if self.fold.transactional {
+                    self.fold.write_cycles.apply(e);
+                }
+                index += 1;
             }
         }
         self.read = self.read.max(until);

@@ -17,6 +17,7 @@
 pub mod acks;
 pub mod broker;
 pub mod checkpoint;
+pub mod chunked;
 pub mod consumer;
 pub mod controller;
 pub mod epoch_cache;

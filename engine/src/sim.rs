@@ -269,6 +269,8 @@ impl Sim {
 
     /// Handles exactly one event, then checks the invariants it could have broken.
     fn step(&mut self) {
+        // The facts this step records stay in one slice for the checks.
+        self.trace.events.seal();
         if let Some(at) = self
             .next_fault_time()
             .filter(|at| self.queue.peek_time().is_none_or(|q| *at <= q))
@@ -353,8 +355,14 @@ impl Sim {
             self.follow_txn_coordinator();
         }
         if let Some(node) = touched {
-            let step = &self.trace.events[first_fact..];
-            let found = self.invariants.check(step, &self.brokers, &self.controller);
+            let facts = &self.trace.events;
+            let found = match facts.tail_from(first_fact) {
+                Some(step) => self.invariants.check(step, &self.brokers, &self.controller),
+                None => {
+                    let step = facts.range(first_fact..usize::MAX);
+                    self.invariants.check(step, &self.brokers, &self.controller)
+                }
+            };
             for violation in found {
                 self.record(node, violation);
             }

@@ -5,6 +5,7 @@
 //! line per event (the golden-file format); `digest` hashes that text, so "same scenario and
 //! seed, same trace" can be checked across native and wasm runs.
 
+use crate::chunked::ChunkedVec;
 use crate::consumer::facts::ConsumerFact;
 use crate::errors::KafkaError;
 use crate::fault::Fault;
@@ -523,20 +524,21 @@ impl fmt::Display for EventKind {
 /// A whole run's facts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Trace {
-    /// Every event, in the order it happened.
-    pub events: Vec<TraceEvent>,
+    /// Every event, in the order it happened (in chunks a re-run's copy shares, see
+    /// [`crate::chunked`]).
+    pub events: ChunkedVec<TraceEvent>,
     /// Every message's body, by its [`MessageId`] (messages are numbered in send order): kept
     /// beside the events so a message is stored once, in one growing vector, and the
     /// simulator's queue names it by number instead of sharing an allocation per message.
-    pub messages: Vec<Message>,
+    pub messages: ChunkedVec<Message>,
 }
 
 impl Trace {
     /// A trace of these events (with no messages).
     pub fn from_events(events: Vec<TraceEvent>) -> Trace {
         Trace {
-            events,
-            messages: Vec::new(),
+            events: events.into(),
+            messages: ChunkedVec::new(),
         }
     }
 

@@ -218,8 +218,9 @@ pub struct InFlight {
 fn is_dropped(trace: &Trace, message: MessageId, deliver_at: SimTime) -> bool {
     let from = trace.events.partition_point(|e| e.time < deliver_at);
     let to = trace.events_until(deliver_at);
-    trace.events[from..to]
-        .iter()
+    trace
+        .events
+        .range(from..to)
         .any(|e| matches!(e.kind, EventKind::MessageDropped { message: m, .. } if m == message))
 }
 
@@ -305,8 +306,10 @@ impl ViewFold {
     /// Folds the events of `trace` before index `until` (none if it is already past).
     pub fn advance_to(&mut self, trace: &Trace, until: usize) {
         let until = until.min(trace.events.len());
-        for index in self.applied..until {
-            self.apply(trace, &trace.events[index]);
+        for slice in trace.events.slices(self.applied..until) {
+            for e in slice {
+                self.apply(trace, e);
+            }
         }
         if until > self.applied {
             self.applied = until;

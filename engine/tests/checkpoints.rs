@@ -37,8 +37,8 @@ fn assert_resumes_exactly(
     assert_eq!(resumed.ledger, full.ledger, "{what}: ledger");
     let unchanged = next.unchanged_events();
     assert_eq!(
-        previous.trace.events[..unchanged],
-        full.trace.events[..unchanged],
+        previous.trace.events.to_vec(0..unchanged),
+        full.trace.events.to_vec(0..unchanged),
         "{what}: the events said unchanged are those of the previous run"
     );
     (resumed, next)
@@ -206,8 +206,8 @@ fn drive_in_slices(
         progress.advance(Some(until), steps);
         let trace = progress.trace();
         assert_eq!(
-            trace.events[..],
-            full.trace.events[..trace.events.len()],
+            trace.events.to_vec(0..trace.events.len()),
+            full.trace.events.to_vec(0..trace.events.len()),
             "a slice's events are the first ones of the whole run"
         );
         let probe = SimTime(until.0.saturating_sub(1));

@@ -51,8 +51,8 @@ fn auto_commit_covers_only_earlier_polls_so_a_crash_duplicates_and_loses_nothing
             continue;
         };
         // An auto-commit sent in the same poll has arrived at the coordinator by now.
-        let committed_before = events[..i]
-            .iter()
+        let committed_before = events
+            .range(0..i)
             .filter_map(|x| match &x.kind {
                 EventKind::Consumer(ConsumerFact::OffsetsCommitted { offsets, .. }) => offsets
                     .iter()

@@ -33,7 +33,7 @@ pub fn trace_list(props: &TraceListProps) -> Html {
         <section class="trace" aria-label="Trace">
             <h2>{ format!("Trace · event {} of {}", props.applied, events.len()) }</h2>
             <ol class="trace-list" start={(start + 1).to_string()}>
-                { for events[start..end].iter().enumerate().map(|(i, e)| {
+                { for events.range(start..end).enumerate().map(|(i, e)| {
                     let index = start + i;
                     let state = if index + 1 == props.applied { "current" } else if index < props.applied { "past" } else { "future" };
                     html! {

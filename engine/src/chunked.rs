@@ -1,0 +1,350 @@
+//! A growing vector stored in fixed-size chunks that copies share.
+//!
+//! A trace only grows, and a re-run from a snapshot starts with the first events and messages
+//! of the run it re-runs. Stored in one `Vec`, that prefix had to be copied element by element
+//! on every fault the app drops (a quarter of a million facts for a workshop-sized run, most
+//! of a frame in wasm). Here full chunks are shared by reference count, so a prefix costs one
+//! count per chunk and a copy of the partial chunk at its end; a chunk is copied only if a
+//! holder writes to it while it is shared ([`ChunkedVec::get_mut`]), which the simulator does
+//! only to lend an in-flight message to its receiver.
+
+use serde::{Serialize, Serializer};
+use std::ops::{Index, IndexMut, Range};
+use std::rc::Rc;
+
+/// log2 of the number of items in a full chunk.
+const SHIFT: u32 = 12;
+
+/// How many items a full chunk holds.
+pub const CHUNK: usize = 1 << SHIFT;
+
+/// A vector that only grows at its end, in chunks of [`CHUNK`] items shared between copies.
+///
+/// The items after the full chunks stay in one `Vec` until [`ChunkedVec::seal`] moves a chunk
+/// out (or they reach twice a chunk), so a writer can keep the items it is adding in one slice
+/// ([`ChunkedVec::tail_from`]).
+pub struct ChunkedVec<T> {
+    /// Full chunks, each exactly [`CHUNK`] items long.
+    full: Vec<Rc<Vec<T>>>,
+    /// The items after them: fewer than 2 × [`CHUNK`].
+    tail: Vec<T>,
+}
+
+impl<T> ChunkedVec<T> {
+    /// An empty vector.
+    pub const fn new() -> Self {
+        ChunkedVec {
+            full: Vec::new(),
+            tail: Vec::new(),
+        }
+    }
+
+    /// How many items it holds.
+    #[inline]
+    pub fn len(&self) -> usize {
+        (self.full.len() << SHIFT) + self.tail.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many items the full chunks hold: the index of the tail's first item.
+    #[inline]
+    fn tail_start(&self) -> usize {
+        self.full.len() << SHIFT
+    }
+
+    /// Adds `item` at the end.
+    #[inline]
+    pub fn push(&mut self, item: T) {
+        if self.tail.len() >= 2 * CHUNK - 1 {
+            self.seal();
+        }
+        self.tail.push(item);
+    }
+
+    /// Moves a full chunk out of the tail, if it holds one: what is pushed next starts a slice
+    /// of its own until the next seal.
+    pub fn seal(&mut self) {
+        if self.tail.len() >= CHUNK {
+            let mut rest = Vec::with_capacity(2 * CHUNK);
+            rest.extend(self.tail.drain(CHUNK..));
+            let full = std::mem::replace(&mut self.tail, rest);
+            self.full.push(Rc::new(full));
+        }
+    }
+
+    /// The items from `index` on, if they are all in the tail (since the last seal, at least).
+    #[inline]
+    pub fn tail_from(&self, index: usize) -> Option<&[T]> {
+        self.tail.get(index.checked_sub(self.tail_start())?..)
+    }
+
+    /// The item at `index`, if there is one.
+    #[inline]
+    pub fn get(&self, index: usize) -> Option<&T> {
+        match self.full.get(index >> SHIFT) {
+            Some(chunk) => chunk.get(index & (CHUNK - 1)),
+            None => self.tail.get(index - self.tail_start()),
+        }
+    }
+
+    /// The last item, if any.
+    pub fn last(&self) -> Option<&T> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Every item, in order.
+    pub fn iter(&self) -> Iter<'_, T> {
+        let chunk: fn(&Rc<Vec<T>>) -> std::slice::Iter<'_, T> = |chunk| chunk.iter();
+        self.full.iter().flat_map(chunk).chain(self.tail.iter())
+    }
+
+    /// The items at `range`, in order (clamped to the items there are).
+    pub fn range(&self, range: Range<usize>) -> impl Iterator<Item = &T> + '_ {
+        self.slices(range).flatten()
+    }
+
+    /// The items at `range` (clamped to the items there are), as one slice per chunk.
+    pub fn slices(&self, range: Range<usize>) -> impl Iterator<Item = &[T]> + '_ {
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        let base = self.tail_start();
+        let (first, last) = (start.min(base), end.min(base));
+        let chunks = match first < last {
+            true => (first >> SHIFT)..((last - 1) >> SHIFT) + 1,
+            false => 0..0,
+        };
+        let in_full = chunks.map(move |c| {
+            let from = first.saturating_sub(c << SHIFT);
+            let to = (last - (c << SHIFT)).min(CHUNK);
+            &self.full[c][from..to]
+        });
+        let in_tail = &self.tail[start.max(base) - base..end.max(base) - base];
+        in_full.chain((!in_tail.is_empty()).then_some(in_tail))
+    }
+
+    /// The items at `range`, copied out.
+    pub fn to_vec(&self, range: Range<usize>) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.range(range).cloned().collect()
+    }
+
+    /// The index of the first item for which `pred` is false, if `pred` is true for a prefix
+    /// of the items and false after it (as `slice::partition_point`).
+    pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if pred(&self[mid]) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
+    }
+
+    /// The first `len` items (all of them if it holds fewer): the full chunks are shared, the
+    /// partial one at the end is copied.
+    pub fn prefix(&self, len: usize) -> Self
+    where
+        T: Clone,
+    {
+        let len = len.min(self.len());
+        let chunks = (len >> SHIFT).min(self.full.len());
+        let mut tail = Vec::with_capacity(2 * CHUNK);
+        tail.extend(self.range(chunks << SHIFT..len).cloned());
+        ChunkedVec {
+            full: self.full[..chunks].to_vec(),
+            tail,
+        }
+    }
+
+    /// The item at `index` to change, if there is one; a chunk still shared with a copy is
+    /// copied first, so the copy keeps its items.
+    #[inline]
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut T>
+    where
+        T: Clone,
+    {
+        let base = self.tail_start();
+        match self.full.get_mut(index >> SHIFT) {
+            Some(items) => Rc::make_mut(items).get_mut(index & (CHUNK - 1)),
+            None => self.tail.get_mut(index - base),
+        }
+    }
+}
+
+impl<T> Default for ChunkedVec<T> {
+    fn default() -> Self {
+        ChunkedVec::new()
+    }
+}
+
+/// A copy shares the full chunks.
+impl<T: Clone> Clone for ChunkedVec<T> {
+    fn clone(&self) -> Self {
+        self.prefix(self.len())
+    }
+}
+
+impl<T> Index<usize> for ChunkedVec<T> {
+    type Output = T;
+
+    #[inline]
+    fn index(&self, index: usize) -> &T {
+        let len = self.len();
+        self.get(index)
+            .unwrap_or_else(|| panic!("index {index} out of range for {len} items"))
+    }
+}
+
+impl<T: Clone> IndexMut<usize> for ChunkedVec<T> {
+    #[inline]
+    fn index_mut(&mut self, index: usize) -> &mut T {
+        let len = self.len();
+        self.get_mut(index)
+            .unwrap_or_else(|| panic!("index {index} out of range for {len} items"))
+    }
+}
+
+impl<T: PartialEq> PartialEq for ChunkedVec<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Eq> Eq for ChunkedVec<T> {}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for ChunkedVec<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T> FromIterator<T> for ChunkedVec<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut all = ChunkedVec::new();
+        for item in items {
+            all.push(item);
+        }
+        all
+    }
+}
+
+impl<T> From<Vec<T>> for ChunkedVec<T> {
+    fn from(items: Vec<T>) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+/// The iterator over a [`ChunkedVec`]'s items.
+pub type Iter<'a, T> = std::iter::Chain<
+    std::iter::FlatMap<
+        std::slice::Iter<'a, Rc<Vec<T>>>,
+        std::slice::Iter<'a, T>,
+        fn(&'a Rc<Vec<T>>) -> std::slice::Iter<'a, T>,
+    >,
+    std::slice::Iter<'a, T>,
+>;
+
+impl<'a, T> IntoIterator for &'a ChunkedVec<T> {
+    type Item = &'a T;
+    type IntoIter = Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Serialised as the sequence of its items, like a `Vec`.
+impl<T: Serialize> Serialize for ChunkedVec<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(n: usize) -> ChunkedVec<usize> {
+        (0..n).collect()
+    }
+
+    #[test]
+    fn reads_like_a_vec_across_chunk_boundaries() {
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 7] {
+            let v = numbers(n);
+            assert_eq!(v.len(), n);
+            assert_eq!(
+                v.iter().copied().collect::<Vec<_>>(),
+                (0..n).collect::<Vec<_>>()
+            );
+            assert_eq!(v.last().copied(), n.checked_sub(1));
+            assert_eq!(v.get(n), None);
+            assert_eq!(v.partition_point(|x| *x < n / 2), n / 2);
+            assert_eq!(v.to_vec(n / 3..n), (n / 3..n).collect::<Vec<_>>());
+            for (a, b) in [
+                (0, n),
+                (n / 2, n / 2),
+                (CHUNK - 1, CHUNK + 1),
+                (1, 2 * CHUNK),
+                (n, n + 5),
+            ] {
+                let want: Vec<usize> = (a.min(n)..b.min(n)).collect();
+                assert_eq!(v.to_vec(a..b), want, "{a}..{b} of {n}");
+            }
+            for i in (0..n).step_by(97) {
+                assert_eq!(v[i], i);
+            }
+        }
+    }
+
+    #[test]
+    fn a_prefix_shares_full_chunks_and_writes_do_not_reach_the_original() {
+        let v = numbers(3 * CHUNK + 5);
+        for len in [0, 5, CHUNK, CHUNK + 9, 3 * CHUNK + 5, 9 * CHUNK] {
+            let mut p = v.prefix(len);
+            let len = len.min(v.len());
+            assert_eq!(p.len(), len);
+            assert!(p.iter().eq(v.iter().take(len)));
+            p.push(usize::MAX);
+            if len > 0 {
+                p[0] = 77;
+                p[len - 1] = 78;
+            }
+            assert_eq!(p.len(), len + 1);
+            assert_eq!(p[len], usize::MAX);
+            assert_eq!(v, numbers(3 * CHUNK + 5), "the original is unchanged");
+        }
+        assert!(Rc::ptr_eq(&v.prefix(2 * CHUNK).full[1], &v.full[1]));
+    }
+
+    #[test]
+    fn a_sealed_tail_keeps_what_is_pushed_after_it_in_one_slice() {
+        let mut v = numbers(CHUNK + 10);
+        v.seal();
+        assert_eq!(v.tail_from(CHUNK + 3).map(<[usize]>::len), Some(7));
+        let start = v.len();
+        for i in 0..100 {
+            v.push(start + i);
+        }
+        assert_eq!(v.tail_from(start).unwrap().len(), 100);
+        assert_eq!(v.tail_from(5), None, "in a full chunk");
+        assert_eq!(v.to_vec(0..v.len()), (0..start + 100).collect::<Vec<_>>());
+        v.seal();
+        assert_eq!(v.to_vec(0..v.len()), (0..start + 100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn serialises_as_a_sequence() {
+        let v = numbers(3);
+        assert_eq!(serde_json::to_string(&v).unwrap(), "[0,1,2]");
+    }
+}
