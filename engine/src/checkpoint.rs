@@ -76,7 +76,7 @@ pub fn start_with_checkpoints(scenario: &Scenario) -> Result<Progress, ScenarioE
     Ok(Progress::new(
         scenario,
         sim,
-        LedgerFold::default(),
+        Rc::default(),
         Vec::new(),
         None,
     ))
@@ -143,7 +143,7 @@ impl Checkpoints {
         let ledger = self.snapshots[..kept]
             .iter()
             .rev()
-            .find_map(|s| s.ledger.as_deref().cloned())
+            .find_map(|s| s.ledger.clone())
             .unwrap_or_default();
         let mut progress = Progress::new(scenario, sim, ledger, snapshots, Some(snapshot.at));
         progress.checkpoints.unchanged = previous.events.partition_point(|e| e.time < changed);
@@ -180,8 +180,9 @@ impl Checkpoints {
 /// produces the trace, ledger and snapshots of one uninterrupted run.
 pub struct Progress {
     sim: Sim,
-    /// The ledger's fold over the trace up to the last snapshot that kept it.
-    ledger: LedgerFold,
+    /// The ledger's fold over the trace up to the last snapshot that kept it; a re-run shares
+    /// the snapshot's and copies it only when it reads on (at its end), not at the drop.
+    ledger: Rc<LedgerFold>,
     /// What ran, and the snapshots taken so far.
     checkpoints: Checkpoints,
     /// The snapshot interval and the next boundary (never, in a re-run).
@@ -207,7 +208,7 @@ impl Progress {
     fn new(
         scenario: &Scenario,
         sim: Sim,
-        ledger: LedgerFold,
+        ledger: Rc<LedgerFold>,
         snapshots: Vec<Rc<Snapshot>>,
         resumed_at: Option<SimTime>,
     ) -> Progress {
@@ -268,8 +269,8 @@ impl Progress {
             self.budget -= events;
             let snapshots = &mut self.checkpoints.snapshots;
             let kept = (snapshots.len() % LEDGER_EVERY == LEDGER_EVERY - 1).then(|| {
-                self.ledger.read_to(self.sim.trace(), events);
-                Rc::new(self.ledger.clone())
+                Rc::make_mut(&mut self.ledger).read_to(self.sim.trace(), events);
+                Rc::new((*self.ledger).clone())
             });
             snapshots.push(Rc::new(take(&mut self.sim, self.next, kept)));
         }
@@ -303,7 +304,7 @@ impl Progress {
         self.advance(None, u64::MAX);
         let scenario = &self.checkpoints.scenario;
         let (trace, events) = self.sim.finish();
-        let ledger = self.ledger.finish(&trace);
+        let ledger = Rc::unwrap_or_clone(self.ledger).finish(&trace);
         let run = Run {
             seed: scenario.seed,
             config: scenario.effective_config(),
