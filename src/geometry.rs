@@ -199,9 +199,17 @@ pub fn cells_that_fit(width: f64, cell_w: f64) -> usize {
 }
 
 /// Which offsets of a log of `len` records to draw in `fit` cells: the tail, so the newest
-/// records and the high watermark stay in sight.
+/// records and the high watermark stay in sight. Once the log is longer than the row, the
+/// row moves on by half its length at a time, not by one cell per append: the cells stay put
+/// while records arrive (calmer to watch, and the browser need not set every cell's text
+/// again on every frame), and at least half a row of older records stays in sight.
 pub fn visible_cells(len: usize, fit: usize) -> Range<usize> {
-    len.saturating_sub(fit)..len
+    if len <= fit {
+        return 0..len;
+    }
+    let step = (fit / 2).max(1);
+    let start = (len - fit).div_ceil(step) * step;
+    start..len
 }
 
 #[cfg(test)]
@@ -282,5 +290,16 @@ mod tests {
     fn the_tail_of_a_long_log_is_visible() {
         assert_eq!(visible_cells(5, 10), 0..5);
         assert_eq!(visible_cells(100, 10), 90..100);
+        let mut moves = 0;
+        for len in 11..=200 {
+            let cells = visible_cells(len, 10);
+            assert_eq!(cells.end, len, "the newest record is drawn");
+            assert!((6..=10).contains(&cells.len()), "{len}: {cells:?}");
+            moves += usize::from(cells.start != visible_cells(len - 1, 10).start);
+        }
+        assert_eq!(
+            moves, 38,
+            "the row moves on by half a row, once every 5 appends"
+        );
     }
 }

@@ -92,6 +92,31 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
     }
 }
 
+/// A log cell's parts, relative to its corner: the same for every cell of a row.
+struct CellParts {
+    rect_w: AttrValue,
+    h: AttrValue,
+    text_x: AttrValue,
+    text_y: AttrValue,
+    disk_y: AttrValue,
+    disk_w: AttrValue,
+}
+
+impl CellParts {
+    fn new(metrics: RowMetrics) -> CellParts {
+        let RowMetrics { cell_h, cell_w, .. } = metrics;
+        let attr = |v: f64| AttrValue::from(v.to_string());
+        CellParts {
+            rect_w: attr(cell_w - 3.0),
+            h: attr(cell_h),
+            text_x: attr(cell_w / 2.0 - 0.5),
+            text_y: attr(cell_h / 2.0 + 4.0),
+            disk_y: attr(cell_h - 4.0),
+            disk_w: attr(cell_w - 7.0),
+        }
+    }
+}
+
 /// Where one replica row goes and how many cells it has room for.
 struct Row {
     x: f64,
@@ -127,6 +152,7 @@ fn replica_row(
     let label_x = cell_x(leo.max(first)) + 6.0;
     let room = x + LOG_LABEL_W + fit as f64 * cell_w + LOG_TEXT_W - label_x;
     let text_y = (y + cell_h / 2.0 + 4.0).to_string();
+    let parts = CellParts::new(metrics);
     let in_isr = state.is_some_and(|s| s.isr.contains(&me));
     let true_leader = state.and_then(|s| s.leader) == Some(me);
     let (shown_label, full_label) = offsets_label(hw, leo, replica, state, true_leader, room);
@@ -155,6 +181,7 @@ fn replica_row(
                     { format!("▼{c}") }
                 </text>
             }
+            <g class="log-cells">
             { for replica.entries(cells).iter().map(|entry| {
                 let offset = entry.offset.0 as usize;
                 let committed = offset < hw;
@@ -184,17 +211,23 @@ fn replica_row(
                     e.stop_propagation(); // the record, not the broker
                     on_record.emit(record);
                 });
+                // Keyed by offset and placed by a transform: as records append, a cell keeps
+                // its element and its text (Yew pairs unkeyed children from the end, which
+                // would rewrite every cell on every append), and the row only moves every
+                // half row (`visible_cells`).
                 html! {
-                    <g class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind, deleted.then_some("deleted"))} {onclick}>
+                    <g key={offset} transform={format!("translate({cx} {y})")}
+                       class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind, deleted.then_some("deleted"))} {onclick}>
                         <title>{title}</title>
-                        <rect x={(cx + 1.0).to_string()} y={y.to_string()} width={(cell_w - 3.0).to_string()} height={cell_h.to_string()} rx="3" />
+                        <rect x="1" width={parts.rect_w.clone()} height={parts.h.clone()} rx="3" />
+                        <text x={parts.text_x.clone()} y={parts.text_y.clone()} style={font.clone()}>{ label }</text>
                         if on_disk {
-                            <rect class="on-disk" x={(cx + 3.0).to_string()} y={(y + cell_h - 4.0).to_string()} width={(cell_w - 7.0).to_string()} height="2.5" />
+                            <rect class="on-disk" x="3" y={parts.disk_y.clone()} width={parts.disk_w.clone()} height="2.5" />
                         }
-                        <text x={(cx + cell_w / 2.0 - 0.5).to_string()} y={text_y.clone()} style={font.clone()}>{ label }</text>
                     </g>
                 }
             }) }
+            </g>
             if let Some(c) = committed.filter(|c| true_leader && c.0 as usize >= first && c.0 as usize <= leo) {
                 { commit_marker(cell_x(c.0 as usize) - 1.5, y, c) }
             }
