@@ -12,6 +12,7 @@ mod bench {
     use criterion::{Criterion, Throughput};
     use delivery_lab_engine::fault::{Fault, ScheduledFault};
     use delivery_lab_engine::ids::BrokerId;
+    use delivery_lab_engine::time::SimTime;
     use delivery_lab_engine::{Scenario, run, run_with_checkpoints};
     use std::hint::black_box;
 
@@ -73,6 +74,17 @@ mod bench {
             });
             c.bench_function(name, |b| {
                 b.iter(|| checkpoints.rerun(&full, black_box(&edited)).expect("valid"))
+            });
+            // The part the app's redraw waits for: resume, and run up to the play position
+            // (the rest runs over the following frames).
+            let drop_at = SimTime::from_ms(at_ms + 1);
+            c.bench_function(&format!("{name}_to_the_drop"), |b| {
+                b.iter(|| {
+                    let mut progress = checkpoints.resume(&full.trace, black_box(&edited));
+                    let progress = progress.as_mut().expect("valid");
+                    progress.advance(Some(drop_at), u64::MAX);
+                    progress.trace().events.len()
+                })
             });
         }
         c.bench_function("workshop_with_snapshots", |b| {
