@@ -15,6 +15,10 @@ use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use yew::Reducible;
 
+/// How fast a log may grow while playing, in records per real second, for its cells to keep
+/// their record names (about one every other frame).
+pub const LABELLED_APPENDS_PER_SECOND: f64 = 30.0;
+
 /// How many engine events a re-run handles between two looks at the clock (well under a
 /// millisecond in wasm).
 pub const EVENTS_PER_SLICE: u64 = 1_000;
@@ -203,6 +207,24 @@ impl LabState {
             Some(_) => duration,
             None => duration.max(self.run.trace.end_time()),
         }
+    }
+
+    /// Whether log cells carry their record's name: always while paused; while playing, only
+    /// if each log grows by fewer than [`LABELLED_APPENDS_PER_SECOND`] records a second (at
+    /// the playback speed): names that change faster cannot be read, and drawing them costs
+    /// the frame rate.
+    pub fn cell_labels(&self) -> bool {
+        if !self.playing {
+            return true;
+        }
+        let p = &self.scenario.producer;
+        let per_simulated_second =
+            f64::from(p.count.max(1)) * 1_000.0 / p.interval_ms.max(1) as f64;
+        // Simulated microseconds per real millisecond = simulated seconds per real second × 1 000.
+        let speed = SPEEDS[self.speed].0 as f64 / 1_000.0;
+        let per_log =
+            per_simulated_second * speed / f64::from(self.scenario.topic.partitions.max(1));
+        per_log < LABELLED_APPENDS_PER_SECOND
     }
 
     /// Calls `f` with the trace the drawing shows: the pending re-run's (final up to the play
@@ -487,6 +509,19 @@ mod tests {
             Action::Open(Rc::new(scenario)),
         );
         continue_to_the_end(s).0
+    }
+
+    #[test]
+    fn cells_keep_their_names_unless_records_arrive_faster_than_they_can_be_read() {
+        let s = Rc::new(LabState::initial());
+        assert!(s.cell_labels());
+        let playing = reduce(s, Action::TogglePlay);
+        assert!(playing.cell_labels(), "a small preset at its speed");
+        let workshop = reduce(long_workshop(), Action::TogglePlay);
+        assert_eq!(SPEEDS[workshop.speed].0, 1_000, "plays at 1×");
+        assert!(!workshop.cell_labels(), "≈ 170 records a second per log");
+        let slow = reduce(workshop, Action::SetSpeed(0));
+        assert!(slow.cell_labels());
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct BrokerBoxProps {
     /// Show a record's timeline (click on its log cell).
     #[prop_or_default]
     pub on_select_record: Callback<RecordId>,
+    /// Whether log cells carry their record's name.
+    #[prop_or(true)]
+    pub cell_labels: bool,
 }
 
 /// A broker and its replicas.
@@ -47,6 +50,7 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
         selected,
         on_select,
         on_select_record,
+        cell_labels,
     } = props;
     let node = NodeId::Broker(broker.id);
     let (onclick, onkeydown) = handlers(node, on_select);
@@ -85,7 +89,7 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
             { for broker.replicas.iter().enumerate().map(|(i, r)| {
                 let y = rect.y + 26.0 + i as f64 * metrics.row_h;
                 let state = partitions.iter().find(|s| s.partition == r.partition);
-                let row = Row { x: rect.x + 10.0, y, metrics, fit };
+                let row = Row { x: rect.x + 10.0, y, metrics, fit, labels: *cell_labels };
                 replica_row(r, broker.id, state, committed.get(&r.partition).copied(), row, on_select_record)
             }) }
         </g>
@@ -123,6 +127,7 @@ struct Row {
     y: f64,
     metrics: RowMetrics,
     fit: usize,
+    labels: bool,
 }
 
 fn replica_row(
@@ -133,7 +138,13 @@ fn replica_row(
     row: Row,
     on_select_record: &Callback<RecordId>,
 ) -> Html {
-    let Row { x, y, metrics, fit } = row;
+    let Row {
+        x,
+        y,
+        metrics,
+        fit,
+        labels,
+    } = row;
     let RowMetrics { cell_h, cell_w, .. } = metrics;
     let leo = replica.log_end_offset().0 as usize;
     let cells = visible_cells(leo, fit.min(replica.log.len()));
@@ -220,7 +231,9 @@ fn replica_row(
                        class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind, deleted.then_some("deleted"))} {onclick}>
                         <title>{title}</title>
                         <rect x="1" width={parts.rect_w.clone()} height={parts.h.clone()} rx="3" />
-                        <text x={parts.text_x.clone()} y={parts.text_y.clone()} style={font.clone()}>{ label }</text>
+                        if labels {
+                            <text x={parts.text_x.clone()} y={parts.text_y.clone()} style={font.clone()}>{ label }</text>
+                        }
                         if on_disk {
                             <rect class="on-disk" x="3" y={parts.disk_y.clone()} width={parts.disk_w.clone()} height="2.5" />
                         }

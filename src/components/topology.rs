@@ -32,6 +32,10 @@ pub struct TopologyProps {
     /// Show a record's timeline.
     #[prop_or_default]
     pub on_select_record: Callback<delivery_lab_engine::ids::RecordId>,
+    /// Whether log cells carry their record's name (off while records arrive faster than
+    /// they could be read; see [`crate::store::LabState::cell_labels`]).
+    #[prop_or(true)]
+    pub cell_labels: bool,
 }
 
 /// The animated cluster.
@@ -79,7 +83,7 @@ pub fn topology(props: &TopologyProps) -> Html {
             { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
                 <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} committed={view.group.committed.clone()}
                            selected={props.selected == Some(Target::Node(NodeId::Broker(b.id)))} on_select={props.on_select_node.clone()}
-                           on_select_record={props.on_select_record.clone()} />
+                           on_select_record={props.on_select_record.clone()} cell_labels={props.cell_labels} />
             }) }
             <g class="messages">
                 { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view)) }
