@@ -121,6 +121,13 @@ impl CellParts {
     }
 }
 
+/// Whether a cell `cell_w` wide has room for a label in a `font_px` font (bold digits are
+/// about 0.62 em wide).
+fn label_fits(cell_w: f64, font_px: f64) -> impl Fn(&str) -> bool {
+    let room = ((cell_w - 4.0) / (font_px * 0.62)).floor().max(0.0) as usize;
+    move |label| label.chars().count() <= room
+}
+
 /// Where one replica row goes and how many cells it has room for.
 struct Row {
     x: f64,
@@ -152,7 +159,11 @@ fn replica_row(
     let hw = replica.high_watermark.0 as usize;
     let flushed = replica.flushed.0 as usize;
     let cell_x = |offset: usize| x + LOG_LABEL_W + (offset - first) as f64 * cell_w;
-    let font = format!("font-size: {:.0}px", (cell_h * 0.42).clamp(10.0, 15.0));
+    let font_px = (cell_h * 0.42).clamp(10.0, 15.0);
+    let font = format!("font-size: {font_px:.0}px");
+    // A name wider than its cell would spill over its neighbours: such cells go without
+    // (their tooltip and the record's timeline still name it).
+    let fits = label_fits(cell_w, font_px);
     let hw_x = if hw >= first {
         Some(cell_x(hw.min(leo)) - 1.5)
     } else {
@@ -231,7 +242,7 @@ fn replica_row(
                        class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind, deleted.then_some("deleted"))} {onclick}>
                         <title>{title}</title>
                         <rect x="1" width={parts.rect_w.clone()} height={parts.h.clone()} rx="3" />
-                        if labels {
+                        if labels && fits(&label) {
                             <text x={parts.text_x.clone()} y={parts.text_y.clone()} style={font.clone()}>{ label }</text>
                         }
                         if on_disk {
