@@ -64,8 +64,8 @@ pub fn app() -> Html {
             state.pending.is_some(),
             Callback::from(move |_| {
                 let budget = match state.playing {
-                    true => crate::store::RERUN_MS_PER_PLAYING_FRAME,
-                    false => crate::store::RERUN_MS_PER_FRAME,
+                    true => crate::rerun::RERUN_MS_PER_PLAYING_FRAME,
+                    false => crate::rerun::RERUN_MS_PER_FRAME,
                 };
                 // After this frame is painted (the drop's redraw must not wait for it).
                 let state = state.clone();

@@ -15,6 +15,7 @@ pub mod geometry;
 pub mod hooks;
 pub mod panic_panel;
 pub mod presets;
+pub mod rerun;
 pub mod settings;
 pub mod store;
 pub mod view_cache;

@@ -9,27 +9,15 @@
 
 use crate::edit::{self, FaultKind, Target};
 use crate::presets::PRESETS;
+pub use crate::rerun::Pending;
 use delivery_lab_engine::time::SimTime;
-use delivery_lab_engine::{Checkpoints, Progress, Run, Scenario, Trace, run_with_checkpoints};
-use std::cell::{Ref, RefCell};
+use delivery_lab_engine::{Checkpoints, Run, Scenario, run_with_checkpoints};
 use std::rc::Rc;
 use yew::Reducible;
 
 /// How fast a log may grow while playing, in records per real second, for its cells to keep
 /// their record names (about one every other frame).
 pub const LABELLED_APPENDS_PER_SECOND: f64 = 30.0;
-
-/// How many engine events a re-run handles between two looks at the clock (well under a
-/// millisecond in wasm).
-pub const EVENTS_PER_SLICE: u64 = 1_000;
-
-/// How much of an animation frame a pending re-run may take while paused, in milliseconds
-/// (nothing else is drawn until it is done).
-pub const RERUN_MS_PER_FRAME: f64 = 12.0;
-
-/// How much of an animation frame a pending re-run may take while playing (the frame is
-/// redrawn too).
-pub const RERUN_MS_PER_PLAYING_FRAME: f64 = 6.0;
 
 /// Playback speeds, simulated microseconds per real millisecond (a log scale).
 pub const SPEEDS: &[(u64, &str)] = &[
@@ -85,29 +73,6 @@ pub struct LabState {
     pub playing: bool,
     /// Index into [`SPEEDS`].
     pub speed: usize,
-}
-
-/// A re-run in progress (shared by the states that show it; only the reducer advances it).
-#[derive(Debug)]
-pub struct Pending {
-    progress: RefCell<Option<Progress>>,
-}
-
-impl Pending {
-    /// The trace so far: final up to the play position.
-    pub fn trace(&self) -> Ref<'_, Trace> {
-        Ref::map(self.progress.borrow(), |p| {
-            p.as_ref()
-                .expect("a pending run is only taken when finished")
-                .trace()
-        })
-    }
-
-    /// When the re-run resumed from a snapshot (none: from the start).
-    pub fn resumed_at(&self) -> Option<SimTime> {
-        let progress = self.progress.borrow();
-        progress.as_ref().and_then(|p| p.checkpoints().resumed_at())
-    }
 }
 
 impl PartialEq for LabState {
@@ -227,84 +192,6 @@ impl LabState {
         per_log < LABELLED_APPENDS_PER_SECOND
     }
 
-    /// Calls `f` with the trace the drawing shows: the pending re-run's (final up to the play
-    /// position) or the finished run's.
-    pub fn with_trace<R>(&self, f: impl FnOnce(&Trace) -> R) -> R {
-        match &self.pending {
-            Some(p) => f(&p.trace()),
-            None => f(&self.run.trace),
-        }
-    }
-
-    /// Runs `scenario` in place of the current one, keeping the play position, or keeps
-    /// everything and says why the engine refused it. A scenario that differs only in its
-    /// faults re-runs from the last snapshot before the first changed one (of a re-run still
-    /// in progress too); only up to the play position at once.
-    fn apply_edit(&mut self, scenario: Rc<Scenario>) {
-        let resumed = match &self.pending {
-            Some(p) => {
-                let progress = p.progress.borrow();
-                let progress = progress.as_ref().expect("pending");
-                progress.checkpoints().resume(progress.trace(), &scenario)
-            }
-            None => self.checkpoints.resume(&self.run.trace, &scenario),
-        };
-        match resumed {
-            Ok(progress) => {
-                // The page still holds the old trace; this keeps it alive past the redraw.
-                if let Some(p) = self.pending.take() {
-                    crate::deferred_drop::after_redraw(Box::new(p));
-                }
-                self.rerun_of = Some((self.trace_id, progress.checkpoints().unchanged_events()));
-                self.trace_id += 1;
-                self.pending = Some(Rc::new(Pending {
-                    progress: RefCell::new(Some(progress)),
-                }));
-                self.scenario = scenario;
-                self.error = None;
-                self.position = self.position.min(self.end());
-                self.settle();
-            }
-            Err(e) => self.error = Some(format!("That change was not applied: {e}")),
-        }
-    }
-
-    /// Runs the pending re-run through the play position (the drawing shows it at once), and
-    /// takes it in as the run if that finished it.
-    fn settle(&mut self) {
-        let through = SimTime(self.position.0.saturating_add(1));
-        self.advance_pending(|p| p.advance(Some(through), u64::MAX));
-    }
-
-    /// Lets `step` advance the pending re-run; once it is done, it becomes the run.
-    fn advance_pending(&mut self, step: impl FnOnce(&mut Progress)) {
-        let Some(pending) = &self.pending else {
-            return;
-        };
-        let mut slot = pending.progress.borrow_mut();
-        let progress = slot.as_mut().expect("pending");
-        step(progress);
-        if !progress.is_done() {
-            return;
-        }
-        let (run, checkpoints) = slot.take().expect("pending").finish();
-        drop(slot);
-        // The page still holds the old run; this keeps it alive past the redraw.
-        crate::deferred_drop::after_redraw(Box::new((
-            Rc::clone(&self.run),
-            Rc::clone(&self.checkpoints),
-            self.pending.take(),
-        )));
-        self.run = Rc::new(run);
-        self.checkpoints = Rc::new(checkpoints);
-    }
-
-    /// Finishes the pending re-run now (stepping forward needs the events after the play
-    /// position).
-    fn finish_pending(&mut self) {
-        self.advance_pending(|p| p.advance(None, u64::MAX));
-    }
-
     fn next_event_time(&mut self) -> SimTime {
         self.finish_pending();
         let events = &self.run.trace.events;
@@ -393,7 +280,7 @@ impl Reducible for LabState {
                     return self;
                 }
                 loop {
-                    next.advance_pending(|p| p.advance(None, EVENTS_PER_SLICE));
+                    next.advance_pending(|p| p.advance(None, crate::rerun::EVENTS_PER_SLICE));
                     if next.pending.is_none() || crate::frame_clock::now_ms() >= deadline_ms {
                         break;
                     }
@@ -423,22 +310,11 @@ impl Reducible for LabState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rerun::tests::{continue_to_the_end, long_workshop};
     use delivery_lab_engine::ids::NodeId;
 
     fn reduce(state: Rc<LabState>, action: Action) -> Rc<LabState> {
         state.reduce(action)
-    }
-
-    /// What the animation loop does while a re-run is pending; returns the state that
-    /// finished it and how many frames it took.
-    fn continue_to_the_end(mut s: Rc<LabState>) -> (Rc<LabState>, usize) {
-        let mut frames = 0;
-        while s.pending.is_some() {
-            frames += 1;
-            assert!(frames < 10_000, "a pending re-run finishes");
-            s = reduce(s, Action::Continue { deadline_ms: 0.0 });
-        }
-        (s, frames)
     }
 
     #[test]
@@ -496,21 +372,6 @@ mod tests {
         );
     }
 
-    /// The workshop preset, with enough records that a re-run takes several frames.
-    fn long_workshop() -> Rc<LabState> {
-        let mut scenario =
-            Scenario::from_json(include_str!("../scenarios/workshop-cluster.json")).unwrap();
-        scenario.producer.count = 2;
-        scenario.producer.records = 4_000;
-        scenario.producer.interval_ms = 2;
-        scenario.duration_ms = 9_000;
-        let s = reduce(
-            Rc::new(LabState::initial()),
-            Action::Open(Rc::new(scenario)),
-        );
-        continue_to_the_end(s).0
-    }
-
     #[test]
     fn cells_keep_their_names_unless_records_arrive_faster_than_they_can_be_read() {
         let s = Rc::new(LabState::initial());
@@ -522,75 +383,6 @@ mod tests {
         assert!(!workshop.cell_labels(), "≈ 170 records a second per log");
         let slow = reduce(workshop, Action::SetSpeed(0));
         assert!(slow.cell_labels());
-    }
-
-    #[test]
-    fn a_drop_draws_the_play_position_at_once_and_the_rest_over_the_next_frames() {
-        let s = long_workshop();
-        let at = SimTime::from_ms(1_500);
-        let s = reduce(s, Action::Seek(at));
-        let b1 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(1));
-        let dropped = reduce(
-            s.clone(),
-            Action::AddFault(Target::Node(b1), FaultKind::Crash),
-        );
-        let pending = dropped
-            .pending
-            .as_ref()
-            .expect("the rest is left for later frames");
-        assert!(pending.resumed_at().is_some_and(|t| t <= at));
-        let full = delivery_lab_engine::run(&dropped.scenario).unwrap();
-        let shown = dropped.with_trace(|t| t.events_until(at));
-        assert_eq!(
-            dropped.with_trace(|t| t.events.to_vec(0..shown)),
-            full.trace.events.to_vec(0..full.trace.events_until(at)),
-            "the drawing has every event up to the play position"
-        );
-        assert!(
-            Rc::ptr_eq(&s.run, &dropped.run),
-            "the verdict waits for the whole run"
-        );
-        let still = reduce(dropped.clone(), Action::Continue { deadline_ms: 0.0 });
-        assert!(
-            Rc::ptr_eq(&still, &dropped),
-            "nothing to redraw while it runs"
-        );
-        let (done, frames) = continue_to_the_end(still);
-        assert!(frames > 1, "took {frames} frames");
-        assert_eq!(done.run.trace, full.trace);
-        assert_eq!(done.run.ledger, full.ledger);
-        assert_eq!(
-            done.trace_id, dropped.trace_id,
-            "the drawing's fold still holds"
-        );
-    }
-
-    #[test]
-    fn playing_and_further_drops_during_a_rerun_match_full_runs() {
-        let s = long_workshop();
-        let s = reduce(s, Action::Seek(SimTime::from_ms(3_000)));
-        let b2 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(2));
-        let s = reduce(s, Action::AddFault(Target::Node(b2), FaultKind::Crash));
-        let s = reduce(s, Action::TogglePlay);
-        let s = reduce(s, Action::Tick(100));
-        let full = delivery_lab_engine::run(&s.scenario).unwrap();
-        let at = s.position;
-        assert_eq!(
-            s.with_trace(|t| t.events.to_vec(0..t.events_until(at))),
-            full.trace.events.to_vec(0..full.trace.events_until(at))
-        );
-        // A second drop before the first re-run is done resumes from that re-run.
-        let b0 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
-        let s = reduce(s, Action::AddFault(Target::Node(b0), FaultKind::Crash));
-        let s = reduce(s, Action::StepForward);
-        assert!(
-            s.pending.is_none(),
-            "stepping forward needs the events after the position"
-        );
-        assert_eq!(
-            s.run.trace,
-            delivery_lab_engine::run(&s.scenario).unwrap().trace
-        );
     }
 
     #[test]

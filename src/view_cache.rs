@@ -10,7 +10,7 @@ use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::{ClusterView, ViewFold};
 
 /// A fold of the cluster view kept across renders, with copies of it every
-/// [`FOLD_MARK_EVENTS`] events to fold again from.
+/// `FOLD_MARK_EVENTS` events to fold again from.
 pub struct FoldCache {
     /// Names the trace folded (see [`crate::store::LabState::trace_id`]).
     trace_id: u64,
