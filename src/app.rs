@@ -77,10 +77,12 @@ pub fn app() -> Html {
         );
     }
     let pending = state.pending.as_ref().map(|p| p.resumed_at());
-    // While a re-run is pending the trace list reads the finished run at the play position.
-    let applied = match pending {
-        Some(_) => state.run.trace.events_until(state.position),
-        None => view.applied,
+    // While a re-run is pending the trace list reads the finished run at the play position;
+    // while playing too fast to read it, it moves on a few times a second, not every frame.
+    let applied = match (pending, state.trace_list_position()) {
+        (Some(_), at) => state.run.trace.events_until(at),
+        (None, at) if at != state.position => state.with_trace(|t| t.events_until(at)),
+        (None, _) => view.applied,
     };
     let on_seek = {
         let state = state.clone();

@@ -15,6 +15,9 @@ use delivery_lab_engine::{Checkpoints, Run, Scenario, run_with_checkpoints};
 use std::rc::Rc;
 use yew::Reducible;
 
+/// How often the trace list moves on while playing too fast to read it.
+pub const TRACE_LIST_UPDATES_PER_SECOND: u64 = 8;
+
 /// How fast a log may grow while playing, in records per real second, for its cells to keep
 /// their record names (about one every other frame).
 pub const LABELLED_APPENDS_PER_SECOND: f64 = 30.0;
@@ -190,6 +193,18 @@ impl LabState {
         let per_log =
             per_simulated_second * speed / f64::from(self.scenario.topic.partitions.max(1));
         per_log < LABELLED_APPENDS_PER_SECOND
+    }
+
+    /// Where the trace list stands: the play position, or while playing too fast to read the
+    /// list (see [`LabState::cell_labels`]), the play position rounded down to steps of
+    /// 1/[`TRACE_LIST_UPDATES_PER_SECOND`] of a real second, so it moves on a few times a
+    /// second instead of rewriting its lines every frame.
+    pub fn trace_list_position(&self) -> SimTime {
+        if self.cell_labels() {
+            return self.position;
+        }
+        let step = (SPEEDS[self.speed].0 * 1_000 / TRACE_LIST_UPDATES_PER_SECOND).max(1);
+        SimTime(self.position.0 / step * step)
     }
 
     fn next_event_time(&mut self) -> SimTime {
@@ -381,8 +396,16 @@ mod tests {
         let workshop = reduce(long_workshop(), Action::TogglePlay);
         assert_eq!(SPEEDS[workshop.speed].0, 1_000, "plays at 1×");
         assert!(!workshop.cell_labels(), "≈ 170 records a second per log");
+        let later = reduce(workshop.clone(), Action::Tick(16));
+        assert!(later.position > workshop.position);
+        assert_eq!(
+            later.trace_list_position(),
+            workshop.trace_list_position(),
+            "the trace list waits for an eighth of a second"
+        );
         let slow = reduce(workshop, Action::SetSpeed(0));
         assert!(slow.cell_labels());
+        assert_eq!(slow.trace_list_position(), slow.position);
     }
 
     #[test]
