@@ -1,8 +1,8 @@
 //! The re-run after an edit: from the last snapshot before the first changed fault, only up to
 //! the play position at once (what the drawing shows), the rest over the next animation
-//! frames ([`crate::store::Action::Continue`], scheduled after each paint), after which the verdict, the
-//! lanes and the trace list show the new run. An edit made meanwhile resumes from the re-run
-//! still in progress.
+//! frames ([`crate::store::Action::Continue`], scheduled after each paint), after which the
+//! verdict, the lanes and the trace list show the new run. An edit made meanwhile resumes
+//! from the re-run still in progress.
 
 use crate::store::LabState;
 use delivery_lab_engine::time::SimTime;
@@ -29,15 +29,6 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// The trace so far: final up to the play position.
-    pub fn trace(&self) -> Ref<'_, Trace> {
-        Ref::map(self.progress.borrow(), |p| {
-            p.as_ref()
-                .expect("a pending run is only taken when finished")
-                .trace()
-        })
-    }
-
     /// When the re-run resumed from a snapshot (none: from the start).
     pub fn resumed_at(&self) -> Option<SimTime> {
         let progress = self.progress.borrow();
@@ -49,10 +40,17 @@ impl LabState {
     /// Calls `f` with the trace the drawing shows: the pending re-run's (final up to the play
     /// position) or the finished run's.
     pub fn with_trace<R>(&self, f: impl FnOnce(&Trace) -> R) -> R {
-        match &self.pending {
-            Some(p) => f(&p.trace()),
+        let pending = self.in_progress();
+        match pending.as_deref().and_then(Option::as_ref) {
+            Some(progress) => f(progress.trace()),
             None => f(&self.run.trace),
         }
+    }
+
+    /// The pending re-run's progress, borrowed (empty once it finished: a state that still
+    /// names it then falls back to the finished run).
+    fn in_progress(&self) -> Option<Ref<'_, Option<Progress>>> {
+        self.pending.as_ref().map(|p| p.progress.borrow())
     }
 
     /// Runs `scenario` in place of the current one, keeping the play position, or keeps
@@ -60,14 +58,12 @@ impl LabState {
     /// faults re-runs from the last snapshot before the first changed one (of a re-run still
     /// in progress too); only up to the play position at once.
     pub(crate) fn apply_edit(&mut self, scenario: Rc<Scenario>) {
-        let resumed = match &self.pending {
-            Some(p) => {
-                let progress = p.progress.borrow();
-                let progress = progress.as_ref().expect("pending");
-                progress.checkpoints().resume(progress.trace(), &scenario)
-            }
+        let pending = self.in_progress();
+        let resumed = match pending.as_deref().and_then(Option::as_ref) {
+            Some(progress) => progress.checkpoints().resume(progress.trace(), &scenario),
             None => self.checkpoints.resume(&self.run.trace, &scenario),
         };
+        drop(pending);
         match resumed {
             Ok(progress) => {
                 // The page still holds the old trace; this keeps it alive past the redraw.
@@ -97,17 +93,25 @@ impl LabState {
 
     /// Lets `step` advance the pending re-run; once it is done, it becomes the run.
     pub(crate) fn advance_pending(&mut self, step: impl FnOnce(&mut Progress)) {
-        let Some(pending) = &self.pending else {
+        let Some(pending) = self.pending.clone() else {
             return;
         };
         let mut slot = pending.progress.borrow_mut();
-        let progress = slot.as_mut().expect("pending");
+        let Some(progress) = slot.as_mut() else {
+            // Finished already (through another state that shared it): nothing is pending.
+            drop(slot);
+            self.pending = None;
+            return;
+        };
         step(progress);
         if !progress.is_done() {
             return;
         }
-        let (run, checkpoints) = slot.take().expect("pending").finish();
+        let finished = slot.take();
         drop(slot);
+        let Some((run, checkpoints)) = finished.map(Progress::finish) else {
+            return;
+        };
         // The page still holds the old run; this keeps it alive past the redraw.
         crate::deferred_drop::after_redraw(Box::new((
             Rc::clone(&self.run),

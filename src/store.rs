@@ -51,8 +51,8 @@ pub fn speed_for(duration_ms: u64) -> usize {
 /// Everything the page shows.
 #[derive(Clone, Debug)]
 pub struct LabState {
-    /// Index of the preset in use.
-    pub preset: usize,
+    /// Index of the preset in use (none: the scenario was opened from a file).
+    pub preset: Option<usize>,
     /// The scenario, or the error that kept it from loading (the last good one stays).
     pub scenario: Rc<Scenario>,
     /// The engine's last finished run: of `scenario`, unless a re-run is `pending`.
@@ -154,7 +154,7 @@ impl LabState {
             load(0).expect("the first preset is valid (checked by a test)");
         let speed = speed_for(scenario.duration_ms);
         LabState {
-            preset: 0,
+            preset: Some(0),
             scenario,
             run,
             checkpoints,
@@ -231,7 +231,7 @@ impl Reducible for LabState {
         match action {
             Action::SelectPreset(n) => match load(n) {
                 Ok((scenario, run, checkpoints)) => {
-                    next.preset = n;
+                    next.preset = Some(n);
                     next.scenario = scenario;
                     next.run = run;
                     next.checkpoints = checkpoints;
@@ -266,6 +266,7 @@ impl Reducible for LabState {
                 next.playing = false;
                 next.apply_edit(scenario);
                 if next.error.is_none() {
+                    next.preset = None;
                     next.speed = speed_for(next.scenario.duration_ms);
                 }
             }
@@ -462,6 +463,15 @@ mod tests {
                 .contains("replication_factor")
         );
         assert!(Rc::ptr_eq(&s.run, &after.run));
+    }
+
+    #[test]
+    fn a_scenario_from_a_file_is_no_preset_until_one_is_chosen() {
+        let s = Rc::new(LabState::initial());
+        let opened = reduce(s.clone(), Action::Open(s.scenario.clone()));
+        assert_eq!(opened.preset, None);
+        let chosen = reduce(opened, Action::SelectPreset(0));
+        assert_eq!(chosen.preset, Some(0));
     }
 
     #[test]

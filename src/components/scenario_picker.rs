@@ -7,8 +7,8 @@ use yew::prelude::*;
 /// Props of [`ScenarioPicker`].
 #[derive(Properties, PartialEq)]
 pub struct ScenarioPickerProps {
-    /// The preset in use.
-    pub selected: usize,
+    /// The preset in use (none: a scenario opened from a file).
+    pub selected: Option<usize>,
     /// Choose another.
     pub on_select: Callback<usize>,
 }
@@ -38,11 +38,14 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
         <label class="picker">
             <span>{"Scenario"}</span>
             <select {onchange} aria-label="Scenario">
+                if props.selected.is_none() {
+                    <option value="" selected=true disabled=true>{"— opened from a file —"}</option>
+                }
                 { for groups().into_iter().map(|group| html! {
                     <optgroup label={group}>
                         { for PRESETS.iter().enumerate().filter(|(_, p)| p.group == group).map(|(i, _)| {
                             let name = crate::presets::name(i);
-                            html! { <option value={i.to_string()} selected={i == props.selected}>{name}</option> }
+                            html! { <option value={i.to_string()} selected={Some(i) == props.selected}>{name}</option> }
                         }) }
                     </optgroup>
                 }) }

@@ -37,5 +37,10 @@ test('a malformed scenario file shows an error, not a blank page, and keeps the 
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   assert.equal(await page.getByRole('alert').count(), 0, 'the error is gone');
+  const picker = page.getByLabel('Scenario', { exact: true });
+  assert.equal(await picker.locator('option:checked').textContent(), '— opened from a file —',
+    'the picker no longer names the preset that was open before');
+  await picker.selectOption({ index: 1 });
+  await page.locator('.scenario-description strong', { hasText: 'Replication' }).waitFor();
   assert.deepEqual(errors, []);
 });
