@@ -46,6 +46,7 @@ pub fn topology(props: &TopologyProps) -> Html {
     let producers = &view.producers;
     // Faults dropped on the producer strike its newest instance.
     let latest = NodeId::Producer(producers.instances.len().saturating_sub(1) as u32);
+    let labels = name_messages(view, props.cell_labels);
     let lines = producer_lines(producers);
     let p = geometry.producer.grown(22.0 * lines.len() as f64);
     let (producer_click, producer_key) = handlers(latest, &props.on_select_node);
@@ -86,7 +87,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                            on_select_record={props.on_select_record.clone()} cell_labels={props.cell_labels} />
             }) }
             <g class="messages">
-                { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view)) }
+                { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view, labels)) }
             </g>
         </svg>
     }
@@ -227,7 +228,23 @@ fn anchor(geometry: &Layout, node: NodeId, other: NodeId) -> Option<Point> {
     }
 }
 
-fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Html> {
+/// How many in-flight messages carrying records may be named on the drawing at once: more
+/// names pile up on the links near the producer and hide each other (each dot's tooltip
+/// still names its records).
+const MAX_NAMED_MESSAGES: usize = 6;
+
+/// Whether in-flight messages carry the names of their records: not while records arrive
+/// faster than they can be read (`cell_labels` off), nor when too many are in flight.
+fn name_messages(view: &ClusterView, cell_labels: bool) -> bool {
+    let carrying = view
+        .in_flight
+        .iter()
+        .filter(|m| !m.records.is_empty())
+        .count();
+    cell_labels && carrying <= MAX_NAMED_MESSAGES
+}
+
+fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool) -> Option<Html> {
     if m.is_heartbeat() {
         return None; // every two seconds from every broker: noise, not news
     }
@@ -250,6 +267,7 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView) -> Option<Ht
     };
     // A batch of many records reads as its first and last and how many.
     let label = match m.records.as_slice() {
+        _ if !labels => String::new(),
         [] => String::new(),
         [first, .., last] if m.records.len() > 4 => {
             format!("r{}…r{} ({})", first.0, last.0, m.records.len())
