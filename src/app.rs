@@ -77,12 +77,12 @@ pub fn app() -> Html {
         );
     }
     let pending = state.pending.as_ref().map(|p| p.resumed_at());
-    // While a re-run is pending the trace list reads the finished run at the play position;
-    // while playing too fast to read it, it moves on a few times a second, not every frame.
-    let applied = match (pending, state.trace_list_position()) {
-        (Some(_), at) => state.run.trace.events_until(at),
-        (None, at) if at != state.position => state.with_trace(|t| t.events_until(at)),
-        (None, _) => view.applied,
+    // The trace list reads the finished run (while a re-run is pending too); while playing
+    // too fast to read it, it moves on a few times a second, not every frame.
+    let list_at = state.trace_list_position();
+    let applied = match pending.is_none() && list_at == state.position {
+        true => view.applied,
+        false => state.run.trace.events_until(list_at),
     };
     let on_seek = {
         let state = state.clone();

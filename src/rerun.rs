@@ -66,10 +66,7 @@ impl LabState {
         drop(pending);
         match resumed {
             Ok(progress) => {
-                // The page still holds the old trace; this keeps it alive past the redraw.
-                if let Some(p) = self.pending.take() {
-                    crate::deferred_drop::after_redraw(Box::new(p));
-                }
+                self.drop_pending();
                 self.rerun_of = Some((self.trace_id, progress.checkpoints().unchanged_events()));
                 self.trace_id += 1;
                 self.pending = Some(Rc::new(Pending {
@@ -120,6 +117,25 @@ impl LabState {
         )));
         self.run = Rc::new(run);
         self.checkpoints = Rc::new(checkpoints);
+    }
+
+    /// Handles the pending re-run slice by slice until the page's clock reads `deadline_ms`
+    /// (at least one slice) or it is done.
+    pub(crate) fn continue_pending(&mut self, deadline_ms: f64) {
+        loop {
+            self.advance_pending(|p| p.advance(None, EVENTS_PER_SLICE));
+            if self.pending.is_none() || crate::frame_clock::now_ms() >= deadline_ms {
+                return;
+            }
+        }
+    }
+
+    /// Forgets the pending re-run (replaced); the page still holds its trace, so it is freed
+    /// after the redraw.
+    pub(crate) fn drop_pending(&mut self) {
+        if let Some(p) = self.pending.take() {
+            crate::deferred_drop::after_redraw(Box::new(p));
+        }
     }
 
     /// Finishes the pending re-run now (stepping forward needs the events after the play

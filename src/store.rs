@@ -235,9 +235,7 @@ impl Reducible for LabState {
                     next.scenario = scenario;
                     next.run = run;
                     next.checkpoints = checkpoints;
-                    if let Some(p) = next.pending.take() {
-                        crate::deferred_drop::after_redraw(Box::new(p));
-                    }
+                    next.drop_pending();
                     next.trace_id += 1;
                     next.rerun_of = None;
                     next.error = None;
@@ -295,12 +293,7 @@ impl Reducible for LabState {
                 if self.pending.is_none() {
                     return self;
                 }
-                loop {
-                    next.advance_pending(|p| p.advance(None, crate::rerun::EVENTS_PER_SLICE));
-                    if next.pending.is_none() || crate::frame_clock::now_ms() >= deadline_ms {
-                        break;
-                    }
-                }
+                next.continue_pending(deadline_ms);
                 if next.pending.is_some() {
                     // Nothing new to draw until it is done.
                     return self;

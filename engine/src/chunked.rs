@@ -20,13 +20,12 @@ pub const CHUNK: usize = 1 << SHIFT;
 
 /// A vector that only grows at its end, in chunks of [`CHUNK`] items shared between copies.
 ///
-/// The items after the full chunks stay in one `Vec` until [`ChunkedVec::seal`] moves a chunk
-/// out (or they reach twice a chunk), so a writer can keep the items it is adding in one slice
-/// ([`ChunkedVec::tail_from`]).
+/// The items after the full chunks are one `Vec` ([`ChunkedVec::tail_from`]): a writer reads
+/// what it just added as one slice, except when a chunk filled up meanwhile.
 pub struct ChunkedVec<T> {
     /// Full chunks, each exactly [`CHUNK`] items long.
     full: Vec<Rc<Vec<T>>>,
-    /// The items after them: fewer than 2 × [`CHUNK`].
+    /// The items after them: fewer than [`CHUNK`].
     tail: Vec<T>,
 }
 
@@ -56,27 +55,17 @@ impl<T> ChunkedVec<T> {
         self.full.len() << SHIFT
     }
 
-    /// Adds `item` at the end.
+    /// Adds `item` at the end; a tail that fills up becomes a full chunk.
     #[inline]
     pub fn push(&mut self, item: T) {
-        if self.tail.len() >= 2 * CHUNK - 1 {
-            self.seal();
-        }
         self.tail.push(item);
-    }
-
-    /// Moves a full chunk out of the tail, if it holds one: what is pushed next starts a slice
-    /// of its own until the next seal.
-    pub fn seal(&mut self) {
-        if self.tail.len() >= CHUNK {
-            let mut rest = Vec::with_capacity(2 * CHUNK);
-            rest.extend(self.tail.drain(CHUNK..));
-            let full = std::mem::replace(&mut self.tail, rest);
+        if self.tail.len() == CHUNK {
+            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(CHUNK));
             self.full.push(Rc::new(full));
         }
     }
 
-    /// The items from `index` on, if they are all in the tail (since the last seal, at least).
+    /// The items from `index` on, if they are all in the tail (none if a chunk filled up since).
     #[inline]
     pub fn tail_from(&self, index: usize) -> Option<&[T]> {
         self.tail.get(index.checked_sub(self.tail_start())?..)
@@ -157,7 +146,7 @@ impl<T> ChunkedVec<T> {
     {
         let len = len.min(self.len());
         let chunks = (len >> SHIFT).min(self.full.len());
-        let mut tail = Vec::with_capacity(2 * CHUNK);
+        let mut tail = Vec::with_capacity(CHUNK);
         tail.extend(self.range(chunks << SHIFT..len).cloned());
         ChunkedVec {
             full: self.full[..chunks].to_vec(),
@@ -327,9 +316,8 @@ mod tests {
     }
 
     #[test]
-    fn a_sealed_tail_keeps_what_is_pushed_after_it_in_one_slice() {
+    fn the_items_after_the_last_full_chunk_are_one_slice() {
         let mut v = numbers(CHUNK + 10);
-        v.seal();
         assert_eq!(v.tail_from(CHUNK + 3).map(<[usize]>::len), Some(7));
         let start = v.len();
         for i in 0..100 {
@@ -337,8 +325,6 @@ mod tests {
         }
         assert_eq!(v.tail_from(start).unwrap().len(), 100);
         assert_eq!(v.tail_from(5), None, "in a full chunk");
-        assert_eq!(v.to_vec(0..v.len()), (0..start + 100).collect::<Vec<_>>());
-        v.seal();
         assert_eq!(v.to_vec(0..v.len()), (0..start + 100).collect::<Vec<_>>());
     }
 

@@ -269,8 +269,6 @@ impl Sim {
 
     /// Handles exactly one event, then checks the invariants it could have broken.
     fn step(&mut self) {
-        // The facts this step records stay in one slice for the checks.
-        self.trace.events.seal();
         if let Some(at) = self
             .next_fault_time()
             .filter(|at| self.queue.peek_time().is_none_or(|q| *at <= q))
@@ -355,6 +353,7 @@ impl Sim {
             self.follow_txn_coordinator();
         }
         if let Some(node) = touched {
+            // The step's facts are one slice, unless a chunk of the trace filled up meanwhile.
             let facts = &self.trace.events;
             let found = match facts.tail_from(first_fact) {
                 Some(step) => self.invariants.check(step, &self.brokers, &self.controller),
