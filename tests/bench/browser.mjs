@@ -38,7 +38,7 @@ try {
     await page.locator('.fault-marker').nth(9).waitFor();
     await page.locator('.scenario-description strong', { hasText: 'Workshop-sized' }).waitFor();
     loads.push(Date.now() - t0);
-    await page.getByLabel('Scenario', { exact: true }).selectOption({ index: 0 });
+    await page.getByLabel('Scenario', { exact: true }).selectOption('0');
     await page.locator('.scenario-description strong', { hasText: 'Replication' }).waitFor();
   }
   await page.getByTestId('open-scenario').setInputFiles({ name: 'w.json', mimeType: 'application/json', buffer });
