@@ -58,3 +58,46 @@ async fn stepping_forward_moves_the_trace() {
 }
 
 use wasm_bindgen::JsCast;
+
+#[wasm_bindgen_test]
+async fn clicking_a_log_cell_opens_its_records_timeline() {
+    let root = mount();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    let end = root
+        .query_selector("button[aria-label^='To the end']")
+        .unwrap()
+        .unwrap();
+    end.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    let cell = root
+        .query_selector("svg.topology .log-cell:not(.empty) rect")
+        .unwrap()
+        .expect("a log cell is drawn");
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    cell.dispatch_event(&click).unwrap();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    let timeline = root
+        .query_selector("[data-testid=record-timeline]")
+        .unwrap()
+        .expect("the record's timeline opens");
+    let tooltip = cell
+        .parent_element()
+        .unwrap()
+        .query_selector("title")
+        .unwrap()
+        .expect("a paused cell has a tooltip")
+        .text_content()
+        .unwrap();
+    let label = timeline.get_attribute("aria-label").unwrap();
+    let record = label.trim_start_matches("Timeline of ");
+    assert!(
+        tooltip.contains(&format!("record {record},"))
+            || tooltip.contains(&format!("record {record} ")),
+        "the timeline of the clicked cell's record: {label} for {tooltip}"
+    );
+}

@@ -2,12 +2,12 @@
 //! watermark and log end offset marked, a badge on the replica that leads, its ISR
 //! membership, and which records are on disk (fsynced) rather than only in the page cache.
 
+use crate::components::log_cells::{CellRow, log_cells};
 use crate::components::selectable::handlers;
 use crate::geometry::{
     LOG_LABEL_W, LOG_TEXT_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells,
 };
 use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
-use delivery_lab_engine::message::ControlMarker;
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
 use std::collections::BTreeMap;
@@ -96,38 +96,6 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
     }
 }
 
-/// A log cell's parts, relative to its corner: the same for every cell of a row.
-struct CellParts {
-    rect_w: AttrValue,
-    h: AttrValue,
-    text_x: AttrValue,
-    text_y: AttrValue,
-    disk_y: AttrValue,
-    disk_w: AttrValue,
-}
-
-impl CellParts {
-    fn new(metrics: RowMetrics) -> CellParts {
-        let RowMetrics { cell_h, cell_w, .. } = metrics;
-        let attr = |v: f64| AttrValue::from(v.to_string());
-        CellParts {
-            rect_w: attr(cell_w - 3.0),
-            h: attr(cell_h),
-            text_x: attr(cell_w / 2.0 - 0.5),
-            text_y: attr(cell_h / 2.0 + 4.0),
-            disk_y: attr(cell_h - 4.0),
-            disk_w: attr(cell_w - 7.0),
-        }
-    }
-}
-
-/// Whether a cell `cell_w` wide has room for a label in a `font_px` font (bold digits are
-/// about 0.62 em wide).
-fn label_fits(cell_w: f64, font_px: f64) -> impl Fn(&str) -> bool {
-    let room = ((cell_w - 4.0) / (font_px * 0.62)).floor().max(0.0) as usize;
-    move |label| label.chars().count() <= room
-}
-
 /// Where one replica row goes and how many cells it has room for.
 struct Row {
     x: f64,
@@ -159,11 +127,6 @@ fn replica_row(
     let hw = replica.high_watermark.0 as usize;
     let flushed = replica.flushed.0 as usize;
     let cell_x = |offset: usize| x + LOG_LABEL_W + (offset - first) as f64 * cell_w;
-    let font_px = (cell_h * 0.42).clamp(10.0, 15.0);
-    let font = format!("font-size: {font_px:.0}px");
-    // A name wider than its cell would spill over its neighbours: such cells go without
-    // (their tooltip and the record's timeline still name it).
-    let fits = label_fits(cell_w, font_px);
     let hw_x = if hw >= first {
         Some(cell_x(hw.min(leo)) - 1.5)
     } else {
@@ -174,7 +137,6 @@ fn replica_row(
     let label_x = cell_x(leo.max(first)) + 6.0;
     let room = x + LOG_LABEL_W + fit as f64 * cell_w + LOG_TEXT_W - label_x;
     let text_y = (y + cell_h / 2.0 + 4.0).to_string();
-    let parts = CellParts::new(metrics);
     let in_isr = state.is_some_and(|s| s.isr.contains(&me));
     let true_leader = state.and_then(|s| s.leader) == Some(me);
     let (shown_label, full_label) = offsets_label(hw, leo, replica, state, true_leader, room);
@@ -203,55 +165,18 @@ fn replica_row(
                     { format!("▼{c}") }
                 </text>
             }
-            <g class="log-cells">
-            { for replica.entries(cells).iter().map(|entry| {
-                let offset = entry.offset.0 as usize;
-                let committed = offset < hw;
-                let on_disk = offset < flushed;
-                let cx = cell_x(offset);
-                let deleted = entry.offset < replica.log_start;
-                let what = match entry.control {
-                    Some(marker) => format!("{marker} marker ending a transaction"),
-                    None if entry.transactional => format!("record r{}, in a transaction", entry.record.0),
-                    None => format!("record r{}", entry.record.0),
-                };
-                let title = format!(
-                    "offset {offset}: {what} (leader epoch {}){}{}{}",
-                    entry.leader_epoch.0,
-                    if deleted { ", deleted by retention (below the log start offset)" } else { "" },
-                    if committed { ", committed (below the high watermark)" } else { ", not yet committed" },
-                    if on_disk { ", on disk" } else { ", in the page cache only" },
-                );
-                let (label, kind) = match entry.control {
-                    Some(ControlMarker::Commit) => ("C".to_string(), Some("marker marker-commit")),
-                    Some(ControlMarker::Abort) => ("A".to_string(), Some("marker marker-abort")),
-                    None => (format!("r{}", entry.record.0), entry.transactional.then_some("transactional")),
-                };
-                let record = entry.record;
-                let on_record = on_select_record.clone();
-                let onclick = Callback::from(move |e: MouseEvent| {
-                    e.stop_propagation(); // the record, not the broker
-                    on_record.emit(record);
-                });
-                // Keyed by offset and placed by a transform: as records append, a cell keeps
-                // its element and its text (Yew pairs unkeyed children from the end, which
-                // would rewrite every cell on every append), and the row only moves every
-                // half row (`visible_cells`).
-                html! {
-                    <g key={offset} transform={format!("translate({cx} {y})")}
-                       class={classes!("log-cell", if committed { "committed" } else { "uncommitted" }, kind, deleted.then_some("deleted"))} {onclick}>
-                        <title>{title}</title>
-                        <rect x="1" width={parts.rect_w.clone()} height={parts.h.clone()} rx="3" />
-                        if labels && fits(&label) {
-                            <text x={parts.text_x.clone()} y={parts.text_y.clone()} style={font.clone()}>{ label }</text>
-                        }
-                        if on_disk {
-                            <rect class="on-disk" x="3" y={parts.disk_y.clone()} width={parts.disk_w.clone()} height="2.5" />
-                        }
-                    </g>
-                }
+            { log_cells(replica.entries(cells.clone()), CellRow {
+                x: x + LOG_LABEL_W,
+                y,
+                metrics,
+                slots: fit,
+                offsets: cells,
+                high_watermark: hw,
+                flushed,
+                log_start: replica.log_start.0 as usize,
+                details: labels,
+                on_select_record,
             }) }
-            </g>
             if let Some(c) = committed.filter(|c| true_leader && c.0 as usize >= first && c.0 as usize <= leo) {
                 { commit_marker(cell_x(c.0 as usize) - 1.5, y, c) }
             }

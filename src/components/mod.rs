@@ -6,6 +6,7 @@ pub mod fault_palette;
 pub mod foldable;
 pub mod icon;
 pub mod legend;
+pub mod log_cells;
 pub mod playback;
 pub mod record_lanes;
 pub mod record_timeline;
