@@ -12,24 +12,26 @@ use serde::{Serialize, Serializer};
 use std::ops::{Index, IndexMut, Range};
 use std::rc::Rc;
 
-/// log2 of the number of items in a full chunk.
-const SHIFT: u32 = 12;
+/// How many items a full chunk holds by default (2^12).
+pub const CHUNK: usize = 1 << 12;
 
-/// How many items a full chunk holds.
-pub const CHUNK: usize = 1 << SHIFT;
-
-/// A vector that only grows at its end, in chunks of [`CHUNK`] items shared between copies.
+/// A vector that grows at its end, in chunks of 2^`SHIFT` items shared between copies
+/// (small chunks for something copied often while it grows, such as a replica's log: a copy
+/// then costs one count per chunk and a copy of the last, partial one).
 ///
 /// The items after the full chunks are one `Vec` ([`ChunkedVec::tail_from`]): a writer reads
 /// what it just added as one slice, except when a chunk filled up meanwhile.
-pub struct ChunkedVec<T> {
-    /// Full chunks, each exactly [`CHUNK`] items long.
+pub struct ChunkedVec<T, const SHIFT: u32 = 12> {
+    /// Full chunks, each exactly 2^`SHIFT` items long.
     full: Vec<Rc<Vec<T>>>,
-    /// The items after them: fewer than [`CHUNK`].
+    /// The items after them: fewer than 2^`SHIFT`.
     tail: Vec<T>,
 }
 
-impl<T> ChunkedVec<T> {
+impl<T, const SHIFT: u32> ChunkedVec<T, SHIFT> {
+    /// How many items a full chunk holds.
+    const CHUNK_LEN: usize = 1 << SHIFT;
+
     /// An empty vector.
     pub const fn new() -> Self {
         ChunkedVec {
@@ -59,8 +61,8 @@ impl<T> ChunkedVec<T> {
     #[inline]
     pub fn push(&mut self, item: T) {
         self.tail.push(item);
-        if self.tail.len() == CHUNK {
-            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(CHUNK));
+        if self.tail.len() == Self::CHUNK_LEN {
+            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(Self::CHUNK_LEN));
             self.full.push(Rc::new(full));
         }
     }
@@ -75,7 +77,7 @@ impl<T> ChunkedVec<T> {
     #[inline]
     pub fn get(&self, index: usize) -> Option<&T> {
         match self.full.get(index >> SHIFT) {
-            Some(chunk) => chunk.get(index & (CHUNK - 1)),
+            Some(chunk) => chunk.get(index & (Self::CHUNK_LEN - 1)),
             None => self.tail.get(index - self.tail_start()),
         }
     }
@@ -108,7 +110,7 @@ impl<T> ChunkedVec<T> {
         };
         let in_full = chunks.map(move |c| {
             let from = first.saturating_sub(c << SHIFT);
-            let to = (last - (c << SHIFT)).min(CHUNK);
+            let to = (last - (c << SHIFT)).min(Self::CHUNK_LEN);
             &self.full[c][from..to]
         });
         let in_tail = &self.tail[start.max(base) - base..end.max(base) - base];
@@ -146,12 +148,30 @@ impl<T> ChunkedVec<T> {
     {
         let len = len.min(self.len());
         let chunks = (len >> SHIFT).min(self.full.len());
-        let mut tail = Vec::with_capacity(CHUNK);
+        let mut tail = Vec::with_capacity(Self::CHUNK_LEN);
         tail.extend(self.range(chunks << SHIFT..len).cloned());
         ChunkedVec {
             full: self.full[..chunks].to_vec(),
             tail,
         }
+    }
+
+    /// Keeps the first `len` items (all of them if it holds fewer): chunks after them are let
+    /// go, and the one `len` falls in becomes the tail (copied if a copy still shares it).
+    pub fn truncate(&mut self, len: usize)
+    where
+        T: Clone,
+    {
+        let base = self.tail_start();
+        if len >= base {
+            self.tail.truncate(len - base);
+            return;
+        }
+        let chunk = len >> SHIFT;
+        let mut tail = Vec::with_capacity(Self::CHUNK_LEN);
+        tail.extend_from_slice(&self.full[chunk][..len & (Self::CHUNK_LEN - 1)]);
+        self.full.truncate(chunk);
+        self.tail = tail;
     }
 
     /// The item at `index` to change, if there is one; a chunk still shared with a copy is
@@ -163,26 +183,26 @@ impl<T> ChunkedVec<T> {
     {
         let base = self.tail_start();
         match self.full.get_mut(index >> SHIFT) {
-            Some(items) => Rc::make_mut(items).get_mut(index & (CHUNK - 1)),
+            Some(items) => Rc::make_mut(items).get_mut(index & (Self::CHUNK_LEN - 1)),
             None => self.tail.get_mut(index - base),
         }
     }
 }
 
-impl<T> Default for ChunkedVec<T> {
+impl<T, const SHIFT: u32> Default for ChunkedVec<T, SHIFT> {
     fn default() -> Self {
         ChunkedVec::new()
     }
 }
 
 /// A copy shares the full chunks.
-impl<T: Clone> Clone for ChunkedVec<T> {
+impl<T: Clone, const SHIFT: u32> Clone for ChunkedVec<T, SHIFT> {
     fn clone(&self) -> Self {
         self.prefix(self.len())
     }
 }
 
-impl<T> Index<usize> for ChunkedVec<T> {
+impl<T, const SHIFT: u32> Index<usize> for ChunkedVec<T, SHIFT> {
     type Output = T;
 
     #[inline]
@@ -193,7 +213,7 @@ impl<T> Index<usize> for ChunkedVec<T> {
     }
 }
 
-impl<T: Clone> IndexMut<usize> for ChunkedVec<T> {
+impl<T: Clone, const SHIFT: u32> IndexMut<usize> for ChunkedVec<T, SHIFT> {
     #[inline]
     fn index_mut(&mut self, index: usize) -> &mut T {
         let len = self.len();
@@ -202,21 +222,21 @@ impl<T: Clone> IndexMut<usize> for ChunkedVec<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq for ChunkedVec<T> {
+impl<T: PartialEq, const SHIFT: u32> PartialEq for ChunkedVec<T, SHIFT> {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
-impl<T: Eq> Eq for ChunkedVec<T> {}
+impl<T: Eq, const SHIFT: u32> Eq for ChunkedVec<T, SHIFT> {}
 
-impl<T: std::fmt::Debug> std::fmt::Debug for ChunkedVec<T> {
+impl<T: std::fmt::Debug, const SHIFT: u32> std::fmt::Debug for ChunkedVec<T, SHIFT> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl<T> FromIterator<T> for ChunkedVec<T> {
+impl<T, const SHIFT: u32> FromIterator<T> for ChunkedVec<T, SHIFT> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
         let mut all = ChunkedVec::new();
         for item in items {
@@ -226,7 +246,7 @@ impl<T> FromIterator<T> for ChunkedVec<T> {
     }
 }
 
-impl<T> From<Vec<T>> for ChunkedVec<T> {
+impl<T, const SHIFT: u32> From<Vec<T>> for ChunkedVec<T, SHIFT> {
     fn from(items: Vec<T>) -> Self {
         items.into_iter().collect()
     }
@@ -242,7 +262,7 @@ pub type Iter<'a, T> = std::iter::Chain<
     std::slice::Iter<'a, T>,
 >;
 
-impl<'a, T> IntoIterator for &'a ChunkedVec<T> {
+impl<'a, T, const SHIFT: u32> IntoIterator for &'a ChunkedVec<T, SHIFT> {
     type Item = &'a T;
     type IntoIter = Iter<'a, T>;
 
@@ -252,7 +272,7 @@ impl<'a, T> IntoIterator for &'a ChunkedVec<T> {
 }
 
 /// Serialised as the sequence of its items, like a `Vec`.
-impl<T: Serialize> Serialize for ChunkedVec<T> {
+impl<T: Serialize, const SHIFT: u32> Serialize for ChunkedVec<T, SHIFT> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())
     }
@@ -326,6 +346,22 @@ mod tests {
         assert_eq!(v.tail_from(start).unwrap().len(), 100);
         assert_eq!(v.tail_from(5), None, "in a full chunk");
         assert_eq!(v.to_vec(0..v.len()), (0..start + 100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn truncating_keeps_a_prefix_and_leaves_copies_alone() {
+        let v: ChunkedVec<usize, 3> = (0..30).collect();
+        for len in [0, 1, 7, 8, 9, 16, 29, 30, 31] {
+            let mut t = v.clone();
+            t.truncate(len);
+            let want: Vec<usize> = (0..len.min(30)).collect();
+            assert_eq!(t.iter().copied().collect::<Vec<_>>(), want, "{len}");
+            t.push(99);
+            assert_eq!(t.len(), len.min(30) + 1);
+            assert_eq!(t[len.min(30)], 99);
+        }
+        assert_eq!(v.len(), 30);
+        assert!(v.iter().copied().eq(0..30), "the original is unchanged");
     }
 
     #[test]

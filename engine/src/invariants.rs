@@ -200,15 +200,27 @@ impl InvariantChecker {
 
 /// The first offset in `from..to` where the two logs differ (or one has no record).
 fn first_difference(
-    leader: &[crate::message::LogRecord],
-    member: &[crate::message::LogRecord],
+    leader: &crate::log::Records,
+    member: &crate::log::Records,
     from: Offset,
     to: Offset,
 ) -> Option<Offset> {
-    (from.0..to.0).map(Offset).find(|o| {
-        let i = o.0 as usize;
-        leader.get(i) != member.get(i)
-    })
+    // Both logs are chunked from offset 0 alike, so their slices of a range line up.
+    let (from, to) = (from.0 as usize, to.0 as usize);
+    let mut offset = from;
+    for (mine, theirs) in leader.slices(from..to).zip(member.slices(from..to)) {
+        if mine != theirs {
+            let i = mine
+                .iter()
+                .zip(theirs)
+                .position(|(a, b)| a != b)
+                .unwrap_or(mine.len().min(theirs.len()));
+            return Some(Offset((offset + i) as u64));
+        }
+        offset += mine.len();
+    }
+    // Past where one log ends, an offset the other holds differs.
+    (offset < to && leader.len().max(member.len()) > offset).then_some(Offset(offset as u64))
 }
 
 fn resets_strong_isr(fact: &EventKind) -> Option<PartitionId> {
@@ -228,5 +240,64 @@ fn violation(invariant: Invariant, partition: PartitionId, detail: String) -> Ev
         invariant,
         partition,
         detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+    use crate::ids::{LeaderEpoch, Offset, RecordId};
+    use crate::log::Log;
+
+    fn log(records: impl IntoIterator<Item = u32>) -> Log {
+        let mut log = Log::default();
+        for r in records {
+            log.append(RecordId(r), LeaderEpoch(0), None);
+        }
+        log
+    }
+
+    /// The first offset in `from..to` where the logs hold different records (or one holds a
+    /// record and the other none), read one offset at a time.
+    fn naive(a: &Log, b: &Log, from: u64, to: u64) -> Option<Offset> {
+        (from..to).map(Offset).find(|o| {
+            let i = o.0 as usize;
+            a.records().get(i) != b.records().get(i)
+        })
+    }
+
+    #[test]
+    fn finds_the_first_difference_across_chunks_and_log_ends() {
+        let base: Vec<u32> = (0..600).collect();
+        let mut changed = base.clone();
+        changed[300] = 9_999;
+        let logs = [
+            log(base.iter().copied()),
+            log(base.iter().copied().take(256)),
+            log(base.iter().copied().take(513)),
+            log(changed.iter().copied()),
+            log([]),
+        ];
+        for a in &logs {
+            for b in &logs {
+                for (from, to) in [
+                    (0, 600),
+                    (0, 256),
+                    (255, 257),
+                    (300, 301),
+                    (301, 700),
+                    (0, 0),
+                    (520, 530),
+                ] {
+                    assert_eq!(
+                        first_difference(a.records(), b.records(), Offset(from), Offset(to)),
+                        naive(a, b, from, to),
+                        "{} vs {} records, {from}..{to}",
+                        a.records().len(),
+                        b.records().len()
+                    );
+                }
+            }
+        }
     }
 }

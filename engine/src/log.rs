@@ -4,14 +4,22 @@
 //! The log end offset (LEO) is the offset the next record will get (`UnifiedLog`). Appends
 //! land in the OS page cache; `flush` (fsync) moves the recovery point. A power loss keeps
 //! only what lies below it (kafka-semantics.md §B.11).
+//!
+//! The records are stored in small shared chunks ([`ChunkedVec`]): a snapshot of the
+//! simulator (see [`crate::checkpoint`]) copies every replica's log, and a copy then costs a
+//! count per chunk and the last partial chunk instead of every record.
 
+use crate::chunked::ChunkedVec;
 use crate::ids::{LeaderEpoch, Offset, RecordId};
 use crate::message::LogRecord;
+
+/// A log's records: chunks of 2^8, so a copy's partial chunk is small.
+pub type Records = ChunkedVec<LogRecord, 8>;
 
 /// One replica's log of one partition.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Log {
-    records: Vec<LogRecord>,
+    records: Records,
     flushed: Offset,
     /// The log start offset: records below it were deleted by retention (they stay in
     /// `records` so offsets remain indexes, but are never served to consumers).
@@ -73,16 +81,31 @@ impl Log {
         true
     }
 
-    /// The records from `from` to the end (empty if `from` is at or past the end).
-    pub fn read_from(&self, from: Offset) -> &[LogRecord] {
-        let start = usize::try_from(from.0)
-            .unwrap_or(usize::MAX)
-            .min(self.records.len());
-        &self.records[start..]
+    /// The records from `from` to the end (none if `from` is at or past the end).
+    pub fn read_from(&self, from: Offset) -> impl Iterator<Item = &LogRecord> + '_ {
+        let start = usize::try_from(from.0).unwrap_or(usize::MAX);
+        self.records.range(start..usize::MAX)
+    }
+
+    /// The records from `from` to the end, copied out (as a fetch response carries them).
+    pub fn copy_from(&self, from: Offset) -> std::rc::Rc<[LogRecord]> {
+        let start = usize::try_from(from.0).unwrap_or(usize::MAX);
+        let mut slices = self.records.slices(start..usize::MAX);
+        match (slices.next(), slices.next()) {
+            (None, _) => std::rc::Rc::from([]),
+            (Some(only), None) => std::rc::Rc::from(only),
+            (Some(first), Some(second)) => {
+                let mut all = Vec::with_capacity(self.records.len() - start);
+                all.extend_from_slice(first);
+                all.extend_from_slice(second);
+                slices.for_each(|more| all.extend_from_slice(more));
+                std::rc::Rc::from(all)
+            }
+        }
     }
 
     /// Every record.
-    pub fn records(&self) -> &[LogRecord] {
+    pub fn records(&self) -> &Records {
         &self.records
     }
 
@@ -150,9 +173,25 @@ mod tests {
     fn read_from_past_the_end_is_empty() {
         let mut log = Log::default();
         log.append(RecordId(0), LeaderEpoch(0), None);
-        assert_eq!(log.read_from(Offset(1)).len(), 0);
-        assert_eq!(log.read_from(Offset(99)).len(), 0);
-        assert_eq!(log.read_from(Offset(0)).len(), 1);
+        assert_eq!(log.read_from(Offset(1)).count(), 0);
+        assert_eq!(log.read_from(Offset(99)).count(), 0);
+        assert_eq!(log.read_from(Offset(0)).count(), 1);
+        assert_eq!(log.copy_from(Offset(99)).len(), 0);
+        assert_eq!(log.copy_from(Offset(0)).len(), 1);
+    }
+
+    #[test]
+    fn a_copy_reads_across_chunks() {
+        let mut log = Log::default();
+        for r in 0..700 {
+            log.append(RecordId(r), LeaderEpoch(0), None);
+        }
+        for from in [0, 1, 255, 256, 257, 600, 699, 700] {
+            let copy = log.copy_from(Offset(from));
+            let want: Vec<LogRecord> = log.read_from(Offset(from)).copied().collect();
+            assert_eq!(&copy[..], &want[..], "from {from}");
+            assert_eq!(copy.len() as u64, 700 - from);
+        }
     }
 
     #[test]

@@ -199,7 +199,6 @@ fn answer(
     let records = replica
         .log
         .read_from(position)
-        .iter()
         .take_while(|r| r.offset < limit)
         .copied()
         .collect();

@@ -544,7 +544,7 @@ fn answer_fetch(
     correlation: u64,
     out: &mut Outbox,
 ) {
-    let records: Rc<[LogRecord]> = Rc::from(replica.log.read_from(fetch_offset));
+    let records: Rc<[LogRecord]> = replica.log.copy_from(fetch_offset);
     let high_watermark = replica.high_watermark;
     let response = Message::FetchResponse {
         partition,

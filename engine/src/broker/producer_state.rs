@@ -226,7 +226,7 @@ impl ProducerStates {
     }
 
     /// Rebuilds the table from a log (after truncation).
-    pub fn rebuild(&mut self, log: &[LogRecord]) {
+    pub fn rebuild<'a>(&mut self, log: impl IntoIterator<Item = &'a LogRecord>) {
         self.producers.clear();
         self.open.clear();
         self.open_epoch.clear();
