@@ -156,6 +156,19 @@ impl<T, const SHIFT: u32> ChunkedVec<T, SHIFT> {
         }
     }
 
+    /// Every item, in order, moved out (a chunk a copy still shares is copied).
+    pub fn into_vec(self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        let mut all = Vec::with_capacity(self.len());
+        for chunk in self.full {
+            all.extend(Rc::unwrap_or_clone(chunk));
+        }
+        all.extend(self.tail);
+        all
+    }
+
     /// Keeps the first `len` items (all of them if it holds fewer): chunks after them are let
     /// go, and the one `len` falls in becomes the tail (copied if a copy still shares it).
     pub fn truncate(&mut self, len: usize)
@@ -362,6 +375,7 @@ mod tests {
         }
         assert_eq!(v.len(), 30);
         assert!(v.iter().copied().eq(0..30), "the original is unchanged");
+        assert_eq!(v.clone().into_vec(), (0..30).collect::<Vec<_>>());
     }
 
     #[test]

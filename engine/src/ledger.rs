@@ -11,6 +11,7 @@
 //! and the application's acknowledgement is `commitTransaction()` returning, not the send
 //! callback.
 
+use crate::chunked::ChunkedVec;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use crate::message::ControlMarker;
@@ -187,21 +188,23 @@ pub struct Ledger {
     pub has_consumers: bool,
 }
 
-/// Record id → `T`, stored densely (record ids are `0..records`).
+/// Record id → `T`, stored densely (record ids are `0..records`), in chunks a copy shares
+/// (a run's checkpoints keep a copy of the fold per snapshot; a chunk is copied only when
+/// a record in it changes after the copy).
 #[derive(Clone)]
-struct ByRecord<T>(Vec<Option<T>>);
+struct ByRecord<T>(ChunkedVec<Option<T>, 8>);
 
 impl<T> Default for ByRecord<T> {
     fn default() -> Self {
-        ByRecord(Vec::new())
+        ByRecord(ChunkedVec::new())
     }
 }
 
-impl<T> ByRecord<T> {
+impl<T: Clone> ByRecord<T> {
     fn insert(&mut self, r: RecordId, value: T) {
         let i = r.0 as usize;
-        if self.0.len() <= i {
-            self.0.resize_with(i + 1, || None);
+        while self.0.len() <= i {
+            self.0.push(None);
         }
         self.0[i] = Some(value);
     }
@@ -215,7 +218,7 @@ impl<T> ByRecord<T> {
         self.0.iter().flatten()
     }
     fn into_values(self) -> impl Iterator<Item = T> {
-        self.0.into_iter().flatten()
+        self.0.into_vec().into_iter().flatten()
     }
 }
 
@@ -232,7 +235,7 @@ struct Traced {
 }
 
 /// One replica's log as the trace built it.
-type TracedLog = Vec<Traced>;
+type TracedLog = ChunkedVec<Traced, 8>;
 
 /// What the fold over the trace collects.
 #[derive(Clone, Default)]
@@ -259,11 +262,11 @@ struct Fold {
 
 impl Fold {
     fn log_mut(&mut self, b: BrokerId, p: PartitionId) -> &mut TracedLog {
-        self.logs.get_or_insert_with(b, p, Vec::new)
+        self.logs.get_or_insert_with(b, p, ChunkedVec::new)
     }
 
-    fn log(&self, b: BrokerId, p: PartitionId) -> &[Traced] {
-        self.logs.get(b, p).map_or(&[][..], Vec::as_slice)
+    fn log(&self, b: BrokerId, p: PartitionId) -> Option<&TracedLog> {
+        self.logs.get(b, p)
     }
 
     fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {
@@ -340,7 +343,8 @@ impl Fold {
                 if let Some(b) = broker {
                     let log = self.log_mut(b, *partition);
                     let keep = usize::try_from(to.0).unwrap_or(usize::MAX).min(log.len());
-                    let removed: Vec<Traced> = log.drain(keep..).collect();
+                    let removed = log.to_vec(keep..usize::MAX);
+                    log.truncate(keep);
                     for t in removed {
                         self.removed_by.insert((b, *partition, t.record), index);
                     }
@@ -467,7 +471,8 @@ impl Ledger {
         let mut aborted_by: ByRecord<usize> = ByRecord::default();
         let mut visible_logs = Vec::new();
         for (partition, (leader, _, _)) in &fold.leaders {
-            let visible = visible_entries(fold.log(*leader, *partition), &mut aborted_by);
+            let log = fold.log(*leader, *partition);
+            let visible = log.map_or_else(Vec::new, |log| visible_entries(log, &mut aborted_by));
             check_partition_log(&visible, &fold.app, &mut fold.fates, &mut anomalies);
             if fold.consumption.seen {
                 let offsets = visible
@@ -612,10 +617,10 @@ impl Ledger {
 /// The records a read_committed reader sees in a final log, with their offsets: no
 /// markers, and a transactional record only if the next marker of its producer after it
 /// is a COMMIT.
-fn visible_entries(log: &[Traced], aborted_by: &mut ByRecord<usize>) -> Vec<(Offset, Traced)> {
+fn visible_entries(log: &TracedLog, aborted_by: &mut ByRecord<usize>) -> Vec<(Offset, Traced)> {
     let mut next_markers: BTreeMap<Option<u64>, (ControlMarker, usize)> = BTreeMap::new();
     let mut visible = Vec::with_capacity(log.len());
-    for (o, t) in log.iter().enumerate().rev() {
+    for (t, o) in log.iter().rev().zip((0..log.len()).rev()) {
         let next_marker = next_markers.get(&t.txn_producer).copied();
         match (t.control, next_marker) {
             (Some(m), _) => {
@@ -697,12 +702,13 @@ mod tests {
     fn a_marker_ends_only_its_own_producers_transaction() {
         // Producer 1's transaction (r0) is still open when producer 2 commits (r1); producer
         // 1 aborts later: r0 is invisible to read_committed, r1 visible.
-        let log = vec![
+        let log: TracedLog = vec![
             txn(0, 1, None),
             txn(1, 2, None),
             txn(90, 2, Some(ControlMarker::Commit)),
             txn(91, 1, Some(ControlMarker::Abort)),
-        ];
+        ]
+        .into();
         let mut aborted_by = ByRecord::default();
         let visible: Vec<RecordId> = visible_entries(&log, &mut aborted_by)
             .into_iter()
