@@ -246,7 +246,7 @@ pub fn app() -> Html {
                 faults={state.scenario.faults.clone()} on_remove={on_remove_fault.clone()} />
             <main class="stage" aria-busy={pending.is_some().then_some("true")}>
                 <div class="drawing">
-                    <Topology view={Rc::clone(&view)} cell_labels={state.cell_labels()} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
+                    <Topology view={Rc::clone(&view)} cell_labels={state.cell_labels()} logs_at={state.logs_position()} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
                               selected={*selected} {on_select_node} {on_select_link} on_select_record={on_select_record.clone()} />
                     <Legend />
                     <SettingsPanel scenario={state.scenario.clone()} on_edit={on_edit} />

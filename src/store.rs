@@ -18,6 +18,10 @@ use yew::Reducible;
 /// How often the trace list moves on while playing too fast to read it.
 pub const TRACE_LIST_UPDATES_PER_SECOND: u64 = 8;
 
+/// How many times a second the brokers' logs are redrawn while playing too fast to read them
+/// ([`LabState::logs_position`]).
+pub const LOG_UPDATES_PER_SECOND: u64 = 15;
+
 /// How fast a log may grow while playing, in records per real second, for its cells to keep
 /// their record names (about one every other frame).
 pub const LABELLED_APPENDS_PER_SECOND: f64 = 30.0;
@@ -200,10 +204,25 @@ impl LabState {
     /// 1/[`TRACE_LIST_UPDATES_PER_SECOND`] of a real second, so it moves on a few times a
     /// second instead of rewriting its lines every frame.
     pub fn trace_list_position(&self) -> SimTime {
+        self.throttled_position(TRACE_LIST_UPDATES_PER_SECOND)
+    }
+
+    /// While playing too fast to read the logs (see [`LabState::cell_labels`]), the moment
+    /// the brokers' logs are drawn at: the play position rounded down to steps of
+    /// 1/[`LOG_UPDATES_PER_SECOND`] of a real second (records then appear in small groups,
+    /// and the browser redraws the logs a few times a second instead of on every frame, while
+    /// the messages on the wire move on every frame). None otherwise: drawn as they are.
+    pub fn logs_position(&self) -> Option<SimTime> {
+        (!self.cell_labels()).then(|| self.throttled_position(LOG_UPDATES_PER_SECOND))
+    }
+
+    /// The play position, or while playing too fast to read, rounded down to steps of
+    /// 1/`per_second` of a real second.
+    fn throttled_position(&self, per_second: u64) -> SimTime {
         if self.cell_labels() {
             return self.position;
         }
-        let step = (SPEEDS[self.speed].0 * 1_000 / TRACE_LIST_UPDATES_PER_SECOND).max(1);
+        let step = (SPEEDS[self.speed].0 * 1_000 / per_second).max(1);
         SimTime(self.position.0 / step * step)
     }
 
@@ -381,6 +400,10 @@ mod tests {
         );
     }
 
+    fn s_paused_logs(s: &Rc<LabState>) -> Option<SimTime> {
+        reduce(Rc::clone(s), Action::TogglePlay).logs_position()
+    }
+
     #[test]
     fn cells_keep_their_names_unless_records_arrive_faster_than_they_can_be_read() {
         let s = Rc::new(LabState::initial());
@@ -397,9 +420,23 @@ mod tests {
             workshop.trace_list_position(),
             "the trace list waits for an eighth of a second"
         );
+        assert_eq!(
+            later.logs_position(),
+            workshop.logs_position(),
+            "the logs wait for a fifteenth of a second"
+        );
+        let much_later = reduce(later.clone(), Action::Tick(70));
+        assert!(much_later.logs_position() > later.logs_position());
+        assert!(much_later.logs_position() <= Some(much_later.position));
+        assert_eq!(
+            s_paused_logs(&much_later),
+            None,
+            "paused: drawn as they are"
+        );
         let slow = reduce(workshop, Action::SetSpeed(0));
         assert!(slow.cell_labels());
         assert_eq!(slow.trace_list_position(), slow.position);
+        assert_eq!(slow.logs_position(), None);
     }
 
     #[test]

@@ -11,13 +11,15 @@ use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Props of [`BrokerBox`].
 #[derive(Properties, PartialEq)]
 pub struct BrokerBoxProps {
-    /// The broker at the play position.
-    pub broker: BrokerView,
+    /// The broker at the play position (shared: a box whose broker did not change is not
+    /// drawn again).
+    pub broker: Rc<BrokerView>,
     /// Each partition's state as the controller decided it.
     pub partitions: Vec<PartitionState>,
     /// Where to draw it.

@@ -7,8 +7,11 @@ use crate::components::selectable::handlers;
 use crate::edit::Target;
 use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
 use delivery_lab_engine::consumer::spec::SinkSpec;
-use delivery_lab_engine::ids::NodeId;
-use delivery_lab_engine::view::{ClusterView, InFlight, InstanceStatus, ProducersView};
+use delivery_lab_engine::ids::{NodeId, Offset, PartitionId};
+use delivery_lab_engine::message::PartitionState;
+use delivery_lab_engine::time::SimTime;
+use delivery_lab_engine::view::{BrokerView, ClusterView, InFlight, InstanceStatus, ProducersView};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -36,12 +39,44 @@ pub struct TopologyProps {
     /// they could be read; see [`crate::store::LabState::cell_labels`]).
     #[prop_or(true)]
     pub cell_labels: bool,
+    /// While playing faster than logs can be read, the moment the brokers' logs are drawn
+    /// at (it moves on a few times a second; see [`crate::store::LabState::logs_position`]);
+    /// none to draw them at the view's moment.
+    #[prop_or_default]
+    pub logs_at: Option<SimTime>,
+}
+
+/// The brokers as drawn: kept while `logs_at` stays the same, so their boxes are not drawn
+/// again on every frame.
+#[derive(Default)]
+struct DrawnBrokers {
+    at: Option<SimTime>,
+    brokers: Vec<Rc<BrokerView>>,
+    partitions: Vec<PartitionState>,
+    committed: BTreeMap<PartitionId, Offset>,
+}
+
+impl DrawnBrokers {
+    /// Takes the view's brokers, unless they are drawn at `logs_at` already.
+    fn update(&mut self, view: &ClusterView, logs_at: Option<SimTime>) {
+        let kept =
+            logs_at.is_some() && self.at == logs_at && self.brokers.len() == view.brokers.len();
+        if !kept {
+            self.at = logs_at;
+            self.brokers = view.brokers.iter().cloned().map(Rc::new).collect();
+            self.partitions.clone_from(&view.partitions);
+            self.committed.clone_from(&view.group.committed);
+        }
+    }
 }
 
 /// The animated cluster.
 #[function_component(Topology)]
 pub fn topology(props: &TopologyProps) -> Html {
     let view = &props.view;
+    let drawn = use_mut_ref(DrawnBrokers::default);
+    drawn.borrow_mut().update(view, props.logs_at);
+    let drawn = drawn.borrow();
     let geometry = layout(view.brokers.len(), view.group.consumers.len());
     let producers = &view.producers;
     // Faults dropped on the producer strike its newest instance.
@@ -81,8 +116,8 @@ pub fn topology(props: &TopologyProps) -> Html {
             if let Some(rect) = geometry.sink {
                 { sink_box(&view.group, props.sink, &rect) }
             }
-            { for view.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
-                <BrokerBox broker={b.clone()} partitions={view.partitions.clone()} rect={*rect} committed={view.group.committed.clone()}
+            { for drawn.brokers.iter().zip(&geometry.brokers).map(|(b, rect)| html! {
+                <BrokerBox broker={Rc::clone(b)} partitions={drawn.partitions.clone()} rect={*rect} committed={drawn.committed.clone()}
                            selected={props.selected == Some(Target::Node(NodeId::Broker(b.id)))} on_select={props.on_select_node.clone()}
                            on_select_record={props.on_select_record.clone()} cell_labels={props.cell_labels} />
             }) }
@@ -283,7 +318,8 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool
         m.name, m.from, m.to, m.deliver_at
     );
     Some(html! {
-        <g class={classes!("message", kind)} transform={format!("translate({:.1} {:.1})", at.x, at.y)}>
+        // Keyed by message: one that arrives takes its element along, the others keep theirs.
+        <g key={m.message.0} class={classes!("message", kind)} transform={format!("translate({:.1} {:.1})", at.x, at.y)}>
             <title>{title}</title>
             <circle r="7" />
             if !label.is_empty() {
