@@ -129,8 +129,47 @@ fn flush(value: Option<u64>) -> String {
 /// Counts, verdict and configs.
 #[function_component(Verdict)]
 pub fn verdict(props: &VerdictProps) -> Html {
-    let ledger = &props.run.ledger;
     let view = &props.view;
+    html! {
+        <aside class="verdict" aria-label="Verdict">
+            <h2>{"At this moment"}</h2>
+            <dl class="counts">
+                <div><dt>{"sent"}</dt><dd>{view.sent}</dd></div>
+                <div><dt>{"acknowledged"}</dt><dd>{view.acknowledged}</dd></div>
+                <div><dt>{"failed"}</dt><dd>{view.failed}</dd></div>
+                <div><dt>{"in flight"}</dt><dd>{view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()}</dd></div>
+            </dl>
+            <RunVerdict scenario={Rc::clone(&props.scenario)} run={Rc::clone(&props.run)} on_seek={props.on_seek.clone()}
+                        on_select_record={props.on_select_record.clone()} on_set_acks={props.on_set_acks.clone()}
+                        on_set_min_isr={props.on_set_min_isr.clone()} />
+        </aside>
+    }
+}
+
+/// Props of [`RunVerdict`].
+#[derive(Properties)]
+struct RunVerdictProps {
+    scenario: Rc<Scenario>,
+    run: Rc<Run>,
+    on_seek: Callback<SimTime>,
+    on_select_record: Callback<delivery_lab_engine::ids::RecordId>,
+    on_set_acks: Callback<Acks>,
+    on_set_min_isr: Callback<u32>,
+}
+
+/// Equal for the same run of the same scenario, whatever the callbacks: the page makes new
+/// ones on every frame, and what they do does not change while the run stays (they name
+/// the run's scenario); the verdict of a whole run need not be drawn again while it plays.
+impl PartialEq for RunVerdictProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &other.run) && Rc::ptr_eq(&self.scenario, &other.scenario)
+    }
+}
+
+/// The whole run's verdict, its anomalies and the configs in force.
+#[function_component(RunVerdict)]
+fn run_verdict(props: &RunVerdictProps) -> Html {
+    let ledger = &props.run.ledger;
     let c = &props.run.config;
     let delivery = ledger.delivery();
     let safe = ledger.anomalies.is_empty();
@@ -141,14 +180,7 @@ pub fn verdict(props: &VerdictProps) -> Html {
         }
     };
     html! {
-        <aside class="verdict" aria-label="Verdict">
-            <h2>{"At this moment"}</h2>
-            <dl class="counts">
-                <div><dt>{"sent"}</dt><dd>{view.sent}</dd></div>
-                <div><dt>{"acknowledged"}</dt><dd>{view.acknowledged}</dd></div>
-                <div><dt>{"failed"}</dt><dd>{view.failed}</dd></div>
-                <div><dt>{"in flight"}</dt><dd>{view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()}</dd></div>
-            </dl>
+        <>
             <h2>{"Verdict of the whole run"}</h2>
             <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
                 { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&ledger.anomaly_kinds())) } }
@@ -271,6 +303,6 @@ pub fn verdict(props: &VerdictProps) -> Html {
                     <li>{"Transactions: a restarted instance keeps its application's transactional.id or takes a new one (restart_producer with transactional_id); write cycles (G0) are found between two or more committed transactions over the final read_committed logs; the coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); read-process-write's output topic is the sink as a read_committed reader sees it, and its commit is one synchronous call to the group coordinator."}</li>
                 </ul>
             </details>
-        </aside>
+        </>
     }
 }
