@@ -98,6 +98,21 @@ impl<T, const SHIFT: u32> ChunkedVec<T, SHIFT> {
         self.slices(range).flatten()
     }
 
+    /// The items at `range` (clamped to the items there are) as one slice, if they lie in one
+    /// chunk or in the tail.
+    #[inline]
+    pub fn slice(&self, range: Range<usize>) -> Option<&[T]> {
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        let base = self.tail_start();
+        if start >= base {
+            return Some(&self.tail[start - base..end - base]);
+        }
+        let chunk = start >> SHIFT;
+        let offset = chunk << SHIFT;
+        (end - offset <= Self::CHUNK_LEN).then(|| &self.full[chunk][start - offset..end - offset])
+    }
+
     /// The items at `range` (clamped to the items there are), as one slice per chunk.
     pub fn slices(&self, range: Range<usize>) -> impl Iterator<Item = &[T]> + '_ {
         let end = range.end.min(self.len());
@@ -312,6 +327,22 @@ mod tests {
             assert_eq!(v.get(n), None);
             assert_eq!(v.partition_point(|x| *x < n / 2), n / 2);
             assert_eq!(v.to_vec(n / 3..n), (n / 3..n).collect::<Vec<_>>());
+            for (a, b) in [
+                (0, 1),
+                (CHUNK - 2, CHUNK),
+                (CHUNK - 1, CHUNK + 1),
+                (n, n + 3),
+                (n / 2, n),
+            ] {
+                let want: Vec<usize> = (a.min(n)..b.min(n)).collect();
+                match v.slice(a..b) {
+                    Some(one) => assert_eq!(one, &want[..], "{a}..{b} of {n}"),
+                    None => assert!(
+                        v.slices(a..b).count() > 1,
+                        "{a}..{b} of {n} is in one chunk"
+                    ),
+                }
+            }
             for (a, b) in [
                 (0, n),
                 (n / 2, n / 2),

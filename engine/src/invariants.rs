@@ -205,8 +205,18 @@ fn first_difference(
     from: Offset,
     to: Offset,
 ) -> Option<Offset> {
-    // Both logs are chunked from offset 0 alike, so their slices of a range line up.
     let (from, to) = (from.0 as usize, to.0 as usize);
+    // Usually a few records of one chunk: compared as two slices.
+    if let (Some(mine), Some(theirs)) = (leader.slice(from..to), member.slice(from..to)) {
+        let i = mine
+            .iter()
+            .zip(theirs)
+            .position(|(a, b)| a != b)
+            .unwrap_or(mine.len().min(theirs.len()));
+        let differs = i < mine.len().max(theirs.len());
+        return differs.then_some(Offset((from + i) as u64));
+    }
+    // Both logs are chunked from offset 0 alike, so their slices of a range line up.
     let mut offset = from;
     for (mine, theirs) in leader.slices(from..to).zip(member.slices(from..to)) {
         if mine != theirs {

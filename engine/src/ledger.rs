@@ -203,10 +203,14 @@ impl<T> Default for ByRecord<T> {
 impl<T: Clone> ByRecord<T> {
     fn insert(&mut self, r: RecordId, value: T) {
         let i = r.0 as usize;
-        while self.0.len() <= i {
+        while self.0.len() < i {
             self.0.push(None);
         }
-        self.0[i] = Some(value);
+        if self.0.len() == i {
+            self.0.push(Some(value)); // ids come in order: the usual case
+        } else {
+            self.0[i] = Some(value);
+        }
     }
     fn get(&self, r: &RecordId) -> Option<&T> {
         self.0.get(r.0 as usize)?.as_ref()
