@@ -57,13 +57,25 @@ struct DrawnBrokers {
 }
 
 impl DrawnBrokers {
-    /// Takes the view's brokers, unless they are drawn at `logs_at` already.
+    /// Takes the view's brokers, unless they are drawn at `logs_at` already. A broker equal to
+    /// the one drawn keeps it (its box is not drawn again): after a fault dropped at the play
+    /// position only the brokers it changed are redrawn, and while playing slowly only those
+    /// an event touched.
     fn update(&mut self, view: &ClusterView, logs_at: Option<SimTime>) {
         let kept =
             logs_at.is_some() && self.at == logs_at && self.brokers.len() == view.brokers.len();
         if !kept {
             self.at = logs_at;
-            self.brokers = view.brokers.iter().cloned().map(Rc::new).collect();
+            let drawn = std::mem::take(&mut self.brokers);
+            self.brokers = view
+                .brokers
+                .iter()
+                .enumerate()
+                .map(|(i, b)| match drawn.get(i) {
+                    Some(old) if **old == *b => Rc::clone(old),
+                    _ => Rc::new(b.clone()),
+                })
+                .collect();
             self.partitions.clone_from(&view.partitions);
             self.committed.clone_from(&view.group.committed);
         }
@@ -327,4 +339,47 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool
             }
         </g>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use delivery_lab_engine::fault::{Fault, ScheduledFault};
+    use delivery_lab_engine::ids::BrokerId;
+    use delivery_lab_engine::{Scenario, run};
+
+    #[test]
+    fn only_the_brokers_a_dropped_fault_changed_are_drawn_again() {
+        let scenario =
+            Scenario::from_json(include_str!("../../scenarios/replication-acks-all.json")).unwrap();
+        let brokers = scenario.cluster.brokers;
+        let at = SimTime::from_ms(200);
+        let before = ClusterView::at(&run(&scenario).unwrap().trace, brokers, at);
+        let mut edited = scenario.clone();
+        edited.faults.push(ScheduledFault {
+            at_ms: 200,
+            fault: Fault::CrashBroker {
+                broker: BrokerId(2),
+            },
+        });
+        let after = ClusterView::at(&run(&edited).unwrap().trace, brokers, at);
+        let mut drawn = DrawnBrokers::default();
+        drawn.update(&before, None);
+        let first = drawn.brokers.clone();
+        drawn.update(&after, None);
+        let mut kept = 0;
+        for (i, b) in after.brokers.iter().enumerate() {
+            assert_eq!(*drawn.brokers[i], *b, "B{i} is drawn as it is now");
+            let same = Rc::ptr_eq(&first[i], &drawn.brokers[i]);
+            assert_eq!(same, before.brokers[i] == *b, "B{i} kept only if unchanged");
+            kept += usize::from(same);
+        }
+        assert!(!after.brokers[2].running, "the crash is in the view");
+        assert!(kept >= 1 && kept < after.brokers.len(), "{kept} kept");
+        // While playing too fast to read, the logs stay as drawn until `logs_at` moves on.
+        drawn.update(&before, Some(at));
+        let held = drawn.brokers.clone();
+        drawn.update(&after, Some(at));
+        assert!(Rc::ptr_eq(&held[2], &drawn.brokers[2]));
+    }
 }
