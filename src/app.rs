@@ -44,20 +44,24 @@ pub fn app() -> Html {
         );
     }
     let fold = use_mut_ref(|| None::<view_cache::FoldCache>);
-    // The drawing shows the pending re-run as soon as it reaches the play position (the
-    // reducer sees to that); the panels read from the whole run wait for it to finish.
-    let view = use_memo((state.trace_id, state.position), |(id, position)| {
-        state.with_trace(|trace| {
-            view_cache::cluster_view(
-                &mut fold.borrow_mut(),
-                trace,
-                *id,
-                state.rerun_of,
-                state.scenario.cluster.brokers,
-                *position,
-            )
-        })
-    });
+    // The drawing shows the pending re-run as soon as it reaches the play position (at once
+    // after a fault drop; a setting changed late in a long run may take a few frames, the
+    // last run stays drawn meanwhile); the panels read from the whole run wait for it to finish.
+    let view = use_memo(
+        (state.drawn_trace_id(), state.position),
+        |(id, position)| {
+            state.with_trace(|trace| {
+                view_cache::cluster_view(
+                    &mut fold.borrow_mut(),
+                    trace,
+                    *id,
+                    state.rerun_of,
+                    state.drawn_brokers(),
+                    *position,
+                )
+            })
+        },
+    );
     {
         let state = state.clone();
         use_animation_frame(
@@ -225,7 +229,7 @@ pub fn app() -> Html {
         .map(|f| (SimTime::from_ms(f.at_ms), f.fault.to_string()))
         .collect();
     html! {
-        <div class={classes!("app", pending.is_some().then_some("rerunning"))}>
+        <div class={classes!("app", pending.is_some().then_some("rerunning"), (!state.caught_up()).then_some("catching-up"))}>
             <header class="masthead">
                 <div class="brand">
                     <h1>{"Kafka Delivery Lab"}</h1>

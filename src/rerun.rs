@@ -14,6 +14,13 @@ use std::rc::Rc;
 /// millisecond in wasm).
 pub const EVENTS_PER_SLICE: u64 = 1_000;
 
+/// How many engine events an edit may handle at once to bring its re-run up to the play
+/// position (≈ 10 ms in wasm): a fault drop resumes from a snapshot at most 1/16 of the
+/// run before it and stays well within; a setting changed late in a long run re-runs from the
+/// start, so the rest of the way is run over the next frames while the drawing shows the
+/// last run, dimmed.
+pub const SETTLE_EVENTS: u64 = 10_000;
+
 /// How much of an animation frame a pending re-run may take while paused, in milliseconds
 /// (nothing else is drawn until it is done).
 pub const RERUN_MS_PER_FRAME: f64 = 12.0;
@@ -37,13 +44,41 @@ impl Pending {
 }
 
 impl LabState {
-    /// Calls `f` with the trace the drawing shows: the pending re-run's (final up to the play
-    /// position) or the finished run's.
+    /// Calls `f` with the trace the drawing shows: the pending re-run's once it is final up to
+    /// the play position, else the finished run's.
     pub fn with_trace<R>(&self, f: impl FnOnce(&Trace) -> R) -> R {
         let pending = self.in_progress();
         match pending.as_deref().and_then(Option::as_ref) {
-            Some(progress) => f(progress.trace()),
-            None => f(&self.run.trace),
+            Some(progress) if progress.settled_through(self.position) => f(progress.trace()),
+            _ => f(&self.run.trace),
+        }
+    }
+
+    /// Whether the drawing shows the newest trace: no re-run is pending, or it has reached the
+    /// play position.
+    pub fn caught_up(&self) -> bool {
+        let pending = self.in_progress();
+        match pending.as_deref() {
+            Some(Some(progress)) => progress.settled_through(self.position),
+            _ => true,
+        }
+    }
+
+    /// How many brokers the drawn trace's scenario has.
+    pub fn drawn_brokers(&self) -> u32 {
+        if self.caught_up() {
+            self.scenario.cluster.brokers
+        } else {
+            self.run_brokers
+        }
+    }
+
+    /// Names the trace the drawing shows (see [`LabState::with_trace`]).
+    pub fn drawn_trace_id(&self) -> u64 {
+        if self.caught_up() {
+            self.trace_id
+        } else {
+            self.run_id
         }
     }
 
@@ -81,11 +116,12 @@ impl LabState {
         }
     }
 
-    /// Runs the pending re-run through the play position (the drawing shows it at once), and
-    /// takes it in as the run if that finished it.
+    /// Runs the pending re-run through the play position, at most [`SETTLE_EVENTS`] events of
+    /// it (the drawing shows it once it got there), and takes it in as the run if that
+    /// finished it.
     pub(crate) fn settle(&mut self) {
         let through = SimTime(self.position.0.saturating_add(1));
-        self.advance_pending(|p| p.advance(Some(through), u64::MAX));
+        self.advance_pending(|p| p.advance(Some(through), SETTLE_EVENTS));
     }
 
     /// Lets `step` advance the pending re-run; once it is done, it becomes the run.
@@ -117,6 +153,8 @@ impl LabState {
         )));
         self.run = Rc::new(run);
         self.checkpoints = Rc::new(checkpoints);
+        self.run_id = self.trace_id;
+        self.run_brokers = self.scenario.cluster.brokers;
     }
 
     /// Handles the pending re-run slice by slice until the page's clock reads `deadline_ms`
@@ -250,6 +288,44 @@ pub(crate) mod tests {
         assert_eq!(
             s.run.trace,
             delivery_lab_engine::run(&s.scenario).unwrap().trace
+        );
+    }
+
+    #[test]
+    fn a_setting_changed_late_keeps_the_last_run_drawn_until_its_rerun_gets_there() {
+        let s = reduce(long_workshop(), Action::Seek(SimTime::from_ms(8_000)));
+        let before = s.with_trace(|t| t.events.to_vec(0..t.events_until(s.position)));
+        let edited = crate::edit::set_acks(&s.scenario, delivery_lab_engine::acks::Acks::Leader);
+        let edited = reduce(s.clone(), Action::Edit(Rc::new(edited)));
+        assert!(edited.pending.is_some());
+        assert!(
+            !edited.caught_up(),
+            "a re-run from the start to 8 s takes more than {SETTLE_EVENTS} events"
+        );
+        assert_eq!(edited.position, s.position, "the play position stays");
+        assert_eq!(
+            edited.drawn_trace_id(),
+            s.trace_id,
+            "the last run stays drawn"
+        );
+        let drawn = edited.with_trace(|t| t.events.to_vec(0..t.events_until(edited.position)));
+        assert_eq!(drawn, before);
+        // The animation loop brings it to the play position, then to the end.
+        let mut frames = edited;
+        while !frames.caught_up() {
+            frames = reduce(frames, Action::Continue { deadline_ms: 0.0 });
+        }
+        assert_eq!(frames.drawn_trace_id(), frames.trace_id);
+        let (done, _) = continue_to_the_end(frames);
+        assert_eq!(done.run_id, done.trace_id);
+        let full = delivery_lab_engine::run(&done.scenario).unwrap();
+        assert_eq!(done.run.trace, full.trace);
+        let shown = done.with_trace(|t| t.events.to_vec(0..t.events_until(done.position)));
+        assert_eq!(
+            shown,
+            full.trace
+                .events
+                .to_vec(0..full.trace.events_until(done.position))
         );
     }
 }

@@ -66,9 +66,14 @@ pub struct LabState {
     /// A re-run of `scenario` in progress: handled up to the play position, the rest over the
     /// next animation frames; it then becomes `run`.
     pub pending: Option<Rc<Pending>>,
-    /// Names the trace the drawing shows (`pending`'s, else `run`'s); a re-run that finishes
-    /// keeps the name, since its trace only grows.
+    /// Names the newest trace (`pending`'s, else `run`'s); a re-run that finishes keeps the
+    /// name, since its trace only grows.
     pub trace_id: u64,
+    /// Names `run`'s trace (what the drawing shows while a re-run has not reached the play
+    /// position yet; see [`LabState::drawn_trace_id`]).
+    pub run_id: u64,
+    /// How many brokers `run`'s scenario has.
+    pub run_brokers: u32,
     /// The trace this one re-ran from a snapshot, and how many of its first events the two
     /// share: a view folded over no more of them holds for this trace too.
     pub rerun_of: Option<(u64, usize)>,
@@ -86,6 +91,7 @@ impl PartialEq for LabState {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.run, &other.run)
             && self.trace_id == other.trace_id
+            && self.drawn_trace_id() == other.drawn_trace_id()
             && self.preset == other.preset
             && self.error == other.error
             && self.position == other.position
@@ -157,6 +163,7 @@ impl LabState {
         let (scenario, run, checkpoints) =
             load(0).expect("the first preset is valid (checked by a test)");
         let speed = speed_for(scenario.duration_ms);
+        let run_brokers = scenario.cluster.brokers;
         LabState {
             preset: Some(0),
             scenario,
@@ -164,6 +171,8 @@ impl LabState {
             checkpoints,
             pending: None,
             trace_id: 0,
+            run_id: 0,
+            run_brokers,
             rerun_of: None,
             error: None,
             position: SimTime::ZERO,
@@ -256,6 +265,8 @@ impl Reducible for LabState {
                     next.checkpoints = checkpoints;
                     next.drop_pending();
                     next.trace_id += 1;
+                    next.run_id = next.trace_id;
+                    next.run_brokers = next.scenario.cluster.brokers;
                     next.rerun_of = None;
                     next.error = None;
                     next.position = SimTime::ZERO;
@@ -312,9 +323,10 @@ impl Reducible for LabState {
                 if self.pending.is_none() {
                     return self;
                 }
+                let behind = !self.caught_up();
                 next.continue_pending(deadline_ms);
-                if next.pending.is_some() {
-                    // Nothing new to draw until it is done.
+                if next.pending.is_some() && !(behind && next.caught_up()) {
+                    // Nothing new to draw until it is done (or reaches the play position).
                     return self;
                 }
             }
