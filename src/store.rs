@@ -412,7 +412,7 @@ mod tests {
         );
     }
 
-    fn s_paused_logs(s: &Rc<LabState>) -> Option<SimTime> {
+    fn logs_position_once_paused(s: &Rc<LabState>) -> Option<SimTime> {
         reduce(Rc::clone(s), Action::TogglePlay).logs_position()
     }
 
@@ -441,7 +441,7 @@ mod tests {
         assert!(much_later.logs_position() > later.logs_position());
         assert!(much_later.logs_position() <= Some(much_later.position));
         assert_eq!(
-            s_paused_logs(&much_later),
+            logs_position_once_paused(&much_later),
             None,
             "paused: drawn as they are"
         );

@@ -208,29 +208,28 @@ fn first_difference(
     let (from, to) = (from.0 as usize, to.0 as usize);
     // Usually a few records of one chunk: compared as two slices.
     if let (Some(mine), Some(theirs)) = (leader.slice(from..to), member.slice(from..to)) {
-        let i = mine
-            .iter()
-            .zip(theirs)
-            .position(|(a, b)| a != b)
-            .unwrap_or(mine.len().min(theirs.len()));
-        let differs = i < mine.len().max(theirs.len());
-        return differs.then_some(Offset((from + i) as u64));
+        return first_mismatch(mine, theirs).map(|i| Offset((from + i) as u64));
     }
     // Both logs are chunked from offset 0 alike, so their slices of a range line up.
     let mut offset = from;
     for (mine, theirs) in leader.slices(from..to).zip(member.slices(from..to)) {
-        if mine != theirs {
-            let i = mine
-                .iter()
-                .zip(theirs)
-                .position(|(a, b)| a != b)
-                .unwrap_or(mine.len().min(theirs.len()));
+        if let Some(i) = first_mismatch(mine, theirs) {
             return Some(Offset((offset + i) as u64));
         }
         offset += mine.len();
     }
     // Past where one log ends, an offset the other holds differs.
     (offset < to && leader.len().max(member.len()) > offset).then_some(Offset(offset as u64))
+}
+
+/// The first index where two slices differ, counting one holding an item the other lacks.
+fn first_mismatch<T: PartialEq>(mine: &[T], theirs: &[T]) -> Option<usize> {
+    let i = mine
+        .iter()
+        .zip(theirs)
+        .position(|(a, b)| a != b)
+        .unwrap_or(mine.len().min(theirs.len()));
+    (i < mine.len().max(theirs.len())).then_some(i)
 }
 
 fn resets_strong_isr(fact: &EventKind) -> Option<PartitionId> {

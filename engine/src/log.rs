@@ -89,18 +89,10 @@ impl Log {
 
     /// The records from `from` to the end, copied out (as a fetch response carries them).
     pub fn copy_from(&self, from: Offset) -> std::rc::Rc<[LogRecord]> {
-        let start = usize::try_from(from.0).unwrap_or(usize::MAX);
-        let mut slices = self.records.slices(start..usize::MAX);
-        match (slices.next(), slices.next()) {
-            (None, _) => std::rc::Rc::from([]),
-            (Some(only), None) => std::rc::Rc::from(only),
-            (Some(first), Some(second)) => {
-                let mut all = Vec::with_capacity(self.records.len() - start);
-                all.extend_from_slice(first);
-                all.extend_from_slice(second);
-                slices.for_each(|more| all.extend_from_slice(more));
-                std::rc::Rc::from(all)
-            }
+        let rest = usize::try_from(from.0).unwrap_or(usize::MAX)..usize::MAX;
+        match self.records.slice(rest.clone()) {
+            Some(one) => std::rc::Rc::from(one),
+            None => std::rc::Rc::from(self.records.to_vec(rest)),
         }
     }
 
