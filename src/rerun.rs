@@ -6,7 +6,7 @@
 
 use crate::store::LabState;
 use delivery_lab_engine::time::SimTime;
-use delivery_lab_engine::{Progress, Scenario, Trace};
+use delivery_lab_engine::{Checkpoints, Progress, Run, Scenario, Trace};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
@@ -151,8 +151,13 @@ impl LabState {
             Rc::clone(&self.checkpoints),
             self.pending.take(),
         )));
-        self.run = Rc::new(run);
-        self.checkpoints = Rc::new(checkpoints);
+        self.adopt_run(Rc::new(run), Rc::new(checkpoints));
+    }
+
+    /// Takes in a finished run of `scenario`, named `trace_id`.
+    pub(crate) fn adopt_run(&mut self, run: Rc<Run>, checkpoints: Rc<Checkpoints>) {
+        self.run = run;
+        self.checkpoints = checkpoints;
         self.run_id = self.trace_id;
         self.run_brokers = self.scenario.cluster.brokers;
     }

@@ -261,12 +261,9 @@ impl Reducible for LabState {
                 Ok((scenario, run, checkpoints)) => {
                     next.preset = Some(n);
                     next.scenario = scenario;
-                    next.run = run;
-                    next.checkpoints = checkpoints;
                     next.drop_pending();
                     next.trace_id += 1;
-                    next.run_id = next.trace_id;
-                    next.run_brokers = next.scenario.cluster.brokers;
+                    next.adopt_run(run, checkpoints);
                     next.rerun_of = None;
                     next.error = None;
                     next.position = SimTime::ZERO;
