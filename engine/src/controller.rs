@@ -13,13 +13,13 @@
 //!
 //! This model has one controller that never fails; ELR (KIP-966) is not modelled yet.
 
+use crate::dense_map::DenseMap;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, PartitionId};
 use crate::message::{Message, PartitionState};
 use crate::outbox::{Outbox, Timer};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use std::collections::BTreeMap;
 
 /// The controller's record of one partition.
 #[derive(Clone, Debug)]
@@ -36,9 +36,9 @@ pub struct Controller {
     /// KIP-966 eligible leader replicas, and the min ISR that drives them.
     elr_enabled: bool,
     min_isr: usize,
-    partitions: BTreeMap<PartitionId, PartitionRecord>,
+    partitions: DenseMap<PartitionId, PartitionRecord>,
     /// Per broker: unfenced?, and the sequence number of its latest heartbeat.
-    brokers: BTreeMap<BrokerId, (bool, u64)>,
+    brokers: DenseMap<BrokerId, (bool, u64)>,
     /// The topic's replication factor (for partitions added later).
     replication_factor: u32,
 }

@@ -11,10 +11,11 @@
 
 use crate::broker::Broker;
 use crate::controller::Controller;
+use crate::dense_map::DenseMap;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId};
 use crate::partition_map::ReplicaMap;
 use crate::trace::{EventKind, Invariant, TraceEvent};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Remembers what has been checked and reported.
 #[derive(Clone, Debug, Default)]
@@ -23,7 +24,7 @@ pub struct InvariantChecker {
     /// Per replica: what it has seen as leader.
     leaders: ReplicaMap<LeaderSlot>,
     /// Per partition: the controller's last (epoch, leader).
-    elections: BTreeMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
+    elections: DenseMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
     /// The partitions a step touched (kept to reuse its allocation across steps).
     touched: Vec<PartitionId>,
 }

@@ -12,6 +12,7 @@
 //! callback.
 
 use crate::chunked::ChunkedVec;
+use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use crate::message::ControlMarker;
@@ -247,7 +248,7 @@ struct Fold {
     fates: ByRecord<RecordFate>,
     ack_event: ByRecord<usize>,
     /// Per partition: the last leader, whether it is offline, and the event that elected it.
-    leaders: BTreeMap<PartitionId, (BrokerId, bool, usize)>,
+    leaders: DenseMap<PartitionId, (BrokerId, bool, usize)>,
     /// Per replica: its log.
     logs: ReplicaMap<TracedLog>,
     /// Per (broker, partition, record): the truncation event that removed it there.
@@ -470,7 +471,7 @@ impl Ledger {
 
     fn from_fold(mut fold: Fold) -> Ledger {
         let mut anomalies = Vec::new();
-        let mut final_logs = BTreeMap::new();
+        let mut final_logs = DenseMap::new();
         // Records whose copy in the final log an ABORT marker closed, and that marker.
         let mut aborted_by: ByRecord<usize> = ByRecord::default();
         let mut visible_logs = Vec::new();

@@ -20,6 +20,7 @@ pub mod checkpoint;
 pub mod chunked;
 pub mod consumer;
 pub mod controller;
+pub mod dense_map;
 pub mod epoch_cache;
 pub mod errors;
 pub mod explain;

@@ -6,12 +6,12 @@
 //! (one way or both), isolate nodes, or make a broker's next produce responses vanish after
 //! the request was applied.
 
+use crate::dense_map::DenseMap;
 use crate::ids::{BrokerId, MessageId, NodeId};
 use crate::limits;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::NetworkSpec;
 use crate::time::SimTime;
-use std::collections::BTreeMap;
 
 /// Node slots: the controller, the producers, the brokers, then the consumers.
 const SLOTS: usize = 1
@@ -54,7 +54,7 @@ pub struct Network {
     links: Vec<Link>,
     isolated: [bool; SLOTS],
     next_message: u64,
-    responses_to_drop: BTreeMap<BrokerId, u32>,
+    responses_to_drop: DenseMap<BrokerId, u32>,
 }
 
 impl Network {
@@ -67,7 +67,7 @@ impl Network {
             links: vec![Link::default(); SLOTS * SLOTS],
             isolated: [false; SLOTS],
             next_message: 0,
-            responses_to_drop: BTreeMap::new(),
+            responses_to_drop: DenseMap::new(),
         }
     }
 

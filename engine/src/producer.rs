@@ -34,6 +34,7 @@
 //! trip.
 
 use crate::acks::Acks;
+use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::{BatchSequence, Message, ProduceRequest};
@@ -48,7 +49,6 @@ use crate::trace::EventKind;
 use crate::transaction::PRODUCER_ID;
 use accumulator::{Accumulator, Batch, Sizing};
 use in_flight::InFlightSet;
-use std::collections::BTreeMap;
 use transaction::{TxnClient, TxnStep};
 
 mod accumulator;
@@ -143,7 +143,7 @@ impl Producer {
         (first_record, end): (u32, u32),
         (instance, app): (u32, u32),
         brokers: u32,
-        leaders: BTreeMap<PartitionId, Option<BrokerId>>,
+        leaders: DenseMap<PartitionId, Option<BrokerId>>,
         seed: u64,
     ) -> Producer {
         let rules = Rules {

@@ -7,6 +7,7 @@
 
 use crate::broker::{Broker, BrokerRules, Stop};
 use crate::controller::Controller;
+use crate::dense_map::DenseMap;
 use crate::fault::{Fault, ScheduledFault};
 use crate::ids::{BrokerId, MessageId, NodeId, PartitionId};
 use crate::invariants::InvariantChecker;
@@ -18,7 +19,6 @@ use crate::queue::EventQueue;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
-use std::collections::BTreeMap;
 
 mod group;
 mod producers;
@@ -101,7 +101,7 @@ impl Sim {
         let brokers = (0..scenario.cluster.brokers)
             .map(BrokerId)
             .map(|b| {
-                let hosted: BTreeMap<PartitionId, Vec<BrokerId>> = scenario
+                let hosted: DenseMap<PartitionId, Vec<BrokerId>> = scenario
                     .partitions()
                     .map(|p| (p, scenario.replicas_of(p)))
                     .filter(|(_, replicas)| replicas.contains(&b))
@@ -109,7 +109,7 @@ impl Sim {
                 Broker::new(b, rules, hosted)
             })
             .collect();
-        let leaders: BTreeMap<PartitionId, Option<BrokerId>> = controller
+        let leaders: DenseMap<PartitionId, Option<BrokerId>> = controller
             .states()
             .map(|s| (s.partition, s.leader))
             .collect();

@@ -4,11 +4,12 @@
 //! [`ViewFold`] folds the trace forward and can continue from where it stopped, so playing
 //! costs only the events of each frame; scrubbing backwards folds again from the start.
 
+use crate::dense_map::{DenseMap, DenseSet};
 use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
 use crate::message::{LogRecord, PartitionState};
 use crate::time::SimTime;
 use crate::trace::{EventKind, Trace, TraceEvent};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 mod group;
 mod producers;
@@ -251,9 +252,9 @@ pub struct ViewFold {
     /// Every event at or before this time is folded.
     time: SimTime,
     replicas: BTreeMap<(BrokerId, PartitionId), ReplicaFold>,
-    partitions: BTreeMap<PartitionId, PartitionState>,
-    stopped: BTreeSet<BrokerId>,
-    fenced: BTreeSet<BrokerId>,
+    partitions: DenseMap<PartitionId, PartitionState>,
+    stopped: DenseSet<BrokerId>,
+    fenced: DenseSet<BrokerId>,
     /// Messages sent and not yet arrived by `time`, in send order.
     in_flight: Vec<InFlight>,
     sent: usize,
@@ -272,9 +273,9 @@ impl ViewFold {
             applied: 0,
             time: SimTime::ZERO,
             replicas: BTreeMap::new(),
-            partitions: BTreeMap::new(),
-            stopped: BTreeSet::new(),
-            fenced: BTreeSet::new(),
+            partitions: DenseMap::new(),
+            stopped: DenseSet::new(),
+            fenced: DenseSet::new(),
             in_flight: Vec::new(),
             sent: 0,
             acknowledged: 0,

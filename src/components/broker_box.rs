@@ -7,10 +7,10 @@ use crate::components::selectable::handlers;
 use crate::geometry::{
     LOG_LABEL_W, LOG_TEXT_W, Rect, RowMetrics, cells_that_fit, row_metrics, visible_cells,
 };
+use delivery_lab_engine::dense_map::DenseMap;
 use delivery_lab_engine::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::view::{BrokerView, ReplicaView};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -26,7 +26,7 @@ pub struct BrokerBoxProps {
     pub rect: Rect,
     /// The consumer group's committed offset per partition (marked on leader rows).
     #[prop_or_default]
-    pub committed: BTreeMap<PartitionId, Offset>,
+    pub committed: DenseMap<PartitionId, Offset>,
     /// Whether it is the selected fault target.
     #[prop_or_default]
     pub selected: bool,

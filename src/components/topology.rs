@@ -7,11 +7,11 @@ use crate::components::selectable::handlers;
 use crate::edit::Target;
 use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
 use delivery_lab_engine::consumer::spec::SinkSpec;
+use delivery_lab_engine::dense_map::DenseMap;
 use delivery_lab_engine::ids::{NodeId, Offset, PartitionId};
 use delivery_lab_engine::message::PartitionState;
 use delivery_lab_engine::time::SimTime;
 use delivery_lab_engine::view::{BrokerView, ClusterView, InFlight, InstanceStatus, ProducersView};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -53,7 +53,7 @@ struct DrawnBrokers {
     at: Option<SimTime>,
     brokers: Vec<Rc<BrokerView>>,
     partitions: Vec<PartitionState>,
-    committed: BTreeMap<PartitionId, Offset>,
+    committed: DenseMap<PartitionId, Offset>,
 }
 
 impl DrawnBrokers {

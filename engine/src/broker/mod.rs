@@ -20,6 +20,7 @@ mod txn_verification;
 pub use replica::Replica;
 
 use crate::consumer::protocol::GroupMessage;
+use crate::dense_map::DenseMap;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
 use crate::message::{Message, PartitionState};
 use crate::outbox::{Outbox, Timer};
@@ -30,7 +31,6 @@ use crate::time::SimTime;
 use crate::trace::{EventKind, TruncationReason};
 use crate::transaction::protocol::TxnMessage;
 use replica::Role;
-use std::collections::BTreeMap;
 
 /// `replica.socket.timeout.ms`: a follower gives up on an unanswered fetch after this.
 const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
@@ -106,7 +106,7 @@ pub struct Broker {
     stopped_by: Option<Stop>,
     replicas: PartitionMap<Replica>,
     /// Each hosted partition's replicas, in assignment order.
-    assignment: BTreeMap<PartitionId, Vec<BrokerId>>,
+    assignment: DenseMap<PartitionId, Vec<BrokerId>>,
     /// The metadata cache: each partition's leader and epoch, as the controller announced.
     metadata: PartitionMap<PartitionState>,
     next_correlation: u64,
@@ -120,7 +120,7 @@ impl Broker {
     pub fn new(
         id: BrokerId,
         rules: BrokerRules,
-        assignment: BTreeMap<PartitionId, Vec<BrokerId>>,
+        assignment: DenseMap<PartitionId, Vec<BrokerId>>,
     ) -> Broker {
         let replicas = assignment
             .keys()

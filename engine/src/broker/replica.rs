@@ -1,6 +1,7 @@
 //! A broker's replica of one partition: its log, epoch cache, high watermark, and role.
 
 use super::producer_state::ProducerStates;
+use crate::dense_map::DenseMap;
 use crate::epoch_cache::EpochCache;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
 use crate::log::Log;
@@ -67,11 +68,11 @@ pub struct LeaderState {
     /// An AlterPartition in flight: the proposed ISR and when it was sent.
     pub(super) pending_isr: Option<(Vec<BrokerId>, SimTime)>,
     /// Each follower's progress, learned from its fetches.
-    pub(super) followers: BTreeMap<BrokerId, FollowerProgress>,
+    pub(super) followers: DenseMap<BrokerId, FollowerProgress>,
     /// acks=all requests waiting for the HW to pass their record.
     pub(super) pending_acks: Vec<PendingAck>,
     /// Empty follower fetches being held (the fetch purgatory).
-    pub(super) parked_fetches: BTreeMap<BrokerId, ParkedFetch>,
+    pub(super) parked_fetches: DenseMap<BrokerId, ParkedFetch>,
     /// Consumer fetches held until the high watermark moves, by consumer.
     pub(super) parked_consumer_fetches: BTreeMap<u32, ParkedConsumerFetch>,
     pub(super) next_park_id: u64,

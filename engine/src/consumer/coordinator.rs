@@ -24,6 +24,7 @@ use super::assignor;
 use super::facts::{ConsumerFact, MemberRemoval};
 use super::protocol::{Assignment, GroupMessage};
 use super::timers::GroupTimer;
+use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
 use crate::ids::{NodeId, Offset, PartitionId};
 use crate::message::Message;
@@ -80,14 +81,14 @@ pub struct Coordinator {
     generation: u32,
     members: BTreeMap<u32, Member>,
     next_member: u32,
-    committed: BTreeMap<PartitionId, Offset>,
+    committed: DenseMap<PartitionId, Offset>,
     rebalances: u64,
     /// When the rebalance being prepared stops waiting for the initial delay.
     delay_until: Option<SimTime>,
     /// Since when the group has had no member (offsets expire from then, KIP-211).
     empty_since: Option<SimTime>,
     /// When each partition's offset was last committed (the pre-2.1 expiry clock).
-    committed_at: BTreeMap<PartitionId, SimTime>,
+    committed_at: DenseMap<PartitionId, SimTime>,
 }
 
 impl Coordinator {
@@ -100,11 +101,11 @@ impl Coordinator {
             generation: 0,
             members: BTreeMap::new(),
             next_member: 0,
-            committed: BTreeMap::new(),
+            committed: DenseMap::new(),
             rebalances: 0,
             delay_until: None,
             empty_since: None,
-            committed_at: BTreeMap::new(),
+            committed_at: DenseMap::new(),
         }
     }
 

@@ -32,13 +32,14 @@ use super::spec::{
 };
 use super::timers::ConsumerTimer;
 use super::validation::{EpochValidation, Validated};
+use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
 use crate::message::{ControlMarker, LogRecord, Message};
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 mod assignment;
 mod commits;
@@ -111,8 +112,8 @@ pub struct Member {
     /// `poll()`: `onJoinComplete` runs at its next poll.
     pending_assignment: Option<Assignment>,
     assigned: Vec<PartitionId>,
-    positions: BTreeMap<PartitionId, Option<Offset>>,
-    leaders: BTreeMap<PartitionId, BrokerId>,
+    positions: DenseMap<PartitionId, Option<Offset>>,
+    leaders: DenseMap<PartitionId, BrokerId>,
     metadata_pending: bool,
     metadata_since: SimTime,
     /// Partitions of the topic in this member's metadata.
@@ -120,12 +121,12 @@ pub struct Member {
     /// Whether the coordinator made it the group's leader.
     is_leader: bool,
     last_metadata_refresh: SimTime,
-    fetched: BTreeMap<PartitionId, VecDeque<LogRecord>>,
+    fetched: DenseMap<PartitionId, VecDeque<LogRecord>>,
     /// Fetched records of aborted transactions a read_committed consumer skips.
     aborted: BTreeSet<(PartitionId, Offset)>,
     /// KIP-320: positions validated against the leader epoch.
     validation: EpochValidation,
-    fetches: BTreeMap<PartitionId, (u64, SimTime)>,
+    fetches: DenseMap<PartitionId, (u64, SimTime)>,
     next_correlation: u64,
     work: VecDeque<Polled>,
     /// Read-process-write: output written into the open transaction, not yet committed.
@@ -187,17 +188,17 @@ impl Member {
             rejoin: false,
             pending_assignment: None,
             assigned: Vec::new(),
-            positions: BTreeMap::new(),
-            leaders: BTreeMap::new(),
+            positions: DenseMap::new(),
+            leaders: DenseMap::new(),
             metadata_pending: false,
             metadata_since: SimTime::ZERO,
             known_partitions: 0,
             is_leader: false,
             last_metadata_refresh: SimTime::ZERO,
-            fetched: BTreeMap::new(),
+            fetched: DenseMap::new(),
             aborted: BTreeSet::new(),
             validation: EpochValidation::new(rules.settings.detect_truncation),
-            fetches: BTreeMap::new(),
+            fetches: DenseMap::new(),
             next_correlation: 0,
             work: VecDeque::new(),
             staged: Vec::new(),

@@ -6,9 +6,10 @@
 //! MySQL advice), for the consumer to resume from.
 
 use super::spec::SinkSpec;
+use crate::dense_map::DenseMap;
 use crate::ids::{Offset, PartitionId, RecordId};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 
 /// What one processing of a record did downstream.
@@ -55,9 +56,9 @@ pub struct Sink {
     /// The ids a bounded de-duplicating store still remembers, oldest first.
     window: VecDeque<RecordId>,
     /// Next offset per partition, written with the results (when the consumer stores them).
-    offsets: BTreeMap<PartitionId, Offset>,
+    offsets: DenseMap<PartitionId, Offset>,
     /// Per partition, the highest offset applied (the optimistic lock's version).
-    guard: BTreeMap<PartitionId, Offset>,
+    guard: DenseMap<PartitionId, Offset>,
 }
 
 impl Sink {

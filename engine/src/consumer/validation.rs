@@ -7,10 +7,10 @@
 //! `LogTruncationException`. Without it (0.10 profile) the consumer fetches on from its
 //! position, and whatever the new leader wrote below it is skipped.
 
+use crate::dense_map::{DenseMap, DenseSet};
 use crate::errors::KafkaError;
 use crate::ids::{LeaderEpoch, Offset, PartitionId};
 use crate::message::Message;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// What a validation answer means for the position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,10 +28,10 @@ pub(super) enum Validated {
 pub(super) struct EpochValidation {
     enabled: bool,
     /// The leader epoch the position was last validated against (or fetched under).
-    known: BTreeMap<PartitionId, LeaderEpoch>,
+    known: DenseMap<PartitionId, LeaderEpoch>,
     /// The epoch of the last record the position moved past.
-    last_epoch: BTreeMap<PartitionId, LeaderEpoch>,
-    pending: BTreeSet<PartitionId>,
+    last_epoch: DenseMap<PartitionId, LeaderEpoch>,
+    pending: DenseSet<PartitionId>,
 }
 
 impl EpochValidation {

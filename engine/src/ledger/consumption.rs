@@ -6,6 +6,7 @@
 
 use super::{Anomaly, AnomalyKind};
 use crate::consumer::facts::ConsumerFact;
+use crate::dense_map::DenseMap;
 use crate::ids::{Offset, PartitionId, RecordId};
 use crate::trace::{EventKind, TraceEvent};
 use serde::Serialize;
@@ -30,16 +31,16 @@ pub(super) struct ConsumptionFold {
     /// Per record: the trace event of its first effect.
     pub(super) first_effect: BTreeMap<RecordId, usize>,
     /// Per partition: how far the group got (committed, or processed + 1).
-    pub(super) frontier: BTreeMap<PartitionId, Offset>,
+    pub(super) frontier: DenseMap<PartitionId, Offset>,
     /// Per partition: each commit's offset and event, in order.
-    commits: BTreeMap<PartitionId, Vec<(Offset, usize)>>,
+    commits: DenseMap<PartitionId, Vec<(Offset, usize)>>,
     disruptions: Vec<usize>,
     /// Per partition: each retention deletion, the new log start and its event.
-    deletions: BTreeMap<PartitionId, Vec<(Offset, usize)>>,
+    deletions: DenseMap<PartitionId, Vec<(Offset, usize)>>,
     /// Each processed record's partition.
     partition_of: BTreeMap<RecordId, PartitionId>,
     /// Per partition: each expiry of the group's committed offset.
-    expirations: BTreeMap<PartitionId, Vec<usize>>,
+    expirations: DenseMap<PartitionId, Vec<usize>>,
 }
 
 impl ConsumptionFold {
@@ -140,7 +141,7 @@ impl ConsumptionFold {
     /// Duplicate and lost effects, given each partition's final log as (offset, record).
     pub(super) fn anomalies(
         &self,
-        final_logs: &BTreeMap<PartitionId, Vec<(Offset, RecordId)>>,
+        final_logs: &DenseMap<PartitionId, Vec<(Offset, RecordId)>>,
     ) -> Vec<Anomaly> {
         let mut found = Vec::new();
         if !self.seen {

@@ -13,6 +13,7 @@
 //! Simplified: the application never gives up on a transaction it retries; the coordinator's
 //! answers arrive on one connection (a lost one is resent after `request.timeout.ms`).
 
+use crate::dense_map::DenseSet;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId, RecordId};
 use crate::message::Message;
@@ -63,7 +64,7 @@ enum Request {
 struct OpenTxn {
     index: u32,
     records: Vec<RecordId>,
-    added: BTreeSet<PartitionId>,
+    added: DenseSet<PartitionId>,
     unresolved: BTreeSet<RecordId>,
     failed: Option<KafkaError>,
     /// `commitTransaction()` / `abortTransaction()` has been called.

@@ -51,7 +51,7 @@ impl Factory {
     pub(super) fn build_app(
         &self,
         app: u32,
-        leaders: std::collections::BTreeMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
+        leaders: crate::dense_map::DenseMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
     ) -> Instance {
         let first = app * self.spec.records;
         self.build(app, first, app, leaders)
@@ -64,7 +64,7 @@ impl Factory {
         n: u32,
         first_record: u32,
         app: u32,
-        leaders: std::collections::BTreeMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
+        leaders: crate::dense_map::DenseMap<crate::ids::PartitionId, Option<crate::ids::BrokerId>>,
     ) -> Instance {
         let end = (app + 1) * self.spec.records;
         Instance {

@@ -20,13 +20,13 @@
 
 use super::facts::{AbortCause, TxnFact, TxnState};
 use super::protocol::TxnMessage;
+use crate::dense_map::DenseSet;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, PartitionId};
 use crate::message::{ControlMarker, Message};
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use std::collections::BTreeSet;
 
 /// `transaction.abort.timed.out.transaction.cleanup.interval.ms`.
 pub const CLEANUP_INTERVAL_MS: u64 = 10_000;
@@ -87,10 +87,10 @@ pub struct TxnCoordinator {
     producer_id: u64,
     epoch: Option<u16>,
     state: TxnState,
-    partitions: BTreeSet<PartitionId>,
+    partitions: DenseSet<PartitionId>,
     started: SimTime,
     /// Markers not yet confirmed, while preparing.
-    pending: BTreeSet<PartitionId>,
+    pending: DenseSet<PartitionId>,
     retry_set: bool,
     /// The epoch the last EndTxn came with, when that EndTxn bumped it
     /// (`lastProducerEpoch`): its retry is answered as done. A fence clears it.
@@ -106,9 +106,9 @@ impl TxnCoordinator {
             producer_id,
             epoch: None,
             state: TxnState::Empty,
-            partitions: BTreeSet::new(),
+            partitions: DenseSet::new(),
             started: SimTime::ZERO,
-            pending: BTreeSet::new(),
+            pending: DenseSet::new(),
             retry_set: false,
             last_epoch: None,
         }

@@ -4,6 +4,7 @@
 
 use crate::consumer::facts::ConsumerFact;
 use crate::consumer::sink::EffectOutcome;
+use crate::dense_map::DenseMap;
 use crate::fault::Fault;
 use crate::ids::{NodeId, Offset, PartitionId, RecordId};
 use crate::time::SimTime;
@@ -91,7 +92,7 @@ pub struct GroupView {
     /// Whether a rebalance is under way.
     pub rebalancing: bool,
     /// The committed offset per partition.
-    pub committed: BTreeMap<PartitionId, Offset>,
+    pub committed: DenseMap<PartitionId, Offset>,
     /// The sink.
     pub sink: SinkView,
     /// Per consumer: the end of its current pause.
