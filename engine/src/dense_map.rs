@@ -8,6 +8,7 @@
 //! every instantiation).
 
 use crate::ids::{BrokerId, PartitionId};
+use crate::limits::{MAX_BROKERS, MAX_PARTITIONS};
 use std::fmt;
 
 /// An identifier numbered densely from 0: its number is its slot.
@@ -28,7 +29,24 @@ impl DenseKey for PartitionId {
     }
 }
 
-/// Producer and consumer numbers, producer ids.
+/// A replica, by broker then partition: partitions number fewer than
+/// [`MAX_PARTITIONS`], so this is the pair's order.
+impl DenseKey for (BrokerId, PartitionId) {
+    fn slot(self) -> usize {
+        debug_assert!(u64::from(self.1.0) < MAX_PARTITIONS);
+        self.0.slot() * MAX_PARTITIONS as usize + self.1.slot()
+    }
+}
+
+/// A replica, by partition then broker: brokers number fewer than [`MAX_BROKERS`].
+impl DenseKey for (PartitionId, BrokerId) {
+    fn slot(self) -> usize {
+        debug_assert!(u64::from(self.1.0) < MAX_BROKERS);
+        self.0.slot() * MAX_BROKERS as usize + self.1.slot()
+    }
+}
+
+/// Consumer numbers, group member ids, producing applications.
 impl DenseKey for u32 {
     fn slot(self) -> usize {
         self as usize

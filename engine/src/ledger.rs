@@ -649,7 +649,7 @@ fn check_partition_log(
     anomalies: &mut Vec<Anomaly>,
 ) {
     // Per producing application: the highest record id seen so far in this log.
-    let mut highest: BTreeMap<u32, RecordId> = BTreeMap::new();
+    let mut highest: DenseMap<u32, RecordId> = DenseMap::new();
     for &(_, Traced { record, event, .. }) in log {
         let Some(fate) = fates.get_mut(&record) else {
             continue;

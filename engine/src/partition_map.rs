@@ -45,6 +45,36 @@ impl<T> ReplicaMap<T> {
         self.brokers[i].get_or_insert_with(p, make)
     }
 
+    /// The value for broker `b`'s replica of `p`, mutably.
+    pub fn get_mut(&mut self, b: BrokerId, p: PartitionId) -> Option<&mut T> {
+        self.brokers.get_mut(b.0 as usize)?.get_mut(&p)
+    }
+
+    /// Sets the value for broker `b`'s replica of `p`.
+    pub fn insert(&mut self, b: BrokerId, p: PartitionId, value: T) {
+        let i = b.0 as usize;
+        if self.brokers.len() <= i {
+            self.brokers.resize_with(i + 1, PartitionMap::default);
+        }
+        self.brokers[i].insert(p, value);
+    }
+
+    /// Broker `b`'s values, in partition order.
+    pub fn of_broker(&self, b: BrokerId) -> impl Iterator<Item = &T> {
+        self.brokers
+            .get(b.0 as usize)
+            .into_iter()
+            .flat_map(|m| m.values())
+    }
+
+    /// Broker `b`'s values, mutably, in partition order.
+    pub fn of_broker_mut(&mut self, b: BrokerId) -> impl Iterator<Item = &mut T> {
+        self.brokers
+            .get_mut(b.0 as usize)
+            .into_iter()
+            .flat_map(|m| m.values_mut())
+    }
+
     /// Every broker's value for partition `p`.
     pub fn of_partition_mut(&mut self, p: PartitionId) -> impl Iterator<Item = &mut T> {
         self.brokers.iter_mut().filter_map(move |m| m.get_mut(&p))

@@ -3,10 +3,10 @@
 //! offset. The app draws them one chart per partition, so a lagging follower, a frozen
 //! high watermark or a truncation after an election can be seen at a glance.
 
+use crate::dense_map::DenseMap;
 use crate::ids::{BrokerId, NodeId, PartitionId};
 use crate::time::SimTime;
 use crate::trace::{EventKind, Trace};
-use std::collections::BTreeMap;
 
 /// One replica's history: each series holds `(time, value)` at every change.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -39,7 +39,7 @@ impl ReplicaSeries {
 }
 
 fn series(
-    all: &mut BTreeMap<(PartitionId, BrokerId), ReplicaSeries>,
+    all: &mut DenseMap<(PartitionId, BrokerId), ReplicaSeries>,
     partition: PartitionId,
     broker: BrokerId,
 ) -> &mut ReplicaSeries {
@@ -53,7 +53,7 @@ fn series(
 
 /// Every replica's history, by partition then broker.
 pub fn replica_history(trace: &Trace) -> Vec<ReplicaSeries> {
-    let mut all: BTreeMap<(PartitionId, BrokerId), ReplicaSeries> = BTreeMap::new();
+    let mut all: DenseMap<(PartitionId, BrokerId), ReplicaSeries> = DenseMap::new();
     for e in &trace.events {
         let NodeId::Broker(broker) = e.node else {
             continue;
@@ -88,7 +88,7 @@ pub fn replica_history(trace: &Trace) -> Vec<ReplicaSeries> {
             _ => {}
         }
     }
-    all.into_values().collect()
+    all.into_iter().map(|(_, series)| series).collect()
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 //! The app shows it as the record's timeline; each step links to its trace event.
 
 use crate::consumer::facts::ConsumerFact;
+use crate::dense_map::DenseMap;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
 use crate::time::SimTime;
 use crate::trace::{EventKind, Trace};
-use std::collections::BTreeMap;
 
 /// What kind of step it is (for the drawing's colour and shape).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct Step {
 pub fn record_timeline(trace: &Trace, record: RecordId) -> Vec<Step> {
     let mut steps = Vec::new();
     // Where the record sits in each replica's log, to see which truncation removes it.
-    let mut held: BTreeMap<(BrokerId, PartitionId), Offset> = BTreeMap::new();
+    let mut held: DenseMap<(BrokerId, PartitionId), Offset> = DenseMap::new();
     let mut partition: Option<PartitionId> = None;
     let mut offsets_seen: Vec<Offset> = Vec::new();
     let mut committed_past = false;

@@ -7,6 +7,7 @@
 use crate::dense_map::{DenseMap, DenseSet};
 use crate::ids::{BrokerId, LeaderEpoch, MessageId, NodeId, Offset, PartitionId, RecordId};
 use crate::message::{LogRecord, PartitionState};
+use crate::partition_map::ReplicaMap;
 use crate::time::SimTime;
 use crate::trace::{EventKind, Trace, TraceEvent};
 use std::collections::BTreeMap;
@@ -251,7 +252,7 @@ pub struct ViewFold {
     applied: usize,
     /// Every event at or before this time is folded.
     time: SimTime,
-    replicas: BTreeMap<(BrokerId, PartitionId), ReplicaFold>,
+    replicas: ReplicaMap<ReplicaFold>,
     partitions: DenseMap<PartitionId, PartitionState>,
     stopped: DenseSet<BrokerId>,
     fenced: DenseSet<BrokerId>,
@@ -272,7 +273,7 @@ impl ViewFold {
             brokers,
             applied: 0,
             time: SimTime::ZERO,
-            replicas: BTreeMap::new(),
+            replicas: ReplicaMap::default(),
             partitions: DenseMap::new(),
             stopped: DenseSet::new(),
             fenced: DenseSet::new(),
@@ -325,7 +326,7 @@ impl ViewFold {
         broker: Option<BrokerId>,
         partition: PartitionId,
     ) -> Option<&mut ReplicaFold> {
-        broker.and_then(|b| self.replicas.get_mut(&(b, partition)))
+        broker.and_then(|b| self.replicas.get_mut(b, partition))
     }
 
     fn apply(&mut self, trace: &Trace, e: &TraceEvent) {
@@ -356,7 +357,8 @@ impl ViewFold {
                 );
                 for b in set {
                     self.replicas.insert(
-                        (*b, *partition),
+                        *b,
+                        *partition,
                         ReplicaFold::new(*partition, *leader_epoch),
                     );
                 }
@@ -437,10 +439,7 @@ impl ViewFold {
             EventKind::BrokerStopped => {
                 if let Some(b) = broker {
                     self.stopped.insert(b);
-                    for ((_, _), r) in self
-                        .replicas
-                        .range_mut((b, PartitionId(0))..=(b, PartitionId(u32::MAX)))
-                    {
+                    for r in self.replicas.of_broker_mut(b) {
                         r.is_leader = false;
                     }
                 }
@@ -499,11 +498,7 @@ impl ViewFold {
                     id,
                     running: !self.stopped.contains(&id),
                     fenced: self.fenced.contains(&id),
-                    replicas: self
-                        .replicas
-                        .range((id, PartitionId(0))..=(id, PartitionId(u32::MAX)))
-                        .map(|(_, r)| r.view())
-                        .collect(),
+                    replicas: self.replicas.of_broker(id).map(ReplicaFold::view).collect(),
                 })
                 .collect(),
             partitions: self.partitions.values().cloned().collect(),

@@ -55,28 +55,44 @@ struct BatchMetadata {
     first_offset: Offset,
 }
 
-/// Producer id → its epoch and last batches, oldest first; and the transactions open or
-/// aborted here.
+/// What one partition knows of one producer id. Each part lives and dies on its own
+/// schedule (a rebuild from the log forgets all but `last_seen`; expiry keeps an open
+/// transaction), so each is optional.
+#[derive(Clone, Debug, Default)]
+struct ProducerEntry {
+    /// Its epoch and last batches, oldest first.
+    batches: Option<(u16, VecDeque<BatchMetadata>)>,
+    /// The first offset of its open transaction, and the epoch that transaction's records
+    /// carry.
+    open: Option<(Offset, u16)>,
+    /// The epoch and kind of its last marker here.
+    last_marker: Option<(u16, ControlMarker)>,
+    /// When this replica last appended a batch of it (the expiry clock).
+    last_seen: Option<SimTime>,
+}
+
+/// Producer id → what this partition knows of it; and the transactions aborted here.
 #[derive(Clone, Debug, Default)]
 pub struct ProducerStates {
-    producers: BTreeMap<u64, (u16, VecDeque<BatchMetadata>)>,
-    /// Producer id → first offset of its open transaction.
-    open: BTreeMap<u64, Offset>,
-    /// Producer id → the epoch its open transaction's records carry.
-    open_epoch: BTreeMap<u64, u16>,
+    producers: BTreeMap<u64, ProducerEntry>,
     aborted: Vec<AbortedTxn>,
-    /// Producer id → the epoch and kind of its last marker here.
-    last_marker: BTreeMap<u64, (u16, ControlMarker)>,
-    /// Producer id → when this replica last appended a batch of it (the expiry clock).
-    last_seen: BTreeMap<u64, SimTime>,
 }
 
 impl ProducerStates {
+    fn entry(&self, producer_id: u64) -> Option<&ProducerEntry> {
+        self.producers.get(&producer_id)
+    }
+
+    fn open(&self, producer_id: u64) -> Option<(Offset, u16)> {
+        self.entry(producer_id).and_then(|e| e.open)
+    }
+
     /// Decides what to do with an idempotent batch of `records` records whose base sequence
     /// is `id.sequence`. A new epoch must start at sequence 0 (the producer bumped it after
     /// unresolved sequences).
     pub fn check(&self, id: BatchSequence, records: u32) -> SequenceCheck {
-        let Some((epoch, batches)) = self.producers.get(&id.producer_id) else {
+        let Some((epoch, batches)) = self.entry(id.producer_id).and_then(|e| e.batches.as_ref())
+        else {
             return SequenceCheck::Append;
         };
         if id.epoch < *epoch {
@@ -106,10 +122,10 @@ impl ProducerStates {
     /// Records an appended batch or marker.
     pub fn on_append(&mut self, entry: &LogRecord) {
         let Some(id) = entry.producer else { return };
+        let producer = self.producers.entry(id.producer_id).or_default();
         if let Some(marker) = entry.control {
-            self.last_marker.insert(id.producer_id, (id.epoch, marker));
-            self.open_epoch.remove(&id.producer_id);
-            if let Some(first) = self.open.remove(&id.producer_id)
+            producer.last_marker = Some((id.epoch, marker));
+            if let Some((first, _)) = producer.open.take()
                 && marker == ControlMarker::Abort
             {
                 self.aborted.push(AbortedTxn {
@@ -120,10 +136,9 @@ impl ProducerStates {
             }
             // A marker written with a bumped epoch (a fenced or timed-out transaction)
             // makes the old epoch stale here.
-            let (epoch, batches) = self
-                .producers
-                .entry(id.producer_id)
-                .or_insert((id.epoch, VecDeque::new()));
+            let (epoch, batches) = producer
+                .batches
+                .get_or_insert_with(|| (id.epoch, VecDeque::new()));
             if id.epoch > *epoch {
                 *epoch = id.epoch;
                 batches.clear();
@@ -131,13 +146,12 @@ impl ProducerStates {
             return;
         }
         if entry.transactional {
-            self.open.entry(id.producer_id).or_insert(entry.offset);
-            self.open_epoch.insert(id.producer_id, id.epoch);
+            let first = producer.open.map_or(entry.offset, |(first, _)| first);
+            producer.open = Some((first, id.epoch));
         }
-        let (epoch, batches) = self
-            .producers
-            .entry(id.producer_id)
-            .or_insert((id.epoch, VecDeque::new()));
+        let (epoch, batches) = producer
+            .batches
+            .get_or_insert_with(|| (id.epoch, VecDeque::new()));
         if id.epoch != *epoch {
             *epoch = id.epoch;
             batches.clear();
@@ -160,22 +174,24 @@ impl ProducerStates {
 
     /// A batch of `producer_id` was appended at `now`.
     pub fn touch(&mut self, producer_id: u64, now: SimTime) {
-        self.last_seen.insert(producer_id, now);
+        self.producers.entry(producer_id).or_default().last_seen = Some(now);
     }
 
     /// `producer.id.expiration.ms`: forgets producers idle that long (never one with a
     /// transaction open here). Returns the ids forgotten.
     pub fn expire(&mut self, now: SimTime, expiration_ms: u64) -> Vec<u64> {
-        let idle: Vec<u64> = self
-            .last_seen
-            .iter()
-            .filter(|(id, seen)| seen.plus_ms(expiration_ms) <= now && !self.open.contains_key(id))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in &idle {
-            self.last_seen.remove(id);
-            self.producers.remove(id);
-            self.last_marker.remove(id);
+        let mut idle = Vec::new();
+        for (id, producer) in &mut self.producers {
+            if producer.open.is_none()
+                && producer
+                    .last_seen
+                    .is_some_and(|seen| seen.plus_ms(expiration_ms) <= now)
+            {
+                producer.last_seen = None;
+                producer.batches = None;
+                producer.last_marker = None;
+                idle.push(*id);
+            }
         }
         idle
     }
@@ -187,31 +203,31 @@ impl ProducerStates {
     /// of the current epoch does, which is how a delayed marker could abort or commit the
     /// wrong transaction (C33).
     pub fn marker_applies(&self, producer_id: u64, epoch: u16, strict: bool) -> bool {
-        match self.open_epoch.get(&producer_id) {
-            Some(open) if strict => epoch > *open,
-            Some(open) => epoch >= *open,
+        match self.open(producer_id) {
+            Some((_, open)) if strict => epoch > open,
+            Some((_, open)) => epoch >= open,
             None => true,
         }
     }
 
     /// Whether `producer_id` has a transaction open in this partition.
     pub fn has_open_transaction(&self, producer_id: u64) -> bool {
-        self.open.contains_key(&producer_id)
+        self.open(producer_id).is_some()
     }
 
     /// Whether this exact marker (producer, epoch, kind) is the producer's last one here
     /// with no transaction open since: a resent WriteTxnMarkers.
     pub fn has_marker(&self, producer_id: u64, epoch: u16, marker: ControlMarker) -> bool {
-        !self.open.contains_key(&producer_id)
-            && self.last_marker.get(&producer_id) == Some(&(epoch, marker))
+        self.entry(producer_id)
+            .is_some_and(|e| e.open.is_none() && e.last_marker == Some((epoch, marker)))
     }
 
     /// The last stable offset: the high watermark, held back by the first record of the
     /// earliest open transaction (`UnifiedLog.lastStableOffset`).
     pub fn last_stable_offset(&self, high_watermark: Offset) -> Offset {
-        self.open
+        self.producers
             .values()
-            .copied()
+            .filter_map(|e| e.open.map(|(first, _)| first))
             .min()
             .map_or(high_watermark, |first| first.min(high_watermark))
     }
@@ -225,13 +241,14 @@ impl ProducerStates {
             .collect()
     }
 
-    /// Rebuilds the table from a log (after truncation).
+    /// Rebuilds the table from a log (after truncation); the expiry clock is kept.
     pub fn rebuild<'a>(&mut self, log: impl IntoIterator<Item = &'a LogRecord>) {
-        self.producers.clear();
-        self.open.clear();
-        self.open_epoch.clear();
+        for producer in self.producers.values_mut() {
+            producer.batches = None;
+            producer.open = None;
+            producer.last_marker = None;
+        }
         self.aborted.clear();
-        self.last_marker.clear();
         for entry in log {
             self.on_append(entry);
         }

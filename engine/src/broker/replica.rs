@@ -9,7 +9,6 @@ use crate::message::ControlMarker;
 use crate::outbox::Outbox;
 use crate::time::SimTime;
 use crate::trace::{EventKind, TruncationReason};
-use std::collections::BTreeMap;
 
 /// One replica.
 #[derive(Clone, Debug, Default)]
@@ -74,7 +73,7 @@ pub struct LeaderState {
     /// Empty follower fetches being held (the fetch purgatory).
     pub(super) parked_fetches: DenseMap<BrokerId, ParkedFetch>,
     /// Consumer fetches held until the high watermark moves, by consumer.
-    pub(super) parked_consumer_fetches: BTreeMap<u32, ParkedConsumerFetch>,
+    pub(super) parked_consumer_fetches: DenseMap<u32, ParkedConsumerFetch>,
     pub(super) next_park_id: u64,
 }
 

@@ -31,7 +31,6 @@ use crate::message::Message;
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use std::collections::BTreeMap;
 
 /// The group's state machine (classic protocol).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +78,7 @@ pub struct Coordinator {
     partitions: u32,
     state: GroupState,
     generation: u32,
-    members: BTreeMap<u32, Member>,
+    members: DenseMap<u32, Member>,
     next_member: u32,
     committed: DenseMap<PartitionId, Offset>,
     rebalances: u64,
@@ -99,7 +98,7 @@ impl Coordinator {
             partitions,
             state: GroupState::Empty,
             generation: 0,
-            members: BTreeMap::new(),
+            members: DenseMap::new(),
             next_member: 0,
             committed: DenseMap::new(),
             rebalances: 0,

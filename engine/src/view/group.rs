@@ -9,7 +9,6 @@ use crate::fault::Fault;
 use crate::ids::{NodeId, Offset, PartitionId, RecordId};
 use crate::time::SimTime;
 use crate::trace::{EventKind, TraceEvent};
-use std::collections::BTreeMap;
 
 /// What a consumer is doing, as its last fact says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +95,7 @@ pub struct GroupView {
     /// The sink.
     pub sink: SinkView,
     /// Per consumer: the end of its current pause.
-    paused_until: BTreeMap<u32, SimTime>,
+    paused_until: DenseMap<u32, SimTime>,
 }
 
 impl GroupView {
