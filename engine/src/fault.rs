@@ -5,13 +5,15 @@
 //! kafka-semantics.md §B.11: a process crash keeps the OS page cache (nothing appended is
 //! lost locally); a power loss drops every record not yet fsynced; a disk loss drops the log.
 
+mod reader;
+
 use crate::ids::{BrokerId, NodeId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One thing that goes wrong (or is repaired).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Fault {
     /// The broker's JVM dies; the machine stays up, so its page cache survives.
     CrashBroker {
@@ -318,8 +320,9 @@ impl fmt::Display for Fault {
     }
 }
 
-/// A fault and the moment it strikes: `{"at_ms": 120, "type": "crash_broker", "broker": "B0"}`.
+/// A fault and the moment it strikes: `{"at_ms": 120, "type": "crash_broker", "broker": 0}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "reader::FaultFields")]
 pub struct ScheduledFault {
     /// When, in milliseconds from the start.
     pub at_ms: u64,
