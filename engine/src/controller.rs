@@ -53,7 +53,7 @@ impl Controller {
             .map(|p| {
                 let replicas = scenario.replicas_of(p);
                 let mut isr = replicas.clone();
-                isr.sort();
+                crate::sort::by_key(&mut isr, |b| u64::from(b.0));
                 let state = PartitionState {
                     partition: p,
                     leader: replicas.first().copied(),
@@ -93,7 +93,7 @@ impl Controller {
                 .copied()
                 .filter(|b| self.is_live(*b))
                 .collect();
-            isr.sort();
+            crate::sort::by_key(&mut isr, |b| u64::from(b.0));
             let leader = replicas.iter().copied().find(|b| self.is_live(*b));
             if isr.is_empty() {
                 isr.push(replicas[0]);
@@ -321,8 +321,7 @@ impl Controller {
         };
         let current =
             record.state.leader == Some(from) && record.state.leader_epoch == leader_epoch;
-        isr.sort();
-        isr.dedup();
+        crate::sort::dedup_by_key(&mut isr, |b| u64::from(b.0));
         let valid =
             current && isr.contains(&from) && isr.iter().all(|b| record.replicas.contains(b));
         if !valid {
@@ -371,8 +370,7 @@ fn set_isr(state: &mut PartitionState, isr: Vec<BrokerId>, elr_enabled: bool, mi
         if isr.len() < min_isr {
             let left = state.isr.iter().copied().filter(|b| !isr.contains(b));
             state.elr.extend(left);
-            state.elr.sort();
-            state.elr.dedup();
+            crate::sort::dedup_by_key(&mut state.elr, |b| u64::from(b.0));
             state.elr.retain(|b| !isr.contains(b));
         } else {
             state.elr.clear();

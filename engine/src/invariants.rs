@@ -86,8 +86,7 @@ impl InvariantChecker {
         if controller_changed {
             self.check_controller(controller, &mut found);
         }
-        partitions.sort();
-        partitions.dedup();
+        crate::sort::dedup_by_key(&mut partitions, |p| u64::from(p.0));
         for &p in &partitions {
             for broker in brokers.iter().filter(|b| b.replicas().contains_key(&p)) {
                 self.check_replica(broker, p, brokers, controller, &mut found);

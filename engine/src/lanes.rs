@@ -103,7 +103,9 @@ pub fn record_lanes(trace: &Trace, ledger: &Ledger) -> Vec<Lane> {
         }
     }
     let mut out: Vec<Lane> = lanes.into_values().collect();
-    out.sort_by_key(|l| (l.anomalies.is_empty(), l.record));
+    crate::sort::by_key(&mut out, |l| {
+        u64::from(l.anomalies.is_empty()) << 32 | u64::from(l.record.0)
+    });
     out
 }
 

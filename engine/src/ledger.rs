@@ -530,7 +530,9 @@ impl Ledger {
                 });
             }
         }
-        anomalies.sort_by_key(|a| (a.record, a.kind));
+        crate::sort::by_key(&mut anomalies, |a| {
+            u64::from(a.record.0) << 8 | a.kind as u64
+        });
         let offline_partitions = fold
             .leaders
             .iter()
@@ -550,8 +552,7 @@ impl Ledger {
     /// The kinds of anomaly found, each once, in a fixed order.
     pub fn anomaly_kinds(&self) -> Vec<AnomalyKind> {
         let mut kinds: Vec<AnomalyKind> = self.anomalies.iter().map(|a| a.kind).collect();
-        kinds.sort();
-        kinds.dedup();
+        crate::sort::dedup_by_key(&mut kinds, |k| *k as u64);
         kinds
     }
 

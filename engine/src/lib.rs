@@ -42,6 +42,7 @@ pub mod replica_history;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sort;
 pub mod time;
 pub mod timeline;
 pub mod trace;

@@ -598,6 +598,6 @@ impl Sim {
 /// A fault plan sorted by time, plan order kept among equal times.
 pub(crate) fn in_time_order(plan: &[ScheduledFault]) -> Vec<ScheduledFault> {
     let mut sorted = plan.to_vec();
-    sorted.sort_by_key(|f| f.at_ms);
+    crate::sort::by_key(&mut sorted, |f| f.at_ms);
     sorted
 }

@@ -344,7 +344,7 @@ impl ViewFold {
                 leader_epoch,
             } => {
                 let mut isr = set.clone();
-                isr.sort();
+                crate::sort::by_key(&mut isr, |b| u64::from(b.0));
                 self.partitions.insert(
                     *partition,
                     PartitionState {

@@ -406,7 +406,7 @@ impl Broker {
         if leo >= hw && leo >= epoch_start {
             let mut isr = state.isr.clone();
             isr.push(follower);
-            isr.sort();
+            crate::sort::by_key(&mut isr, |b| u64::from(b.0));
             state.pending_isr = Some((isr.clone(), now));
             out.send(
                 NodeId::Controller,

@@ -63,7 +63,7 @@ fn sticky(partitions: u32, owned: &[Vec<PartitionId>]) -> Vec<Vec<PartitionId>> 
     for theirs in owned {
         let mut keep: Vec<PartitionId> = Vec::new();
         let mut sorted = theirs.clone();
-        sorted.sort();
+        crate::sort::by_key(&mut sorted, |p| u64::from(p.0));
         for p in sorted {
             let Some(slot) = taken.get_mut(p.0 as usize) else {
                 continue; // no longer in the topic
@@ -104,7 +104,7 @@ fn sticky(partitions: u32, owned: &[Vec<PartitionId>]) -> Vec<Vec<PartitionId>> 
         }
     }
     for keep in &mut assignment {
-        keep.sort();
+        crate::sort::by_key(keep, |p| u64::from(p.0));
     }
     assignment
 }

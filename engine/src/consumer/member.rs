@@ -891,7 +891,7 @@ impl Member {
             return;
         }
         let mut pending: Vec<(u64, Offset)> = aborted.to_vec();
-        pending.sort_by_key(|(_, first)| *first);
+        crate::sort::by_key(&mut pending, |(_, first)| first.0);
         let mut pending = pending.into_iter().peekable();
         let mut open: BTreeSet<u64> = BTreeSet::new();
         for r in records {

@@ -86,7 +86,8 @@ impl WriteCycles {
 }
 
 /// Tarjan's strongly connected components with more than one node, each sorted, iteratively
-/// (no recursion depth to exhaust on a long run).
+/// (no recursion depth to exhaust on a long run). `nodes` is in order, so a node's position
+/// orders it.
 fn strongly_connected(
     nodes: &[TxnKey],
     edges: &BTreeMap<TxnKey, BTreeSet<TxnKey>>,
@@ -147,20 +148,24 @@ fn strongly_connected(
                 let mut component = Vec::new();
                 while let Some(w) = stack.pop() {
                     on_stack[w] = false;
-                    component.push(nodes[w]);
+                    component.push(w);
                     if w == v {
                         break;
                     }
                 }
                 if component.len() > 1 {
-                    component.sort();
+                    crate::sort::by_key(&mut component, |&w| w as u64);
                     components.push(component);
                 }
             }
         }
     }
-    components.sort();
+    // Components are disjoint: their first nodes order them.
+    crate::sort::by_key(&mut components, |c| c[0] as u64);
     components
+        .into_iter()
+        .map(|c| c.into_iter().map(|w| nodes[w]).collect())
+        .collect()
 }
 
 #[cfg(test)]
