@@ -27,15 +27,13 @@
 use super::facts::{ConsumerFact, LeaveReason, Polled};
 use super::protocol::{Assignment, GroupMessage};
 use super::sink::{EffectOutcome, Sink};
-use super::spec::{
-    CommitStrategy, ConsumerGroupSpec, ConsumerSettings, IsolationLevel, OffsetReset, Processing,
-};
+use super::spec::{CommitStrategy, ConsumerGroupSpec, ConsumerSettings, OffsetReset, Processing};
 use super::timers::ConsumerTimer;
-use super::validation::{EpochValidation, Validated};
+use super::validation::EpochValidation;
 use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, NodeId, Offset, PartitionId};
-use crate::message::{ControlMarker, LogRecord, Message};
+use crate::message::{LogRecord, Message};
 use crate::outbox::{Outbox, Timer};
 use crate::time::SimTime;
 use crate::trace::EventKind;
@@ -43,6 +41,8 @@ use std::collections::{BTreeSet, VecDeque};
 
 mod assignment;
 mod commits;
+mod fetching;
+mod group;
 
 /// The consumer's `request.timeout.ms`.
 const REQUEST_TIMEOUT_MS: u64 = 30_000;
@@ -376,46 +376,6 @@ impl Member {
         }
     }
 
-    fn find_coordinator(&mut self, now: SimTime, out: &mut Outbox) {
-        // A lookup to a broker that died unanswered is given up after request.timeout.ms.
-        if self.finding_coordinator && now >= self.finding_since.plus_ms(REQUEST_TIMEOUT_MS) {
-            self.finding_coordinator = false;
-        }
-        if !self.finding_coordinator {
-            self.finding_coordinator = true;
-            self.finding_since = now;
-            let to = self.any_broker();
-            out.send(to, Message::Group(GroupMessage::FindCoordinator));
-        }
-    }
-
-    /// `onJoinPrepare`: the auto-commit, synchronously; eager, then every partition is
-    /// given up (`onPartitionsRevoked`, or `onPartitionsLost` when out of the group);
-    /// cooperative keeps them and lists them in its JoinGroup; then JoinGroup.
-    fn join(&mut self, coordinator: BrokerId, out: &mut Outbox) {
-        if self.rules.settings.enable_auto_commit.value {
-            self.send_commit(self.consumed(), false, out);
-        }
-        let keep = self.rules.cooperative && self.generation.is_some();
-        if !keep {
-            if self.rules.commit_on_revoke && self.generation.is_some() {
-                self.send_commit(self.consumed(), true, out);
-            }
-            self.revoke();
-        }
-        self.joining = true;
-        let join = GroupMessage::JoinGroup {
-            member: self.member_id,
-            partitions: self.known_partitions,
-            owned: if self.rules.cooperative {
-                self.assigned.clone()
-            } else {
-                Vec::new()
-            },
-        };
-        out.send(NodeId::Broker(coordinator), Message::Group(join));
-    }
-
     /// The positions of every owned partition that has one: `allConsumed()`.
     fn consumed(&self) -> Vec<(PartitionId, Offset)> {
         self.assigned
@@ -433,82 +393,6 @@ impl Member {
         }
         self.next_auto_commit = now.plus_ms(self.rules.settings.auto_commit_interval_ms.value);
         self.send_commit(self.consumed(), false, out);
-    }
-
-    /// Up to `max.poll.records` buffered records, partition by partition; the positions
-    /// move past them.
-    fn take_batch(&mut self) -> Vec<Polled> {
-        let mut left = self.rules.settings.max_poll_records.value as usize;
-        let mut batch = Vec::new();
-        for p in &self.assigned {
-            let Some(queue) = self.fetched.get_mut(p) else {
-                continue;
-            };
-            while left > 0
-                && let Some(r) = queue.pop_front()
-            {
-                self.validation.consumed(*p, r.leader_epoch);
-                // Control records are never returned; nor, to read_committed, records of
-                // aborted transactions. The position moves past them.
-                if !r.is_data() || self.aborted.remove(&(*p, r.offset)) {
-                    self.positions.insert(*p, Some(r.offset.next()));
-                    continue;
-                }
-                batch.push(Polled {
-                    partition: *p,
-                    offset: r.offset,
-                    record: r.record,
-                });
-                self.positions.insert(*p, Some(r.offset.next()));
-                left -= 1;
-            }
-        }
-        batch
-    }
-
-    /// Sends a fetch to the leader of every owned partition that has none outstanding.
-    fn fetch(&mut self, now: SimTime, out: &mut Outbox) {
-        let reset = self.rules.settings.auto_offset_reset.value;
-        let mut need_metadata = false;
-        for p in self.assigned.clone() {
-            if self.fetches.contains_key(&p) || self.validation.is_pending(p) {
-                continue;
-            }
-            let Some(&leader) = self.leaders.get(&p) else {
-                need_metadata = true;
-                continue;
-            };
-            let position = self.positions.get(&p).copied().flatten().map(|o| {
-                self.fetched
-                    .get(&p)
-                    .and_then(VecDeque::back)
-                    .map_or(o, |r| r.offset.next())
-            });
-            self.next_correlation += 1;
-            let correlation = self.next_correlation;
-            self.fetches.insert(p, (correlation, now));
-            let fetch = GroupMessage::Fetch {
-                partition: p,
-                position,
-                reset,
-                correlation,
-                read_committed: self.rules.settings.isolation_level.value
-                    == IsolationLevel::ReadCommitted,
-            };
-            out.send(NodeId::Broker(leader), Message::Group(fetch));
-        }
-        if need_metadata {
-            self.refresh_metadata(now, out);
-        }
-    }
-
-    fn refresh_metadata(&mut self, now: SimTime, out: &mut Outbox) {
-        if !self.metadata_pending {
-            self.metadata_pending = true;
-            self.metadata_since = now;
-            let to = self.any_broker();
-            out.send(to, Message::MetadataRequest);
-        }
     }
 
     // ---- processing ----
@@ -582,92 +466,6 @@ impl Member {
 
     // ---- the heartbeat thread ----
 
-    fn heartbeat_tick(&mut self, now: SimTime, sink: &mut Sink, out: &mut Outbox) {
-        let settings = self.rules.settings;
-        if let (Some(member), Some(_)) = (self.member_id, self.generation)
-            && self.thread != Thread::Polling
-            && now.as_us().saturating_sub(self.last_poll.as_us())
-                > settings.max_poll_interval_ms.value * 1_000
-        {
-            // `maybeLeaveGroup`: the member gives its partitions up; its next commit fails.
-            if let Some(c) = self.coordinator {
-                let leave = GroupMessage::LeaveGroup { member };
-                out.send(NodeId::Broker(c), Message::Group(leave));
-            }
-            self.generation = None;
-            self.member_id = None;
-            fact(
-                out,
-                ConsumerFact::LeftGroup {
-                    reason: LeaveReason::PollIntervalExceeded,
-                },
-            );
-        }
-        if let (Some(c), Some(member), Some(generation)) =
-            (self.coordinator, self.member_id, self.generation)
-        {
-            let beat = GroupMessage::Heartbeat { member, generation };
-            self.beat_generation = Some(generation);
-            out.send(NodeId::Broker(c), Message::Group(beat));
-            let silent_us = now
-                .as_us()
-                .saturating_sub(self.last_coordinator_answer.as_us());
-            if silent_us > settings.session_timeout_ms.value * 1_000 {
-                self.lose_coordinator();
-            }
-        }
-        if let Thread::Committing(then) = self.thread {
-            if now >= self.pending_since.plus_ms(DEFAULT_API_TIMEOUT_MS) {
-                // commitSync gives up: TimeoutException to the application.
-                self.pending_commit = None;
-                let error = KafkaError::RequestTimedOut;
-                fact(out, ConsumerFact::CommitFailed { error, sync: true });
-                return self.resume(then, now, sink, out);
-            }
-            if now >= self.commit_sent_at.plus_ms(REQUEST_TIMEOUT_MS) {
-                // No answer within request.timeout.ms: the coordinator is presumed gone;
-                // look it up again and resend.
-                self.lose_coordinator();
-            }
-            if self.coordinator.is_none() {
-                self.find_coordinator(now, out);
-            }
-        }
-        if self.coordinator.is_none() && self.generation.is_some() {
-            // The heartbeat thread looks the coordinator up too.
-            self.find_coordinator(now, out);
-        }
-        if self.metadata_pending && now >= self.metadata_since.plus_ms(REQUEST_TIMEOUT_MS) {
-            self.metadata_pending = false;
-        }
-        if now
-            >= self
-                .last_metadata_refresh
-                .plus_ms(settings.metadata_max_age_ms.value)
-        {
-            self.refresh_metadata(now, out);
-        }
-        let stale: Vec<PartitionId> = self
-            .fetches
-            .iter()
-            .filter(|(_, (_, sent))| now >= sent.plus_ms(REQUEST_TIMEOUT_MS))
-            .map(|(p, _)| *p)
-            .collect();
-        for p in stale {
-            self.fetches.remove(&p);
-            self.leaders.remove(&p);
-        }
-        if self.thread == Thread::Polling {
-            self.poll(now, sink, out);
-        }
-    }
-
-    /// `markCoordinatorUnknown`: look it up again; a join in progress starts over.
-    fn lose_coordinator(&mut self) {
-        self.coordinator = None;
-        self.joining = false;
-    }
-
     // ---- responses ----
 
     /// Handles a message from a broker.
@@ -729,217 +527,6 @@ impl Member {
         if self.thread == Thread::Polling {
             self.poll(now, sink, out);
         }
-    }
-
-    fn on_group(
-        &mut self,
-        now: SimTime,
-        from: NodeId,
-        message: &GroupMessage,
-        sink: &mut Sink,
-        out: &mut Outbox,
-    ) {
-        if from == self.coordinator.map(NodeId::Broker).unwrap_or(from) {
-            self.last_coordinator_answer = now;
-        }
-        match message {
-            GroupMessage::FindCoordinatorResponse { coordinator } => {
-                self.finding_coordinator = false;
-                self.coordinator = *coordinator;
-                self.last_coordinator_answer = now;
-                match coordinator {
-                    None => return self.retry_later(now, out),
-                    Some(_) => {
-                        if let Some((offsets, sync)) = self.pending_commit.clone() {
-                            if self.rejoin_blocks_commit_sync() {
-                                let error = Some(KafkaError::RebalanceInProgress);
-                                return self.on_commit_response(now, error, sync, sink, out);
-                            }
-                            if self.generation.is_none() {
-                                // Out of the group meanwhile: the retry cannot succeed.
-                                let error = Some(KafkaError::IllegalGeneration);
-                                return self.on_commit_response(now, error, sync, sink, out);
-                            }
-                            self.commit_sent_at = now;
-                            self.send_commit(offsets, sync, out);
-                        }
-                    }
-                }
-            }
-            GroupMessage::JoinGroupResponse { result } => {
-                self.joining = false;
-                match result {
-                    Ok(a) if self.thread == Thread::Polling => {
-                        self.assigned_partitions(now, a, sink, out)
-                    }
-                    Ok(a) => {
-                        // Cooperative: the application is busy with what it still owns; the
-                        // generation is current at once, the partitions change at its next poll.
-                        self.member_id = Some(a.member);
-                        self.generation = Some(a.generation);
-                        self.pending_assignment = Some(a.clone());
-                    }
-                    Err(KafkaError::UnknownMemberId) => {
-                        // `resetGenerationOnResponseError`: what it owned counts as lost
-                        // (`onPartitionsLost`), even for a cooperative member.
-                        self.member_id = None;
-                        self.generation = None;
-                    }
-                    Err(_) => {
-                        self.lose_coordinator();
-                        return self.retry_later(now, out);
-                    }
-                }
-            }
-            GroupMessage::HeartbeatResponse { .. } if self.beat_generation != self.generation => {}
-            GroupMessage::HeartbeatResponse { error } => match error {
-                None => {}
-                Some(KafkaError::RebalanceInProgress) => self.rejoin = true,
-                Some(KafkaError::UnknownMemberId) => {
-                    self.member_id = None;
-                    self.generation = None;
-                }
-                Some(KafkaError::IllegalGeneration) => self.generation = None,
-                Some(_) => self.lose_coordinator(),
-            },
-            GroupMessage::OffsetCommitResponse { error, sync, .. } => {
-                return self.on_commit_response(now, *error, *sync, sink, out);
-            }
-            GroupMessage::FetchResponse {
-                partition,
-                position,
-                records,
-                error,
-                correlation,
-                aborted,
-                leader_epoch,
-                ..
-            } => {
-                let p = *partition;
-                if self.fetches.get(&p).map(|(c, _)| *c) != Some(*correlation) {
-                    return; // stale: revoked or replaced since
-                }
-                self.fetches.remove(&p);
-                match error {
-                    None if self.positions.get(&p).copied().flatten().is_some() => {
-                        if let Some(request) = self.validation.check(p, *leader_epoch) {
-                            // A new leader epoch: validate the position before using data.
-                            self.fetched.remove(&p);
-                            out.send(from, request);
-                            return;
-                        }
-                        self.mark_aborted(p, records, aborted);
-                        self.fetched_records(p, *position, records, out)
-                    }
-                    None => {
-                        self.mark_aborted(p, records, aborted);
-                        self.fetched_records(p, *position, records, out)
-                    }
-                    Some(KafkaError::OffsetOutOfRange) => {
-                        // The position is past the log (a truncation): reset it.
-                        self.positions.insert(p, None);
-                        self.fetched.remove(&p);
-                    }
-                    Some(_) => {
-                        self.leaders.remove(&p);
-                        return self.retry_later(now, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-        if self.thread == Thread::Polling {
-            self.poll(now, sink, out);
-        }
-    }
-
-    /// KIP-320: the leader said where the last consumed epoch ends.
-    fn on_validation(
-        &mut self,
-        p: PartitionId,
-        result: Result<(crate::ids::LeaderEpoch, Offset), KafkaError>,
-        out: &mut Outbox,
-    ) {
-        let position = self.positions.get(&p).copied().flatten();
-        match self.validation.on_response(p, result, position) {
-            Validated::Fine | Validated::Retry => {}
-            Validated::Truncated(to) => {
-                let Some(from) = position else { return };
-                self.fetched.remove(&p);
-                if self.rules.settings.auto_offset_reset.value == OffsetReset::None {
-                    let error = KafkaError::LogTruncation;
-                    fact(out, ConsumerFact::ConsumerFailed { error });
-                    return self.close(Shutdown::Close, out);
-                }
-                self.positions.insert(p, Some(to));
-                fact(
-                    out,
-                    ConsumerFact::PositionTruncated {
-                        partition: p,
-                        from,
-                        to,
-                    },
-                );
-            }
-        }
-    }
-
-    /// `CompletedFetch`: from each aborted transaction's first offset, the producer's
-    /// transactional records are skipped until its ABORT marker.
-    fn mark_aborted(&mut self, p: PartitionId, records: &[LogRecord], aborted: &[(u64, Offset)]) {
-        if aborted.is_empty() {
-            return;
-        }
-        let mut pending: Vec<(u64, Offset)> = aborted.to_vec();
-        crate::sort::by_key(&mut pending, |(_, first)| first.0);
-        let mut pending = pending.into_iter().peekable();
-        let mut open: BTreeSet<u64> = BTreeSet::new();
-        for r in records {
-            while let Some((producer, _)) = pending.next_if(|(_, first)| *first <= r.offset) {
-                open.insert(producer);
-            }
-            let Some(id) = r.producer else { continue };
-            match r.control {
-                Some(ControlMarker::Abort) => {
-                    open.remove(&id.producer_id);
-                }
-                None if r.transactional && open.contains(&id.producer_id) => {
-                    self.aborted.insert((p, r.offset));
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn fetched_records(
-        &mut self,
-        p: PartitionId,
-        position: Offset,
-        records: &[LogRecord],
-        out: &mut Outbox,
-    ) {
-        if !self.assigned.contains(&p) {
-            return;
-        }
-        let policy = self.rules.settings.auto_offset_reset.value;
-        let start = match self.positions.get(&p).copied().flatten() {
-            Some(o) => o,
-            None => {
-                self.positions.insert(p, Some(position));
-                fact(
-                    out,
-                    ConsumerFact::PositionReset {
-                        partition: p,
-                        to: position,
-                        policy,
-                    },
-                );
-                position
-            }
-        };
-        let queue = self.fetched.entry(p).or_default();
-        let expected = queue.back().map_or(start, |r| r.offset.next());
-        queue.extend(records.iter().filter(|r| r.offset >= expected).copied());
     }
 
     // ---- shutdown ----
