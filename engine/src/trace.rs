@@ -447,10 +447,10 @@ pub struct Details<'a> {
 impl fmt::Display for Details<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.event.kind)?;
-        if let EventKind::MessageSent { message, .. } = self.event.kind {
-            if let Some(body) = self.trace.messages.get(message.0 as usize) {
-                write!(f, " {body}")?;
-            }
+        if let EventKind::MessageSent { message, .. } = self.event.kind
+            && let Some(body) = self.trace.messages.get(message.0 as usize)
+        {
+            write!(f, " {body}")?;
         }
         Ok(())
     }
