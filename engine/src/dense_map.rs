@@ -90,17 +90,20 @@ impl<K: DenseKey, V> DenseMap<K, V> {
         self.get(k).is_some()
     }
 
-    fn slot_mut(&mut self, k: K) -> &mut Option<(K, V)> {
+    /// `k`'s slot, growing the vector to it; `len` stays borrowable beside it.
+    fn slot_mut(slots: &mut Vec<Option<(K, V)>>, k: K) -> &mut Option<(K, V)> {
         let i = k.slot();
-        if self.slots.len() <= i {
-            self.slots.resize_with(i + 1, || None);
+        if slots.len() <= i {
+            slots.resize_with(i + 1, || None);
         }
-        &mut self.slots[i]
+        &mut slots[i]
     }
 
     /// Sets the value for `k`, returning the old one.
     pub fn insert(&mut self, k: K, value: V) -> Option<V> {
-        let old = self.slot_mut(k).replace((k, value)).map(|(_, v)| v);
+        let old = Self::slot_mut(&mut self.slots, k)
+            .replace((k, value))
+            .map(|(_, v)| v);
         if old.is_none() {
             self.len += 1;
         }
@@ -118,18 +121,11 @@ impl<K: DenseKey, V> DenseMap<K, V> {
 
     /// The value for `k`, inserting `make()` first if there is none.
     pub fn get_or_insert_with(&mut self, k: K, make: impl FnOnce() -> V) -> &mut V {
-        if self.slot_mut(k).is_none() {
+        let slot = Self::slot_mut(&mut self.slots, k);
+        if slot.is_none() {
             self.len += 1;
         }
-        &mut self.slot_mut(k).get_or_insert_with(|| (k, make())).1
-    }
-
-    /// The value for `k`, inserting the default first if there is none.
-    pub fn get_or_default(&mut self, k: K) -> &mut V
-    where
-        V: Default,
-    {
-        self.get_or_insert_with(k, V::default)
+        &mut slot.get_or_insert_with(|| (k, make())).1
     }
 
     /// The slot for `k`, to fill if empty (as `BTreeMap::entry`).
@@ -190,16 +186,6 @@ impl<K: DenseKey, V> DenseMap<K, V> {
     /// `(key, value)` pairs, values mutable, in order.
     pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&K, &mut V)> {
         self.slots.iter_mut().flatten().map(|(k, v)| (&*k, v))
-    }
-
-    /// The first entry in key order.
-    pub fn first_key_value(&self) -> Option<(&K, &V)> {
-        self.iter().next()
-    }
-
-    /// The last entry in key order.
-    pub fn last_key_value(&self) -> Option<(&K, &V)> {
-        self.iter().next_back()
     }
 }
 
@@ -346,16 +332,6 @@ impl<K: DenseKey> DenseSet<K> {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &K> + Clone {
         self.map.keys()
     }
-
-    /// The first member.
-    pub fn first(&self) -> Option<&K> {
-        self.iter().next()
-    }
-
-    /// The last member.
-    pub fn last(&self) -> Option<&K> {
-        self.iter().next_back()
-    }
 }
 
 impl<K: DenseKey + fmt::Debug> fmt::Debug for DenseSet<K> {
@@ -409,7 +385,7 @@ mod tests {
         assert_eq!(m.get(&PartitionId(99)), None);
         *m.get_mut(&PartitionId(1)).unwrap() = "A";
         assert_eq!(m.values().copied().collect::<Vec<_>>(), vec!["A", "C"]);
-        assert_eq!(m.last_key_value(), Some((&PartitionId(3), &"C")));
+        assert_eq!(m.iter().next_back(), Some((&PartitionId(3), &"C")));
     }
 
     #[test]
@@ -424,7 +400,7 @@ mod tests {
                 0 | 1 => assert_eq!(dense.insert(k, step), tree.insert(k, step)),
                 2 => assert_eq!(dense.remove(&k), tree.remove(&k)),
                 3 => {
-                    *dense.get_or_default(k) += 1;
+                    *dense.entry(k).or_default() += 1;
                     *tree.entry(k).or_default() += 1;
                 }
                 _ => {

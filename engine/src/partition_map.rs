@@ -1,8 +1,6 @@
-//! A map from partition to value, stored densely by partition number.
-//!
-//! Partitions are numbered `0..partitions` (at most [`crate::limits::MAX_PARTITIONS`]), so
-//! a vector indexed by number does what a `BTreeMap` did on the hot paths, in partition
-//! order, without a search per lookup.
+//! Maps from partition, and from replica (broker, partition), to value, stored densely by
+//! number: a lookup on the hot paths indexes a vector instead of searching a tree, and
+//! iteration goes in partition order.
 
 use crate::dense_map::DenseMap;
 use crate::ids::{BrokerId, PartitionId};
@@ -26,6 +24,15 @@ impl<T> Default for ReplicaMap<T> {
 }
 
 impl<T> ReplicaMap<T> {
+    /// Broker `b`'s partitions, growing the vector to it.
+    fn broker_mut(&mut self, b: BrokerId) -> &mut PartitionMap<T> {
+        let i = b.0 as usize;
+        if self.brokers.len() <= i {
+            self.brokers.resize_with(i + 1, PartitionMap::default);
+        }
+        &mut self.brokers[i]
+    }
+
     /// The value for broker `b`'s replica of `p`.
     pub fn get(&self, b: BrokerId, p: PartitionId) -> Option<&T> {
         self.brokers.get(b.0 as usize)?.get(&p)
@@ -38,11 +45,7 @@ impl<T> ReplicaMap<T> {
         p: PartitionId,
         make: impl FnOnce() -> T,
     ) -> &mut T {
-        let i = b.0 as usize;
-        if self.brokers.len() <= i {
-            self.brokers.resize_with(i + 1, PartitionMap::default);
-        }
-        self.brokers[i].get_or_insert_with(p, make)
+        self.broker_mut(b).get_or_insert_with(p, make)
     }
 
     /// The value for broker `b`'s replica of `p`, mutably.
@@ -52,11 +55,7 @@ impl<T> ReplicaMap<T> {
 
     /// Sets the value for broker `b`'s replica of `p`.
     pub fn insert(&mut self, b: BrokerId, p: PartitionId, value: T) {
-        let i = b.0 as usize;
-        if self.brokers.len() <= i {
-            self.brokers.resize_with(i + 1, PartitionMap::default);
-        }
-        self.brokers[i].insert(p, value);
+        self.broker_mut(b).insert(p, value);
     }
 
     /// Broker `b`'s values, in partition order.
