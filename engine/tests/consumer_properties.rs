@@ -7,8 +7,10 @@
 
 mod common;
 
+use delivery_lab_engine::consumer::facts::ConsumerFact;
 use delivery_lab_engine::fault::{Fault, ScheduledFault};
 use delivery_lab_engine::ids::NodeId;
+use delivery_lab_engine::trace::EventKind;
 use delivery_lab_engine::{AnomalyKind, Scenario, run_with_seed};
 use proptest::prelude::*;
 
@@ -129,6 +131,28 @@ fn cooperative(sink: &str, starts: &[u64], commit_on_revoke: bool) -> Scenario {
     group.member_start_ms = Some(starts.to_vec());
     group.commit_on_revoke = commit_on_revoke;
     scenario
+}
+
+/// Found by the property below: C0 joins at 3.08 s and waits for the first generation
+/// (`group.initial.rebalance.delay.ms`) without heartbeating; the generation must start its
+/// session afresh, or the coordinator removes it at 9.08 s while it consumes, and hands its
+/// partitions to C1 before C0 learns it is out.
+#[test]
+fn every_generation_starts_each_members_session_afresh() {
+    let scenario = cooperative("dedup", &[3_080, 6_080, 9_081], true);
+    let result = run_with_seed(&scenario, 5_836_240_966_407_936_295).unwrap();
+    let removed = result.trace.events.iter().find(|e| {
+        matches!(
+            e.kind,
+            EventKind::Consumer(ConsumerFact::MemberRemoved { .. })
+        )
+    });
+    assert_eq!(
+        removed.map(|e| e.time),
+        None,
+        "no member missed a heartbeat"
+    );
+    assert_eq!(common::first_double_ownership(&result), None);
 }
 
 proptest! {

@@ -81,10 +81,17 @@ fn eager_members_stop_while_the_group_rebalances_and_nothing_is_processed_twice(
         commit_failures(&result, 0, KafkaError::RebalanceInProgress),
         0
     );
-    assert!(
-        !facts(&result).any(|(_, f)| matches!(f, ConsumerFact::PartitionsRevoked { .. })),
-        "eager revokes everything silently before rejoining"
-    );
+    // Eager: onPartitionsRevoked with everything C0 owned, as it rejoins.
+    let revoked = facts(&result)
+        .find_map(|(e, f)| match f {
+            ConsumerFact::PartitionsRevoked { partitions, .. } if e.node == NodeId::Consumer(0) => {
+                Some((e.time, partitions.clone()))
+            }
+            _ => None,
+        })
+        .expect("C0 revoked its partitions");
+    assert_eq!(revoked.0, from);
+    assert_eq!(revoked.1, vec![PartitionId(2), PartitionId(3)]);
     assert_eq!(result.ledger.count(AnomalyKind::DuplicateEffect), 0);
 }
 
@@ -169,6 +176,18 @@ fn no_partition_is_ever_owned_by_two_members_at_once() {
             "{name}: two owners"
         );
     }
+}
+
+#[test]
+fn a_member_out_of_the_group_drops_its_partitions_before_it_rejoins() {
+    let result = run(&preset("poll-interval-exceeded-commit-fails")).unwrap();
+    let lost = facts(&result)
+        .find_map(|(e, f)| match f {
+            ConsumerFact::PartitionsLost { partitions } => Some((e.node, partitions.clone())),
+            _ => None,
+        })
+        .expect("onPartitionsLost");
+    assert_eq!(lost, (NodeId::Consumer(0), vec![PartitionId(0)]));
 }
 
 #[test]

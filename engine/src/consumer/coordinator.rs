@@ -454,6 +454,11 @@ impl Coordinator {
         for m in self.members.values_mut() {
             m.joined = false;
         }
+        // `completeAndScheduleNextHeartbeatExpiration`: every member's session starts
+        // afresh with the new generation (it sent no heartbeat while it waited to join).
+        for &id in &ids {
+            self.arm_session(now, id, out);
+        }
         fact(
             out,
             ConsumerFact::GroupRebalanced {

@@ -84,12 +84,20 @@ pub enum ConsumerFact {
         /// Next offset to read, per partition.
         offsets: Vec<(PartitionId, Offset)>,
     },
-    /// Cooperative rebalance: the member gave up the partitions that move to another
-    /// member (`onPartitionsRevoked`) and rejoins so they can be assigned.
+    /// The member gave partitions up while still in the group (`onPartitionsRevoked`):
+    /// eager, all of them before it rejoins; cooperative, those that move to another member,
+    /// then it rejoins so they can be assigned.
     PartitionsRevoked {
-        /// The generation whose assignment left them out.
+        /// The generation it gives them up in.
         generation: u32,
         /// The partitions given up.
+        partitions: Vec<PartitionId>,
+    },
+    /// The member found itself out of the group (removed by the coordinator, or it left on
+    /// `max.poll.interval.ms`) and drops what it owned without committing
+    /// (`onPartitionsLost`) before it joins again as a new member.
+    PartitionsLost {
+        /// The partitions dropped.
         partitions: Vec<PartitionId>,
     },
     /// A member got its partitions, each starting at the committed offset (or none); a
@@ -190,6 +198,7 @@ impl ConsumerFact {
             ConsumerFact::OffsetsCommitted { .. } => "OffsetsCommitted",
             ConsumerFact::PartitionsAssigned { .. } => "PartitionsAssigned",
             ConsumerFact::PartitionsRevoked { .. } => "PartitionsRevoked",
+            ConsumerFact::PartitionsLost { .. } => "PartitionsLost",
             ConsumerFact::PositionReset { .. } => "PositionReset",
             ConsumerFact::RecordsPolled { .. } => "RecordsPolled",
             ConsumerFact::RecordProcessed { .. } => "RecordProcessed",
@@ -277,6 +286,10 @@ impl fmt::Display for ConsumerFact {
                 let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
                 write!(f, "generation={generation} [{}]; rejoins", list.join(","))
             }
+            ConsumerFact::PartitionsLost { partitions } => {
+                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+                write!(f, "[{}]; rejoins as a new member", list.join(","))
+            }
             ConsumerFact::PositionReset {
                 partition,
                 to,
@@ -356,7 +369,10 @@ impl ConsumerFact {
                 "The member got its partitions and resumes each from the committed offset (or the offsets its sink stored)."
             }
             ConsumerFact::PartitionsRevoked { .. } => {
-                "Cooperative rebalance: the member gave up the partitions that move (onPartitionsRevoked) and rejoins; a follow-up rebalance assigns them to their new owner, which starts from the committed offset, so anything processed but not committed is processed again."
+                "The member gave up partitions (onPartitionsRevoked, where a listener may still commit): with the eager protocol all of them before it rejoins; with cooperative-sticky only those that move, and a follow-up rebalance assigns them to their new owner. The new owner starts from the committed offset, so anything processed but not committed is processed again."
+            }
+            ConsumerFact::PartitionsLost { .. } => {
+                "The member learned it is no longer in the group (the coordinator removed it, or it left after max.poll.interval.ms): it drops every partition it owned without committing (onPartitionsLost; another member may own them already) and joins as a new member. What it processed but did not commit is processed again by the new owner."
             }
             ConsumerFact::PositionReset { .. } => {
                 "No committed offset (or it was out of range): auto.offset.reset chose where to start."

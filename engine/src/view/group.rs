@@ -182,6 +182,14 @@ impl GroupView {
             ConsumerFact::PartitionsRevoked { partitions, .. } => {
                 let m = self.member(c);
                 m.partitions.retain(|p| !partitions.contains(p));
+                if m.partitions.is_empty() {
+                    m.status = ConsumerStatus::Joining;
+                }
+            }
+            ConsumerFact::PartitionsLost { .. } => {
+                let m = self.member(c);
+                m.status = ConsumerStatus::Joining;
+                m.partitions.clear();
             }
             ConsumerFact::LeftGroup { .. } => {
                 let m = self.member(c);

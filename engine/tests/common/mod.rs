@@ -62,6 +62,7 @@ pub fn first_double_ownership(
                 }
             }
             ConsumerFact::ConsumerStopped
+            | ConsumerFact::PartitionsLost { .. }
             | ConsumerFact::ConsumerClosed
             | ConsumerFact::LeftGroup { .. } => {
                 owned.remove(&e.node);

@@ -20,6 +20,23 @@ impl Member {
         self.validation.clear();
     }
 
+    /// Gives up every partition before a join and says so: revoked while in a generation
+    /// (eager), lost when out of the group.
+    pub(super) fn give_up_all(&mut self, out: &mut Outbox) {
+        if !self.assigned.is_empty() {
+            let partitions = self.assigned.clone();
+            let given_up = match self.generation {
+                Some(generation) => ConsumerFact::PartitionsRevoked {
+                    generation,
+                    partitions,
+                },
+                None => ConsumerFact::PartitionsLost { partitions },
+            };
+            fact(out, given_up);
+        }
+        self.revoke();
+    }
+
     /// Gives up one partition (cooperative revocation): its position and buffered records.
     pub(super) fn revoke_one(&mut self, p: PartitionId) {
         self.assigned.retain(|q| *q != p);

@@ -38,7 +38,7 @@ impl Member {
             if self.rules.commit_on_revoke && self.generation.is_some() {
                 self.send_commit(self.consumed(), true, out);
             }
-            self.revoke();
+            self.give_up_all(out);
         }
         self.joining = true;
         let join = GroupMessage::JoinGroup {
