@@ -52,6 +52,7 @@ use in_flight::InFlightSet;
 use transaction::{TxnClient, TxnStep};
 
 mod accumulator;
+mod application;
 mod in_flight;
 mod outcome;
 mod sender;
@@ -312,48 +313,6 @@ impl Producer {
         }
     }
 
-    /// The application calls `send()` for its next record, and schedules the one after.
-    fn send(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        if self.txn.is_some() {
-            return self.send_in_transaction(now, record, out);
-        }
-        if self.send_style == SendStyle::Sync && self.rules.acks != Acks::None {
-            // `send().get()`: the next send waits for this one's result.
-            self.waiting = Some((record, now.plus_ms(self.interval_ms)));
-            self.enqueue(now, record, out);
-            return;
-        }
-        if !self.enqueue(now, record, out) {
-            // `send()` blocks the application until there is room or max.block.ms passes.
-            self.blocked = Some((record, now.plus_ms(self.interval_ms)));
-            return;
-        }
-        self.schedule_after(now, record, now.plus_ms(self.interval_ms), out);
-    }
-
-    /// The application's next `send()` after one that blocked.
-    fn send_after_block(&mut self, now: SimTime, record: RecordId, due: SimTime, out: &mut Outbox) {
-        if self.waiting.is_some() {
-            return; // a synchronous send goes on when its result comes back
-        }
-        self.schedule_after(now, record, due, out);
-    }
-
-    /// `max.block.ms` passed with the buffer still full: `send()` throws a
-    /// TimeoutException; the record was never sent.
-    fn give_up_blocked(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        let Some((blocked, due)) = self.blocked else {
-            return;
-        };
-        if blocked != record {
-            return;
-        }
-        self.blocked = None;
-        let partition = self.partition_of(record);
-        self.callback_failed(now, record, partition, KafkaError::BufferFull, out);
-        self.send_after_block(now, record, due, out);
-    }
-
     /// A batch is done (acknowledged or failed for good): its memory goes back to the pool,
     /// and a blocked `send()` may go on.
     fn deallocate(&mut self, now: SimTime, batch: &Batch, out: &mut Outbox) {
@@ -376,35 +335,6 @@ impl Producer {
     /// Where `record` went and how many times it was sent, if it was.
     fn sent_record(&self, record: RecordId) -> Option<(PartitionId, u32)> {
         self.sent.get(record.0 as usize).copied().flatten()
-    }
-
-    /// `send()` inside a transaction; when the transaction is full the application commits,
-    /// and its next send waits for the commit.
-    fn send_in_transaction(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        if !self.txn.as_ref().is_some_and(TxnClient::may_send) {
-            return;
-        }
-        if record.0 >= self.next_fresh {
-            self.next_fresh = record.0 + 1;
-        }
-        self.enqueue(now, record, out);
-        let last = self.next_fresh >= self.records;
-        let Some(txn) = &mut self.txn else { return };
-        if txn.on_send(record, last, out) {
-            txn.maybe_end(now, out);
-            return;
-        }
-        self.schedule_next_send(now.plus_ms(self.interval_ms), out);
-    }
-
-    /// The transactional application's next `send()`: a record of an aborted transaction
-    /// it runs again, else its next new record.
-    fn schedule_next_send(&mut self, at: SimTime, out: &mut Outbox) {
-        let fresh = (self.next_fresh < self.records).then_some(RecordId(self.next_fresh));
-        let Some(txn) = &mut self.txn else { return };
-        if let Some(record) = txn.next_record(fresh) {
-            out.set_timer(at, Timer::ProducerSend { record });
-        }
     }
 
     /// The transaction manager moved on: start sending, or go on after a commit.
@@ -436,29 +366,6 @@ impl Producer {
             self.epoch = epoch;
             self.next_sequence.clear();
             out.emit(EventKind::ProducerEpochBumped { epoch });
-        }
-    }
-
-    /// A synchronous send's result came back: the application goes on to its next send.
-    fn release(&mut self, now: SimTime, record: RecordId, out: &mut Outbox) {
-        let Some((waiting, due)) = self.waiting else {
-            return;
-        };
-        if waiting != record {
-            return;
-        }
-        self.waiting = None;
-        self.schedule_after(now, record, due, out);
-    }
-
-    /// The application's `send()` of the record after `record`, at `due` (not before now).
-    fn schedule_after(&self, now: SimTime, record: RecordId, due: SimTime, out: &mut Outbox) {
-        let next = record.0 + 1;
-        if next < self.records {
-            let timer = Timer::ProducerSend {
-                record: RecordId(next),
-            };
-            out.set_timer(due.max(now), timer);
         }
     }
 

@@ -5,10 +5,10 @@
 //! the queue. Faults from the plan are events too. After every event the invariants are
 //! checked. A run is a pure function of the scenario and the seed.
 
-use crate::broker::{Broker, BrokerRules, Stop};
+use crate::broker::{Broker, BrokerRules};
 use crate::controller::Controller;
 use crate::dense_map::DenseMap;
-use crate::fault::{Fault, ScheduledFault};
+use crate::fault::ScheduledFault;
 use crate::ids::{BrokerId, MessageId, NodeId, PartitionId};
 use crate::invariants::InvariantChecker;
 use crate::limits;
@@ -20,6 +20,7 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::{DropReason, EventKind, Trace, TraceEvent};
 
+mod faults;
 mod group;
 mod producers;
 mod transactions;
@@ -434,76 +435,6 @@ impl Sim {
         };
         if reason == DropReason::ReceiverDown && self.brokers[b.0 as usize].refuses_connections() {
             self.with_node(to, |_, out| out.send(from, Message::ConnectionClosed));
-        }
-    }
-
-    fn apply_fault(&mut self, index: usize) -> Option<NodeId> {
-        let fault = self.faults[index].fault.clone();
-        let node = fault.target();
-        self.record(
-            node,
-            EventKind::FaultApplied {
-                fault: fault.clone(),
-            },
-        );
-        let now = self.now;
-        match fault {
-            Fault::CrashBroker { broker } => self.stop_broker(broker, Stop::Crash),
-            Fault::PowerLoss { broker } => self.stop_broker(broker, Stop::PowerLoss),
-            Fault::DiskLoss { broker } => self.stop_broker(broker, Stop::DiskLoss),
-            Fault::RestartBroker { broker } => {
-                self.with_node(NodeId::Broker(broker), |sim, out| {
-                    sim.brokers[broker.0 as usize].restart(now, out)
-                });
-            }
-            Fault::CutLink { from, to, one_way } => {
-                self.network.cut(from, to);
-                if !one_way {
-                    self.network.cut(to, from);
-                }
-            }
-            Fault::SlowLink {
-                from,
-                to,
-                latency_us,
-            } => self.network.slow(from, to, latency_us),
-            Fault::HealLink { from, to } => self.network.heal(from, to),
-            Fault::Isolate { node } => self.network.set_isolated(node, true),
-            Fault::Reconnect { node } => self.network.set_isolated(node, false),
-            Fault::DropResponses { broker, count } => self.network.drop_responses(broker, count),
-            Fault::AddPartitions { count } => {
-                self.with_node(NodeId::Controller, |sim, out| {
-                    sim.controller.add_partitions(count, out)
-                });
-            }
-            Fault::CrashConsumer { .. }
-            | Fault::RestartConsumer { .. }
-            | Fault::PauseConsumer { .. }
-            | Fault::SlowConsumer { .. }
-            | Fault::CloseConsumer { .. } => self.consumer_fault(&fault),
-            Fault::CrashProducer { .. }
-            | Fault::PauseProducer { .. }
-            | Fault::RestartProducer { .. } => self.producer_fault(&fault),
-        }
-        Some(node)
-    }
-
-    fn stop_broker(&mut self, broker: BrokerId, how: Stop) {
-        let b = broker.0 as usize;
-        self.incarnations[b] = self.incarnations[b].wrapping_add(1);
-        let was_running = self.brokers[b].is_running();
-        self.with_node(NodeId::Broker(broker), |sim, out| {
-            sim.brokers[b].stop(how, out);
-            // The process died but its machine lives: the OS resets its connections, so
-            // clients hear at once. After a power or disk loss nobody answers: they time out.
-            if how == Stop::Crash && was_running {
-                for p in 0..sim.producers.len() as u32 {
-                    out.send(NodeId::Producer(p), Message::ConnectionClosed);
-                }
-            }
-        });
-        if how == Stop::Crash && was_running {
-            self.reset_consumer_connections(broker);
         }
     }
 

@@ -1,0 +1,357 @@
+//! The catalogue of settings the panel offers, in panel order: each one's section, Kafka's
+//! name, where it lives in the scenario's JSON, and its input.
+
+use super::Field;
+use super::Input::{self, Bool, Choice, Number, Text};
+
+const fn field(
+    section: &'static str,
+    name: &'static str,
+    path: &'static [&'static str],
+    input: Input,
+) -> Field {
+    Field {
+        section,
+        name,
+        path,
+        input,
+    }
+}
+
+/// Every setting, in panel order.
+pub const FIELDS: &[Field] = &[
+    field(
+        "Cluster",
+        "kafka_version",
+        &["kafka_version"],
+        Choice(&["0.10", "2.8", "3.9", "4.0"]),
+    ),
+    field("Cluster", "brokers", &["cluster", "brokers"], Number),
+    field("Cluster", "partitions", &["topic", "partitions"], Number),
+    field(
+        "Cluster",
+        "replication.factor",
+        &["topic", "replication_factor"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "min.insync.replicas",
+        &["cluster", "configs", "min.insync.replicas"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "unclean.leader.election.enable",
+        &["cluster", "configs", "unclean.leader.election.enable"],
+        Bool,
+    ),
+    field(
+        "Cluster",
+        "replica.lag.time.max.ms",
+        &["cluster", "configs", "replica.lag.time.max.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "replica.fetch.wait.max.ms",
+        &["cluster", "configs", "replica.fetch.wait.max.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.flush.interval.messages",
+        &["cluster", "configs", "log.flush.interval.messages"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.flush.interval.ms",
+        &["cluster", "configs", "log.flush.interval.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "message.max.bytes",
+        &["cluster", "configs", "message.max.bytes"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "eligible.leader.replicas.version",
+        &["cluster", "configs", "eligible.leader.replicas.version"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "group.initial.rebalance.delay.ms",
+        &["cluster", "configs", "group.initial.rebalance.delay.ms"],
+        Number,
+    ),
+    field("Producer", "records", &["producer", "records"], Number),
+    field(
+        "Cluster",
+        "log.retention.ms",
+        &["cluster", "configs", "log.retention.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.roll.ms",
+        &["cluster", "configs", "log.roll.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "log.retention.check.interval.ms",
+        &["cluster", "configs", "log.retention.check.interval.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "producer.id.expiration.ms",
+        &["cluster", "configs", "producer.id.expiration.ms"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "offsets.retention.minutes",
+        &["cluster", "configs", "offsets.retention.minutes"],
+        Number,
+    ),
+    field(
+        "Cluster",
+        "offsets.retention.check.interval.ms",
+        &["cluster", "configs", "offsets.retention.check.interval.ms"],
+        Number,
+    ),
+    field("Producer", "count", &["producer", "count"], Number),
+    field(
+        "Producer",
+        "interval_ms",
+        &["producer", "interval_ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "record_bytes",
+        &["producer", "record_bytes"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "send_style",
+        &["producer", "send_style"],
+        Choice(&["fire_and_forget", "callback", "sync"]),
+    ),
+    field(
+        "Producer",
+        "on_failure",
+        &["producer", "on_failure"],
+        Choice(&["ignore", "resend", "failure_table"]),
+    ),
+    field(
+        "Producer",
+        "acks",
+        &["producer", "configs", "acks"],
+        Choice(&["0", "1", "all"]),
+    ),
+    field(
+        "Producer",
+        "retries",
+        &["producer", "configs", "retries"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "retry.backoff.ms",
+        &["producer", "configs", "retry.backoff.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "request.timeout.ms",
+        &["producer", "configs", "request.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "delivery.timeout.ms",
+        &["producer", "configs", "delivery.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "max.in.flight.requests.per.connection",
+        &[
+            "producer",
+            "configs",
+            "max.in.flight.requests.per.connection",
+        ],
+        Number,
+    ),
+    field(
+        "Producer",
+        "enable.idempotence",
+        &["producer", "configs", "enable.idempotence"],
+        Bool,
+    ),
+    field(
+        "Producer",
+        "max.request.size",
+        &["producer", "configs", "max.request.size"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "linger.ms",
+        &["producer", "configs", "linger.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "batch.size",
+        &["producer", "configs", "batch.size"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "buffer.memory",
+        &["producer", "configs", "buffer.memory"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "max.block.ms",
+        &["producer", "configs", "max.block.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "metadata.max.age.ms",
+        &["producer", "configs", "metadata.max.age.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "transactional.id",
+        &["producer", "configs", "transactional.id"],
+        Text,
+    ),
+    field(
+        "Producer",
+        "transaction.timeout.ms",
+        &["producer", "configs", "transaction.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Producer",
+        "records_per_transaction",
+        &["producer", "transactions", "records_per_transaction"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "members",
+        &["consumer_group", "members"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "processing_ms",
+        &["consumer_group", "processing_ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "processing",
+        &["consumer_group", "processing"],
+        Choice(&["synchronous", "buffered"]),
+    ),
+    field(
+        "Consumer group",
+        "commit",
+        &["consumer_group", "commit"],
+        Choice(&[
+            "none",
+            "sync_after_batch",
+            "async_after_batch",
+            "sync_per_record",
+            "sync_before_processing",
+            "in_sink_transaction",
+            "kafka_transaction",
+        ]),
+    ),
+    field(
+        "Consumer group",
+        "enable.auto.commit",
+        &["consumer_group", "configs", "enable.auto.commit"],
+        Bool,
+    ),
+    field(
+        "Consumer group",
+        "auto.commit.interval.ms",
+        &["consumer_group", "configs", "auto.commit.interval.ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "auto.offset.reset",
+        &["consumer_group", "configs", "auto.offset.reset"],
+        Choice(&["earliest", "latest", "none"]),
+    ),
+    field(
+        "Consumer group",
+        "isolation.level",
+        &["consumer_group", "configs", "isolation.level"],
+        Choice(&["read_uncommitted", "read_committed"]),
+    ),
+    field(
+        "Consumer group",
+        "partition.assignment.strategy",
+        &["consumer_group", "configs", "partition.assignment.strategy"],
+        Choice(&["range", "cooperative-sticky"]),
+    ),
+    field(
+        "Consumer group",
+        "commit_on_revoke",
+        &["consumer_group", "commit_on_revoke"],
+        Bool,
+    ),
+    field(
+        "Consumer group",
+        "group.protocol",
+        &["consumer_group", "configs", "group.protocol"],
+        Choice(&["classic", "consumer"]),
+    ),
+    field(
+        "Consumer group",
+        "max.poll.records",
+        &["consumer_group", "configs", "max.poll.records"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "max.poll.interval.ms",
+        &["consumer_group", "configs", "max.poll.interval.ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "session.timeout.ms",
+        &["consumer_group", "configs", "session.timeout.ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "heartbeat.interval.ms",
+        &["consumer_group", "configs", "heartbeat.interval.ms"],
+        Number,
+    ),
+    field(
+        "Consumer group",
+        "consumer metadata.max.age.ms",
+        &["consumer_group", "configs", "metadata.max.age.ms"],
+        Number,
+    ),
+];
