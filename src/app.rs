@@ -30,7 +30,10 @@ use yew::prelude::*;
 /// The whole app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(LabState::initial);
+    let state = use_reducer(|| LabState::opening(&crate::link::current_search()));
+    use_effect_with(state.preset, |preset| {
+        crate::link::show(preset.map(|i| crate::presets::PRESETS[i].id));
+    });
     let dispatch = |action: Action| {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(action.clone()))
@@ -245,6 +248,14 @@ pub fn app() -> Html {
             }
             <p class="scenario-description">
                 <strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }
+                if let Some(id) = state.preset.map(|i| crate::presets::PRESETS[i].id) {
+                    { " " }
+                    <a class="moment-link" href={crate::link::query_for(id, Some(state.position.as_us() / 1_000))}
+                       target="_blank" rel="noopener"
+                       title="Opens this preset paused here in a new tab, whose address you can share (faults you dropped and settings you changed are not in it)">
+                        { "Link to this moment ↗" }
+                    </a>
+                }
             </p>
             <FaultPalette selected={*selected} {on_pick} {on_drag_start} {on_drag_move} {on_drag_end}
                 faults={state.scenario.faults.clone()} on_remove={on_remove_fault.clone()} />

@@ -13,6 +13,7 @@ pub mod edit;
 pub mod frame_clock;
 pub mod geometry;
 pub mod hooks;
+pub mod link;
 pub mod panic_panel;
 pub mod presets;
 pub mod rerun;

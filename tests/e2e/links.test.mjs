@@ -1,0 +1,57 @@
+// Links: a documentation page embeds a preset at a moment in an iframe; the address bar
+// follows the preset in use; a wrong link says what is wrong and the page still works.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+
+const app = useApp();
+const ACKS1 = 'acks-1-leader-dies-before-followers-copy';
+const ACKS1_NAME = 'acks=1: the leader acknowledges, then dies before the followers copy';
+
+test('a documentation page embeds a preset paused at a moment in an 800×600 iframe', async () => {
+  const page = await app.browser.newPage({ viewport: { width: 900, height: 700 } });
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.setContent(`<!DOCTYPE html><html><body style="margin:20px">
+    <p>With <code>acks=1</code> an acknowledged record can be lost:</p>
+    <iframe title="Kafka Delivery Lab" width="800" height="600"
+            src="${app.url}?preset=${ACKS1}&t=120"></iframe></body></html>`);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('svg.topology').waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await frame.locator('.scenario-description strong').innerText(), /^acks=1: the leader acknowledges/);
+  assert.match(await frame.locator('output.clock').innerText(), /^120\.000ms \//, 'paused at t=120 ms');
+  assert.match(await frame.getByTestId('headline').textContent(), /Lost acknowledged write/);
+  assert.equal(await frame.locator('.error-banner').count(), 0);
+  await screenshot(page, 'link-embedded-in-iframe');
+  assert.deepEqual(errors, []);
+});
+
+test('the address follows the preset in use, and "Link to this moment" opens it there', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  assert.equal(new URL(page.url()).search, '?preset=replication-acks-all', 'the first preset is named');
+  await choosePreset(page, ACKS1_NAME);
+  assert.equal(new URL(page.url()).search, `?preset=${ACKS1}`);
+  await page.locator('input.scrubber').fill('250000');
+  await page.locator('output.clock', { hasText: /^250\.000ms/ }).waitFor();
+  const link = page.getByRole('link', { name: /Link to this moment/ });
+  assert.equal(await link.getAttribute('href'), `?preset=${ACKS1}&t=250`);
+  const [opened] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  await opened.locator('svg.topology').waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await opened.locator('output.clock').innerText(), /^250\.000ms \//);
+  assert.match(await opened.locator('.scenario-description strong').innerText(), /^acks=1: the leader acknowledges/);
+  // The page it came from is untouched: same preset, same moment.
+  assert.match(await page.locator('output.clock').innerText(), /^250\.000ms \//);
+  assert.deepEqual(errors, []);
+});
+
+test('a wrong link names its mistakes and opens the first preset, which works', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.url}?preset=acks-9&t=soon`);
+  const banner = await page.getByRole('alert').innerText();
+  assert.match(banner, /preset `acks-9`, which does not exist/);
+  assert.match(banner, /t=`soon` is not a whole number of milliseconds/);
+  assert.match(await page.locator('.scenario-description strong').innerText(), /^Replication with acks=all/);
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  await screenshot(page, 'link-wrong-preset');
+  assert.deepEqual(errors, []);
+});
