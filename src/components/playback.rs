@@ -137,7 +137,7 @@ pub fn playback(props: &PlaybackProps) -> Html {
             </div>
             <output class="clock" aria-live="off">{ format!("{} / {}", props.position, props.end) }</output>
             <label class="speed">
-                {"Speed "}
+                <span class="speed-word">{"Speed "}</span>
                 <select aria-label="Playback speed" {onchange}>
                     { for SPEEDS.iter().enumerate().map(|(i, (_, name))| html! {
                         <option value={i.to_string()} selected={i == props.speed}>{*name}</option>
