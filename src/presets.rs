@@ -45,6 +45,7 @@ presets!(
         "replication-acks-all",
         "acks-1-answers-before-replication",
         "workshop-cluster",
+        "blank-cluster",
     ],
     "Producer": [
         "min-isr-above-replication-factor",

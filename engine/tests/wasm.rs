@@ -48,6 +48,7 @@ const PRESETS: &[(&str, &str, &str)] = &[
     preset!("retries-reorder-without-idempotence"),
     preset!("slow-follower-leaves-and-rejoins-isr"),
     preset!("workshop-cluster"),
+    preset!("blank-cluster"),
     preset!("auto-commit-crash-sync-processing"),
     preset!("auto-commit-buffered-processing-loses"),
     preset!("commit-after-processing-crash-duplicates"),

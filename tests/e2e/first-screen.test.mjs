@@ -58,3 +58,16 @@ test('fits an 800×600 documentation iframe', async () => {
   await screenshot(page, 'embed-800x600');
   assert.deepEqual(errors, []);
 });
+
+test('a blank cluster to start from: producer, brokers and a consumer group, nothing failing', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Blank cluster: your own experiment');
+  assert.equal(await page.locator('svg.topology g.broker').count(), 3, 'three brokers');
+  assert.equal(await page.locator('svg.topology rect.consumer-box').count(), 2, 'two consumers');
+  assert.equal(await page.locator('.fault-marker').count(), 0, 'no faults yet');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
+  assert.match(await page.getByTestId('effects').textContent(), /^100 records' effects reached the sink, 0 of them more than once/);
+  assert.deepEqual(errors, []);
+});
