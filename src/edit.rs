@@ -254,6 +254,45 @@ pub fn set_min_insync_replicas(scenario: &Scenario, n: u32) -> Scenario {
     next
 }
 
+/// The group "Add a consumer group" starts with: two members, each record processed in
+/// 20 ms, Kafka's defaults otherwise, except that it reads from the first record
+/// (`auto.offset.reset=earliest`).
+const NEW_GROUP: &str =
+    r#"{ "members": 2, "processing_ms": 20, "configs": { "auto.offset.reset": "earliest" } }"#;
+
+/// How long a new group needs after the last record is sent: the coordinator waits
+/// `group.initial.rebalance.delay.ms` (3 s) before the first generation, then the members
+/// fetch and process.
+const GROUP_TIME_MS: u64 = 6_000;
+
+/// The scenario with a consumer group reading its topic (one it has stays as it is); a run
+/// too short for the group to join and read everything is lengthened.
+pub fn add_consumer_group(scenario: &Scenario) -> Scenario {
+    let mut next = scenario.clone();
+    if next.consumer_group.is_none() {
+        next.consumer_group = serde_json::from_str(NEW_GROUP).ok();
+        let p = &next.producer;
+        let last_send = p
+            .start_ms
+            .saturating_add(u64::from(p.records).saturating_mul(p.interval_ms));
+        let wanted = last_send.saturating_add(GROUP_TIME_MS);
+        next.duration_ms = next
+            .duration_ms
+            .max(wanted.min(delivery_lab_engine::limits::MAX_DURATION_MS));
+    }
+    next
+}
+
+/// The scenario without its consumer group, and without the faults aimed at its members
+/// (they would have no target left).
+pub fn remove_consumer_group(scenario: &Scenario) -> Scenario {
+    let mut next = scenario.clone();
+    next.consumer_group = None;
+    next.faults
+        .retain(|f| !matches!(f.fault.target(), NodeId::Consumer(_)));
+    next
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +300,36 @@ mod tests {
 
     fn scenario() -> Scenario {
         Scenario::from_json(include_str!("../scenarios/replication-acks-all.json")).unwrap()
+    }
+
+    #[test]
+    fn a_consumer_group_can_be_added_and_removed_with_its_faults() {
+        let with = add_consumer_group(&scenario());
+        let run = delivery_lab_engine::run(&with).expect("a valid scenario");
+        assert_eq!(
+            run.ledger.applied(),
+            8,
+            "the new group applied every record"
+        );
+        assert!(run.ledger.anomalies.is_empty());
+        let crashed = add_fault(
+            &with,
+            SimTime::from_ms(100),
+            Target::Node(NodeId::Consumer(1)),
+            FaultKind::Crash,
+        )
+        .unwrap();
+        let crashed = add_fault(
+            &crashed,
+            SimTime::from_ms(200),
+            Target::Node(NodeId::Broker(BrokerId(0))),
+            FaultKind::Crash,
+        )
+        .unwrap();
+        let without = remove_consumer_group(&crashed);
+        assert!(without.consumer_group.is_none());
+        assert_eq!(without.faults.len(), 1, "the broker's crash stays");
+        assert!(without.validate().is_ok());
     }
 
     #[test]

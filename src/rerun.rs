@@ -107,6 +107,12 @@ impl LabState {
                 self.pending = Some(Rc::new(Pending {
                     progress: RefCell::new(Some(progress)),
                 }));
+                // A run lengthened or shortened (records, their pace, a consumer group
+                // added) plays at the speed chosen for its new length, unless the user
+                // picked another one.
+                if self.speed == crate::store::speed_for(self.scenario.duration_ms) {
+                    self.speed = crate::store::speed_for(scenario.duration_ms);
+                }
                 self.scenario = scenario;
                 self.error = None;
                 self.position = self.position.min(self.end());

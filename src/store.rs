@@ -402,6 +402,20 @@ mod tests {
     }
 
     #[test]
+    fn a_lengthened_run_plays_at_its_new_lengths_speed_unless_one_was_picked() {
+        let s = Rc::new(LabState::initial());
+        let longer = Rc::new(crate::edit::add_consumer_group(&s.scenario));
+        let wanted = speed_for(longer.duration_ms);
+        assert_ne!(s.speed, wanted, "the group lengthens the run");
+        assert_eq!(
+            reduce(Rc::clone(&s), Action::Edit(Rc::clone(&longer))).speed,
+            wanted
+        );
+        let picked = reduce(s, Action::SetSpeed(0));
+        assert_eq!(reduce(picked, Action::Edit(longer)).speed, 0);
+    }
+
+    #[test]
     fn stepping_lands_on_event_times() {
         let s = Rc::new(LabState::initial());
         let s = reduce(s, Action::StepForward);

@@ -35,17 +35,48 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             <summary>{"Settings — every knob, under Kafka's names"}</summary>
             { for sections.iter().map(|section| {
                 let fields: Vec<&Field> = FIELDS.iter().filter(|f| f.section == *section && f.applies(&props.scenario)).collect();
-                if fields.is_empty() {
+                let group = (*section == "Consumer group").then(|| group_toggle(props));
+                if fields.is_empty() && group.is_none() {
                     return html! {};
                 }
                 html! {
                     <fieldset>
                         <legend>{ *section }</legend>
                         { for fields.into_iter().map(|f| row(f, props, &known, &errors)) }
+                        { group.unwrap_or_default() }
                     </fieldset>
                 }
             }) }
         </details>
+    }
+}
+
+/// Adds a consumer group to a scenario without one, or removes the one it has (with the
+/// faults aimed at its members).
+fn group_toggle(props: &SettingsPanelProps) -> Html {
+    let (scenario, on_edit) = (props.scenario.clone(), props.on_edit.clone());
+    let present = scenario.consumer_group.is_some();
+    let onclick = Callback::from(move |_| {
+        on_edit.emit(Rc::new(match present {
+            true => crate::edit::remove_consumer_group(&scenario),
+            false => crate::edit::add_consumer_group(&scenario),
+        }))
+    });
+    let (label, hint) = match present {
+        true => (
+            "Remove the consumer group",
+            "The topic is then only produced to; faults aimed at the group's members go too.",
+        ),
+        false => (
+            "Add a consumer group",
+            "Two members writing to a sink, Kafka's defaults, reading from the first record; a short run is lengthened so the group has time to join (group.initial.rebalance.delay.ms is 3 s).",
+        ),
+    };
+    html! {
+        <div class="group-toggle">
+            <button type="button" {onclick}>{ label }</button>
+            <span class="hint">{ hint }</span>
+        </div>
     }
 }
 

@@ -104,6 +104,26 @@ test('settings: a change re-runs; a bad value gets a message beside its field an
   assert.deepEqual(errors, []);
 });
 
+test('settings: a consumer group added to a scenario without one reads every record; removed again', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  const settings = page.getByTestId('settings');
+  await settings.locator('summary').click();
+  assert.equal(await page.locator('svg.topology rect.consumer-box').count(), 0);
+  await settings.getByRole('button', { name: 'Add a consumer group' }).click();
+  await page.locator('svg.topology rect.consumer-box').first().waitFor();
+  assert.equal(await page.locator('svg.topology rect.consumer-box').count(), 2, 'two members');
+  assert.ok(await page.locator('#setting-members').isVisible(), 'the group\'s settings appear');
+  await page.keyboard.press('End');
+  assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
+  assert.match(await page.getByTestId('effects').textContent(), /^8 records' effects reached the sink/);
+  await screenshot(page, 'settings-group-added');
+  await settings.getByRole('button', { name: 'Remove the consumer group' }).click();
+  await page.getByTestId('end-to-end').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('svg.topology rect.consumer-box').count(), 0);
+  assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
+  assert.deepEqual(errors, []);
+});
+
 test('a link is a drop target too: the producer cut off from the leader by a drag, healed by keyboard', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Replication with acks=all');
