@@ -2,7 +2,7 @@
 // Settings shrinks the damage to one record; enable.idempotence removes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset, seekTo } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, seekTo, settled } from './harness.mjs';
 
 const app = useApp();
 
@@ -25,6 +25,7 @@ test('one lost response duplicates a whole batch; linger.ms=0 or idempotence shr
   await seekTo(page, 112);
   await screenshot(page, 'batching-batch-in-flight');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Duplicate/);
   assert.equal(await anomalies(page), 5, 'every record of the retried batch');
   await page.getByTestId('settings').locator('summary').click();
@@ -32,11 +33,13 @@ test('one lost response duplicates a whole batch; linger.ms=0 or idempotence shr
   assert.equal(await page.locator('#setting-batch-size').getAttribute('placeholder'), '16384', 'the default');
   await setField(page, 'linger-ms', '0');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Duplicate/);
   assert.equal(await anomalies(page), 1, 'one record per batch: one duplicate');
   await setField(page, 'linger-ms', '50');
   await page.locator('#setting-enable-idempotence').selectOption('true');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   await screenshot(page, 'batching-idempotent');
   assert.deepEqual(errors, []);

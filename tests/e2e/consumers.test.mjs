@@ -1,7 +1,7 @@
 // Consumer presets in the browser: the end-to-end verdict, the members and the sink.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset, seekTo } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, seekTo, settled } from './harness.mjs';
 
 const app = useApp();
 
@@ -9,7 +9,9 @@ test('auto-commit + crash during synchronous processing: duplicates downstream, 
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Auto-commit, crash while processing synchronously: duplicates, not loss');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Effect applied twice/);
+  await settled(page);
   assert.doesNotMatch(await page.getByTestId('headline').textContent(), /never applied/);
   assert.match(await page.getByTestId('delivery').textContent(), /exactly-once/, 'the log itself is fine');
   assert.match(await page.getByTestId('end-to-end').textContent(), /at-least-once/);
@@ -31,10 +33,12 @@ test('buffered processing loses; a de-duplicating sink turns the duplicates into
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Auto-commit with buffered processing, crash: loss');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Effect never applied/);
   assert.match(await page.getByTestId('end-to-end').textContent(), /at-most-once/);
   await choosePreset(page, 'De-duplicating sink: the same crash, each effect once');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
   assert.match(await page.locator('svg.topology').textContent(), /dedup by id/);
@@ -49,6 +53,7 @@ test('cooperative rebalance: members keep consuming, RebalanceInProgressExceptio
   await seekTo(page, 9500);
   await screenshot(page, 'consumer-cooperative-mid-rebalance');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Effect applied twice/);
   assert.match(await page.getByTestId('end-to-end').textContent(), /at-least-once/);
   await page.locator('.anomalies .jump').first().click();
@@ -61,11 +66,13 @@ test('cooperative rebalance: members keep consuming, RebalanceInProgressExceptio
   );
   await page.locator('#setting-commit_on_revoke').selectOption('true');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
   await page.locator('#setting-commit_on_revoke').selectOption('false');
   await page.locator('#setting-partition-assignment-strategy').selectOption('range');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'eager: nobody consumes, nothing twice');
   await screenshot(page, 'consumer-eager-rebalance');
   assert.deepEqual(errors, []);

@@ -2,7 +2,7 @@
 // acks; the same through the keyboard only; remove and move faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset, seekTo } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, seekTo, settled } from './harness.mjs';
 
 const app = useApp();
 const PRESET = 'acks=1: the leader acknowledges, then dies before the followers copy';
@@ -19,6 +19,7 @@ test('drag a crash onto the leader: a write is lost; acks=all makes the same fau
   await choosePreset(page, PRESET);
   await withoutItsCrash(page);
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'no crash, no loss');
   await seekTo(page, 450);
   const chip = page.locator('.fault-chip[data-fault="crash"]');
@@ -34,9 +35,11 @@ test('drag a crash onto the leader: a write is lost; acks=all makes the same fau
   assert.match(await page.locator('output.clock').textContent(), /^450\.000ms/, 'play position kept');
   await page.getByRole('button', { name: 'Play (Space)' }).click();
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   await screenshot(page, 'edit-dragged-crash-loses');
   await page.getByTestId('acks').selectOption('all');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.locator('.fault-plan').textContent(), /process crash of B0/, 'the fault stays');
   await screenshot(page, 'edit-acks-all-safe');
@@ -57,10 +60,12 @@ test('the same through the keyboard only', async () => {
   assert.equal(await page.locator('.fault-marker').count(), 3);
   await page.locator('body').focus();
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   await page.getByTestId('acks').focus();
   await page.keyboard.press('ArrowDown'); // from 1 to all
   assert.equal(await page.getByTestId('acks').inputValue(), 'all');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   // A marker: ← moves it earlier, Delete removes it.
   const marker = page.locator('.fault-marker').last();
@@ -86,8 +91,10 @@ test('settings: a change re-runs; a bad value gets a message beside its field an
   await choosePreset(page, PRESET);
   await page.getByTestId('settings').locator('summary').click();
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   await page.locator('#setting-acks').selectOption('all');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   const rf = page.locator('#setting-replication-factor');
   await rf.fill('7');
@@ -96,6 +103,7 @@ test('settings: a change re-runs; a bad value gets a message beside its field an
   const message = page.locator('.setting-error');
   await message.waitFor();
   assert.match(await message.textContent(), /topic\.replication_factor: 7 is out of range/);
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'the last good run stays');
   await page.locator('#setting-retries').fill('0');
   await page.locator('#setting-retries').blur();
@@ -114,12 +122,14 @@ test('settings: a consumer group added to a scenario without one reads every rec
   assert.equal(await page.locator('svg.topology rect.consumer-box').count(), 2, 'two members');
   assert.ok(await page.locator('#setting-members').isVisible(), 'the group\'s settings appear');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
   assert.match(await page.getByTestId('effects').textContent(), /^8 records' effects reached the sink/);
   await screenshot(page, 'settings-group-added');
   await settings.getByRole('button', { name: 'Remove the consumer group' }).click();
   await page.getByTestId('end-to-end').waitFor({ state: 'detached' });
   assert.equal(await page.locator('svg.topology rect.consumer-box').count(), 0);
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.deepEqual(errors, []);
 });
@@ -136,6 +146,7 @@ test('a link is a drop target too: the producer cut off from the leader by a dra
   await page.mouse.up();
   await page.locator('.fault-plan', { hasText: 'link P0–B0 cut' }).waitFor();
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/, 'cut off, nothing acknowledged is lost');
   // Keyboard: the same link, healed.
   await page.locator('[data-link="P0~B0"]').focus();

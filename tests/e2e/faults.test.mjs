@@ -1,7 +1,7 @@
 // Fault presets in the browser: the verdict, the cause of a loss, the stopped broker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, settled } from './harness.mjs';
 
 const app = useApp();
 
@@ -10,6 +10,7 @@ test('acks=1 leader crash: the verdict names the lost write and jumps to its cau
   await choosePreset(page, 'acks=1: the leader acknowledges, then dies before the followers copy');
   assert.equal(await page.locator('.fault-marker').count(), 3, 'one marker per fault');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   assert.match(await page.getByTestId('delivery').textContent(), /at-most-once/);
   await page.locator('.anomalies .jump').first().click();
@@ -25,6 +26,7 @@ test('clean election: the partition is reported offline, not lost', async () => 
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'ISR shrinks to the leader, the leader dies: clean election waits');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.locator('.offline').textContent(), /p0 has no leader/);
   assert.match(await page.locator('.controller-summary').textContent(), /offline: p0/);
@@ -36,10 +38,12 @@ test('pre-0.11 truncation shows the lost committed record; leader epochs keep it
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Kafka 0.10: truncating to the high watermark loses a committed record');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   assert.match(await page.locator('.anomalies').textContent(), /LogTruncated/);
   await choosePreset(page, 'Kafka 4.0: leader epochs keep the committed record');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.deepEqual(errors, []);
 });
@@ -48,10 +52,12 @@ test('a lost response: retries duplicate, unless idempotence is on; a silent swi
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'A lost response and retries without idempotence: a duplicate');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Duplicate/);
   assert.match(await page.getByTestId('delivery').textContent(), /at-least-once/);
   await choosePreset(page, 'The same lost response with idempotence: exactly one copy');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   await choosePreset(page, 'acks=1 silently switches idempotence off: a lost response duplicates');
   await page.keyboard.press('End');

@@ -1,7 +1,7 @@
 // The release build, served on 127.0.0.1, as a new user first sees it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, settled } from './harness.mjs';
 
 const app = useApp();
 
@@ -10,6 +10,7 @@ test('the page loads without console errors and draws the engine-driven cluster'
   await assert.doesNotReject(page.getByRole('heading', { name: 'Kafka Delivery Lab' }).waitFor());
   assert.equal(await page.locator('svg.topology g.broker').count(), 3, 'three brokers drawn');
   assert.match(await page.locator('.scenario-description').innerText(), /Replication with acks=all/);
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.getByTestId('delivery').textContent(), /exactly-once/);
   // Move to a moment with records replicated and messages in flight, then look at it.
@@ -66,6 +67,7 @@ test('a blank cluster to start from: producer, brokers and a consumer group, not
   assert.equal(await page.locator('svg.topology rect.consumer-box').count(), 2, 'two consumers');
   assert.equal(await page.locator('.fault-marker').count(), 0, 'no faults yet');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
   assert.match(await page.getByTestId('effects').textContent(), /^100 records' effects reached the sink, 0 of them more than once/);

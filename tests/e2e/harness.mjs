@@ -112,3 +112,9 @@ export async function seekTo(page, ms) {
   }, ms * 1000);
   await page.locator('output.clock', { hasText: new RegExp(`^${ms}\\.000ms`) }).waitFor();
 }
+
+/** Waits until the engine's re-run after an edit has finished (the panels that read the
+ *  whole run — verdict, lanes, trace — show the previous run, dimmed, until then). */
+export async function settled(page) {
+  await page.locator('main.stage[aria-busy="true"]').waitFor({ state: 'detached', timeout: 30_000 });
+}

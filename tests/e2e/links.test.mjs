@@ -2,7 +2,7 @@
 // follows the preset in use; a wrong link says what is wrong and the page still works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, settled } from './harness.mjs';
 
 const app = useApp();
 const ACKS1 = 'acks-1-leader-dies-before-followers-copy';
@@ -51,6 +51,7 @@ test('a wrong link names its mistakes and opens the first preset, which works', 
   assert.match(banner, /t=`soon` is not a whole number of milliseconds/);
   assert.match(await page.locator('.scenario-description strong').innerText(), /^Replication with acks=all/);
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   await screenshot(page, 'link-wrong-preset');
   assert.deepEqual(errors, []);

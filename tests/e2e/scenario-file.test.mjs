@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { useApp, openApp, screenshot, root } from './harness.mjs';
+import { useApp, openApp, screenshot, root, settled } from './harness.mjs';
 
 const app = useApp();
 
@@ -35,6 +35,7 @@ test('a malformed scenario file shows an error, not a blank page, and keeps the 
   await page.getByTestId('open-scenario').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: valid });
   await page.locator('.scenario-description strong', { hasText: /acks=0/ }).waitFor();
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
   assert.equal(await page.getByRole('alert').count(), 0, 'the error is gone');
   const picker = page.getByLabel('Scenario', { exact: true });

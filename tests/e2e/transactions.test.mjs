@@ -2,7 +2,7 @@
 // and read_committed vs read_uncommitted chosen in Settings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp, screenshot, choosePreset, seekTo } from './harness.mjs';
+import { useApp, openApp, screenshot, choosePreset, seekTo, settled } from './harness.mjs';
 
 const app = useApp();
 
@@ -15,6 +15,7 @@ test('a zombie producer is fenced: the new instance commits, each record once', 
   assert.ok((await page.locator('.log-cell.marker-abort').count()) > 0, 'an ABORT marker');
   assert.match(await page.locator('svg.topology').textContent(), /P0 paused/);
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   const drawing = await page.locator('svg.topology').textContent();
   assert.match(drawing, /P0 fenced/);
@@ -30,11 +31,13 @@ test('an aborted transaction: read_committed skips it, switching to read_uncommi
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Aborted transaction: invisible to read_committed');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
   await page.getByTestId('settings').locator('summary').click();
   await page.locator('#setting-isolation-level').selectOption('read_uncommitted');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /aborted record applied/i);
   assert.match(await page.locator('.anomaly-why').first().textContent(), /read_committed stops at the last stable offset/);
   await screenshot(page, 'transactions-read-uncommitted');
@@ -95,11 +98,13 @@ test('a new transactional.id per restart leaves the zombie unfenced; opposite or
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'A new transactional.id per restart: the zombie is not fenced, records committed twice');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /Duplicate/);
   const drawing = await page.locator('svg.topology').textContent();
   assert.doesNotMatch(drawing, /P0 fenced/, 'nothing fenced the zombie');
   await choosePreset(page, 'Two transactions write two partitions in opposite orders: a write cycle (G0), allowed');
   await page.keyboard.press('End');
+  await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /write cycle/i);
   assert.match(await page.getByTestId('delivery').textContent(), /exactly-once/, 'every record once');
   assert.match(await page.locator('.anomaly-why').first().textContent(), /not serializable/);
