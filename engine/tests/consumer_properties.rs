@@ -183,5 +183,7 @@ proptest! {
         prop_assert!(result.ledger.anomalies.is_empty(), "{:#?}", result.ledger.anomalies);
         let overlap = common::first_double_ownership(&result);
         prop_assert_eq!(overlap, None, "two owners");
+        let drawn = common::first_double_ownership_drawn(&result, scenario.cluster.brokers);
+        prop_assert_eq!(drawn, None, "two owners drawn");
     }
 }

@@ -79,3 +79,50 @@ pub fn first_double_ownership(
     }
     None
 }
+
+/// When the app's drawing (the cluster view at that moment) first showed one partition on
+/// two members that are not paused, if ever; checked at every change of ownership. A paused
+/// member may still show what it owned: it learns late that it was replaced.
+pub fn first_double_ownership_drawn(
+    run: &delivery_lab_engine::Run,
+    brokers: u32,
+) -> Option<delivery_lab_engine::time::SimTime> {
+    use delivery_lab_engine::consumer::facts::ConsumerFact;
+    use delivery_lab_engine::trace::EventKind;
+    use delivery_lab_engine::view::{ConsumerStatus, ViewFold};
+    let mut fold = ViewFold::new(brokers);
+    let mut last = None;
+    for e in &run.trace.events {
+        let EventKind::Consumer(
+            ConsumerFact::PartitionsAssigned { .. }
+            | ConsumerFact::PartitionsRevoked { .. }
+            | ConsumerFact::PartitionsLost { .. }
+            | ConsumerFact::LeftGroup { .. }
+            | ConsumerFact::ConsumerStopped
+            | ConsumerFact::ConsumerClosed,
+        ) = &e.kind
+        else {
+            continue;
+        };
+        if last == Some(e.time) {
+            continue;
+        }
+        last = Some(e.time);
+        fold.advance(&run.trace, e.time);
+        let view = fold.view(&run.trace, e.time);
+        let mut shown: Vec<_> = view
+            .group
+            .consumers
+            .iter()
+            .filter(|c| c.status != ConsumerStatus::Paused)
+            .flat_map(|c| c.partitions.iter().copied())
+            .collect();
+        let n = shown.len();
+        shown.sort();
+        shown.dedup();
+        if shown.len() != n {
+            return Some(e.time);
+        }
+    }
+    None
+}
