@@ -236,6 +236,18 @@ impl fmt::Display for LeaveReason {
     }
 }
 
+/// Writes `[a,b,c]`.
+fn bracketed<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T]) -> fmt::Result {
+    f.write_str("[")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(",")?;
+        }
+        write!(f, "{item}")?;
+    }
+    f.write_str("]")
+}
+
 fn offsets(f: &mut fmt::Formatter<'_>, offsets: &[(PartitionId, Offset)]) -> fmt::Result {
     for (p, o) in offsets {
         write!(f, " {p}:{o}")?;
@@ -257,8 +269,8 @@ impl fmt::Display for ConsumerFact {
             } => {
                 write!(f, "generation={generation}")?;
                 for (node, partitions) in assignment {
-                    let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
-                    write!(f, " {node}=[{}]", list.join(","))?;
+                    write!(f, " {node}=")?;
+                    bracketed(f, partitions)?;
                 }
                 Ok(())
             }
@@ -283,12 +295,13 @@ impl fmt::Display for ConsumerFact {
                 generation,
                 partitions,
             } => {
-                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
-                write!(f, "generation={generation} [{}]; rejoins", list.join(","))
+                write!(f, "generation={generation} ")?;
+                bracketed(f, partitions)?;
+                f.write_str("; rejoins")
             }
             ConsumerFact::PartitionsLost { partitions } => {
-                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
-                write!(f, "[{}]; rejoins as a new member", list.join(","))
+                bracketed(f, partitions)?;
+                f.write_str("; rejoins as a new member")
             }
             ConsumerFact::PositionReset {
                 partition,
@@ -321,14 +334,8 @@ impl fmt::Display for ConsumerFact {
                 from,
                 to,
             } => write!(f, "{partition} position {from} → {to} (log truncated)"),
-            ConsumerFact::OffsetsExpired { partitions } => {
-                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
-                write!(f, "[{}]", list.join(","))
-            }
-            ConsumerFact::OutputAborted { records } => {
-                let list: Vec<String> = records.iter().map(ToString::to_string).collect();
-                write!(f, "[{}]", list.join(","))
-            }
+            ConsumerFact::OffsetsExpired { partitions } => bracketed(f, partitions),
+            ConsumerFact::OutputAborted { records } => bracketed(f, records),
             ConsumerFact::CommitFailed { error, sync } => {
                 let how = if *sync { "commitSync" } else { "async commit" };
                 write!(f, "{how}: {}", error.exception())

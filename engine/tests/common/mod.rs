@@ -69,11 +69,7 @@ pub fn first_double_ownership(
             }
             _ => continue,
         }
-        let mut all: Vec<PartitionId> = owned.values().flatten().copied().collect();
-        let n = all.len();
-        all.sort();
-        all.dedup();
-        if all.len() != n {
+        if has_repeats(owned.values().flatten().copied().collect()) {
             return Some(e.time);
         }
     }
@@ -110,19 +106,23 @@ pub fn first_double_ownership_drawn(
         last = Some(e.time);
         fold.advance(&run.trace, e.time);
         let view = fold.view(&run.trace, e.time);
-        let mut shown: Vec<_> = view
+        let shown = view
             .group
             .consumers
             .iter()
             .filter(|c| c.status != ConsumerStatus::Paused)
-            .flat_map(|c| c.partitions.iter().copied())
-            .collect();
-        let n = shown.len();
-        shown.sort();
-        shown.dedup();
-        if shown.len() != n {
+            .flat_map(|c| c.partitions.iter().copied());
+        if has_repeats(shown.collect()) {
             return Some(e.time);
         }
     }
     None
+}
+
+/// Whether any partition is listed twice.
+fn has_repeats(mut partitions: Vec<delivery_lab_engine::ids::PartitionId>) -> bool {
+    let n = partitions.len();
+    partitions.sort();
+    partitions.dedup();
+    partitions.len() != n
 }
