@@ -107,9 +107,9 @@ impl LabState {
                 self.pending = Some(Rc::new(Pending {
                     progress: RefCell::new(Some(progress)),
                 }));
-                // A run lengthened or shortened (records, their pace, a consumer group
-                // added) plays at the speed chosen for its new length, unless the user
-                // picked another one.
+                // A run whose length changed (a consumer group added lengthens a short
+                // one) plays at the speed chosen for its new length, unless the user picked
+                // another one.
                 if self.speed == crate::store::speed_for(self.scenario.duration_ms) {
                     self.speed = crate::store::speed_for(scenario.duration_ms);
                 }
