@@ -25,8 +25,9 @@ pub struct InvariantChecker {
     leaders: ReplicaMap<LeaderSlot>,
     /// Per partition: the controller's last (epoch, leader).
     elections: DenseMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
-    /// The partitions a step touched (kept to reuse its allocation across steps).
-    touched: Vec<PartitionId>,
+    /// The replicas a step touched, by partition and broker (none: the controller's view
+    /// changed), kept to reuse its allocation across steps.
+    touched: Vec<(PartitionId, Option<BrokerId>)>,
 }
 
 /// One broker's view as leader of one partition.
@@ -40,21 +41,19 @@ struct LeaderSlot {
 }
 
 impl InvariantChecker {
-    fn slot(&mut self, b: BrokerId, p: PartitionId) -> &mut LeaderSlot {
-        self.leaders.get_or_insert_with(b, p, LeaderSlot::default)
-    }
-
     /// Checks the invariants the event just handled could have broken. `step` holds the
-    /// facts it produced; only the partitions they name can have changed (appends, HW
-    /// moves, truncations, role and ISR changes, a broker stopping or starting).
+    /// facts it produced; only the replicas they name can have changed (appends, HW moves,
+    /// truncations, role changes, a broker stopping or starting), and StrongIsr, which a
+    /// member's log or the ISR changes as well, is checked on every replica of a touched
+    /// partition that leads it.
     pub fn check<'a>(
         &mut self,
         step: impl IntoIterator<Item = &'a TraceEvent>,
         brokers: &[Broker],
         controller: &Controller,
     ) -> Vec<EventKind> {
-        let mut partitions = std::mem::take(&mut self.touched);
-        partitions.clear();
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.clear();
         let mut controller_changed = false;
         for fact in step {
             if let Some(p) = resets_strong_isr(&fact.kind) {
@@ -62,21 +61,25 @@ impl InvariantChecker {
                     slot.verified.clear();
                 }
             }
+            let on = match fact.node {
+                NodeId::Broker(b) => Some(b),
+                _ => None,
+            };
             match &fact.kind {
                 EventKind::RecordAppended { partition, .. }
                 | EventKind::HighWatermarkUpdated { partition, .. }
                 | EventKind::LogTruncated { partition, .. }
                 | EventKind::BecameLeader { partition, .. }
-                | EventKind::BecameFollower { partition, .. } => partitions.push(*partition),
+                | EventKind::BecameFollower { partition, .. } => touched.push((*partition, on)),
                 EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
                     controller_changed = true;
-                    partitions.push(state.partition);
+                    touched.push((state.partition, None));
                 }
                 EventKind::BrokerStarted | EventKind::BrokerStopped => {
-                    if let NodeId::Broker(b) = fact.node
+                    if let Some(b) = on
                         && let Some(broker) = brokers.get(b.0 as usize)
                     {
-                        partitions.extend(broker.replicas().keys());
+                        touched.extend(broker.replicas().keys().map(|p| (*p, on)));
                     }
                 }
                 _ => {}
@@ -86,13 +89,29 @@ impl InvariantChecker {
         if controller_changed {
             self.check_controller(controller, &mut found);
         }
-        crate::sort::dedup_by_key(&mut partitions, |p| u64::from(p.0));
-        for &p in &partitions {
-            for broker in brokers.iter().filter(|b| b.replicas().contains_key(&p)) {
-                self.check_replica(broker, p, brokers, controller, &mut found);
+        // In partition order, then broker order, each replica once.
+        crate::sort::dedup_by_key(&mut touched, |(p, b)| {
+            u64::from(p.0) << 33 | b.map_or(0, |b| u64::from(b.0) + 1)
+        });
+        let mut i = 0;
+        while i < touched.len() {
+            let p = touched[i].0;
+            let mut end = i;
+            while end < touched.len() && touched[end].0 == p {
+                end += 1;
             }
+            let named = &touched[i..end];
+            for broker in brokers {
+                let Some(replica) = broker.replicas().get(&p) else {
+                    continue;
+                };
+                if replica.is_leader() || named.iter().any(|(_, b)| *b == Some(broker.id())) {
+                    self.check_replica(broker, p, brokers, controller, &mut found);
+                }
+            }
+            i = end;
         }
-        self.touched = partitions;
+        self.touched = touched;
         found.retain(|v| match v {
             EventKind::InvariantViolated {
                 invariant,
@@ -142,56 +161,53 @@ impl InvariantChecker {
         let Some(replica) = broker.replicas().get(&p) else {
             return;
         };
-        let p = &p;
+        let hw = replica.high_watermark();
+        let leo = replica.log().log_end_offset();
+        if hw > leo {
+            let detail = format!("{b} has hw={hw} above its log end offset {leo}");
+            found.push(violation(Invariant::HighWatermarkWithinLog, p, detail));
+        }
+        let slot = self.leaders.get_or_insert_with(b, p, LeaderSlot::default);
+        if !replica.is_leader() {
+            slot.hw = None;
+            return;
+        }
+        let epoch = replica.leader_epoch();
+        if let Some((e, last)) = slot.hw.replace((epoch, hw))
+            && e == epoch
+            && hw < last
         {
-            let hw = replica.high_watermark();
-            let leo = replica.log().log_end_offset();
-            if hw > leo {
-                let detail = format!("{b} has hw={hw} above its log end offset {leo}");
-                found.push(violation(Invariant::HighWatermarkWithinLog, *p, detail));
+            let detail = format!("leader {b} moved its hw back from {last} to {hw}");
+            found.push(violation(Invariant::MonotonicHighWatermark, p, detail));
+        }
+        let Some(state) = controller.state(p) else {
+            return;
+        };
+        for member in state.isr.iter().filter(|m| **m != b) {
+            let entry = slot
+                .verified
+                .iter()
+                .position(|(e, m, _)| *e == epoch && m == member);
+            let from = entry.map_or(Offset(0), |i| slot.verified[i].2);
+            if from >= hw {
+                continue;
             }
-            if !replica.is_leader() {
-                self.slot(b, *p).hw = None;
-                return;
-            }
-            let epoch = replica.leader_epoch();
-            if let Some((e, last)) = self.slot(b, *p).hw.replace((epoch, hw))
-                && e == epoch
-                && hw < last
-            {
-                let detail = format!("leader {b} moved its hw back from {last} to {hw}");
-                found.push(violation(Invariant::MonotonicHighWatermark, *p, detail));
-            }
-            let Some(state) = controller.state(*p) else {
-                return;
+            let Some(theirs) = all
+                .get(member.0 as usize)
+                .and_then(|other| other.replicas().get(&p))
+            else {
+                continue;
             };
-            for member in state.isr.iter().filter(|m| **m != b) {
-                let Some(other) = all.get(member.0 as usize) else {
-                    continue;
-                };
-                let Some(theirs) = other.replicas().get(p) else {
-                    continue;
-                };
-                let slot = self.slot(b, *p);
-                let entry = slot
-                    .verified
-                    .iter()
-                    .position(|(e, m, _)| *e == epoch && m == member);
-                let from = entry.map_or(Offset(0), |i| slot.verified[i].2);
-                if from >= hw {
-                    continue;
-                }
-                match first_difference(replica.log().records(), theirs.log().records(), from, hw) {
-                    None => match entry {
-                        Some(i) => slot.verified[i].2 = hw,
-                        None => slot.verified.push((epoch, *member, hw)),
-                    },
-                    Some(at) => {
-                        let detail = format!(
-                            "ISR member {member} differs from leader {b} at offset {at}, below the leader's hw={hw}"
-                        );
-                        found.push(violation(Invariant::StrongIsr, *p, detail));
-                    }
+            match first_difference(replica.log().records(), theirs.log().records(), from, hw) {
+                None => match entry {
+                    Some(i) => slot.verified[i].2 = hw,
+                    None => slot.verified.push((epoch, *member, hw)),
+                },
+                Some(at) => {
+                    let detail = format!(
+                        "ISR member {member} differs from leader {b} at offset {at}, below the leader's hw={hw}"
+                    );
+                    found.push(violation(Invariant::StrongIsr, p, detail));
                 }
             }
         }
