@@ -22,6 +22,17 @@ test('a documentation page embeds a preset paused at a moment in an 800×600 ifr
   assert.match(await frame.locator('output.clock').innerText(), /^120\.000ms \//, 'paused at t=120 ms');
   assert.match(await frame.getByTestId('headline').textContent(), /Lost acknowledged write/);
   assert.equal(await frame.locator('.error-banner').count(), 0);
+  // The drawing starts in the frame's upper half: header, description, palette and plan
+  // are compact in a short viewport (it started 354 px down before they were).
+  const top = await frame.locator('svg.topology').evaluate((el) => el.getBoundingClientRect().top);
+  assert.ok(top < 260, `the drawing starts ${top} px down the 600 px frame`);
+  // The description's first two lines show; the whole of it is there on hover.
+  const description = frame.locator('.scenario-description');
+  const clamped = await description.evaluate((el) => el.getBoundingClientRect().height);
+  await description.hover();
+  const whole = await description.evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok(whole > clamped, `hovering shows the whole description (${clamped} → ${whole} px)`);
+  await page.mouse.move(0, 0);
   await screenshot(page, 'link-embedded-in-iframe');
   assert.deepEqual(errors, []);
 });
