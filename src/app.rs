@@ -247,7 +247,7 @@ pub fn app() -> Html {
                 <div class="error-banner" role="alert">{ error.clone() }</div>
             }
             <p class="scenario-description">
-                <strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }
+                <span class="description-text"><strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }</span>
                 if let Some(id) = state.preset.map(|i| crate::presets::PRESETS[i].id) {
                     { " " }
                     <a class="moment-link" href={crate::link::query_for(id, Some(state.position.as_us() / 1_000))}

@@ -33,6 +33,7 @@ test('a documentation page embeds a preset paused at a moment in an 800×600 ifr
   const whole = await description.evaluate((el) => el.getBoundingClientRect().height);
   assert.ok(whole > clamped, `hovering shows the whole description (${clamped} → ${whole} px)`);
   await page.mouse.move(0, 0);
+  assert.ok(await frame.getByRole('link', { name: /Link to this moment/ }).isVisible(), 'the link stays in sight beside the clamped description');
   await screenshot(page, 'link-embedded-in-iframe');
   assert.deepEqual(errors, []);
 });
