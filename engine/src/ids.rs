@@ -79,6 +79,16 @@ pub enum NodeId {
     Consumer(u32),
 }
 
+impl NodeId {
+    /// The broker this node is, if it is one.
+    pub fn broker(self) -> Option<BrokerId> {
+        match self {
+            NodeId::Broker(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

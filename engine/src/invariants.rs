@@ -12,7 +12,7 @@
 use crate::broker::Broker;
 use crate::controller::Controller;
 use crate::dense_map::DenseMap;
-use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId};
+use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId};
 use crate::partition_map::ReplicaMap;
 use crate::trace::{EventKind, Invariant, TraceEvent};
 use std::collections::BTreeSet;
@@ -61,10 +61,7 @@ impl InvariantChecker {
                     slot.verified.clear();
                 }
             }
-            let on = match fact.node {
-                NodeId::Broker(b) => Some(b),
-                _ => None,
-            };
+            let on = fact.node.broker();
             match &fact.kind {
                 EventKind::RecordAppended { partition, .. }
                 | EventKind::HighWatermarkUpdated { partition, .. }
@@ -93,14 +90,8 @@ impl InvariantChecker {
         crate::sort::dedup_by_key(&mut touched, |(p, b)| {
             u64::from(p.0) << 33 | b.map_or(0, |b| u64::from(b.0) + 1)
         });
-        let mut i = 0;
-        while i < touched.len() {
-            let p = touched[i].0;
-            let mut end = i;
-            while end < touched.len() && touched[end].0 == p {
-                end += 1;
-            }
-            let named = &touched[i..end];
+        for named in touched.chunk_by(|a, b| a.0 == b.0) {
+            let p = named[0].0;
             for broker in brokers {
                 let Some(replica) = broker.replicas().get(&p) else {
                     continue;
@@ -109,7 +100,6 @@ impl InvariantChecker {
                     self.check_replica(broker, p, brokers, controller, &mut found);
                 }
             }
-            i = end;
         }
         self.touched = touched;
         found.retain(|v| match v {

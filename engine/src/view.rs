@@ -332,10 +332,7 @@ impl ViewFold {
     fn apply(&mut self, trace: &Trace, e: &TraceEvent) {
         self.group.apply(e);
         self.producers.apply(e);
-        let broker = match e.node {
-            NodeId::Broker(b) => Some(b),
-            _ => None,
-        };
+        let broker = e.node.broker();
         match &e.kind {
             EventKind::PartitionCreated {
                 partition,

@@ -6,7 +6,7 @@ use super::{Ledger, Placement, ProduceOutcome, RecordFate, Violation, consumptio
 use crate::chunked::ChunkedVec;
 use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
-use crate::ids::{BrokerId, NodeId, Offset, PartitionId, RecordId};
+use crate::ids::{BrokerId, Offset, PartitionId, RecordId};
 use crate::message::ControlMarker;
 use crate::partition_map::ReplicaMap;
 use crate::trace::{EventKind, Trace};
@@ -100,10 +100,7 @@ impl Fold {
 
     fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {
         self.consumption.apply(index, e);
-        let broker = match e.node {
-            NodeId::Broker(b) => Some(b),
-            _ => None,
-        };
+        let broker = e.node.broker();
         match &e.kind {
             EventKind::PartitionCreated {
                 partition, leader, ..
