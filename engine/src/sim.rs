@@ -490,7 +490,7 @@ impl Sim {
                     );
                     debug_assert_eq!(id.0 as usize, self.trace.messages.len());
                     self.trace.messages.push(message);
-                    self.queue.push_in_lane(
+                    self.schedule(
                         Network::link_index(node, to),
                         deliver_at,
                         Event::Deliver {
@@ -503,7 +503,7 @@ impl Sim {
                 }
                 Command::SetTimer { at, timer } => {
                     let incarnation = self.incarnation(node);
-                    self.queue.push_in_lane(
+                    self.schedule(
                         timer_lane(node, &timer),
                         at,
                         Event::Timer {
@@ -514,6 +514,16 @@ impl Sim {
                     );
                 }
             }
+        }
+    }
+
+    /// Queues `event` in `lane` at `at`, unless it is due after the scenario's end: the run
+    /// stops before it, so it could never be handled (most request, delivery and fetch
+    /// timeouts of a run outlast it). Leaving it out keeps the order of every other event
+    /// (the queue orders by time, then by scheduling order) and the trace the same.
+    fn schedule(&mut self, lane: usize, at: SimTime, event: Event) {
+        if at <= self.end {
+            self.queue.push_in_lane(lane, at, event);
         }
     }
 
