@@ -147,6 +147,14 @@ impl Sim {
         sim
     }
 
+    /// The same simulation with the invariants checked exhaustively (every leader of a
+    /// partition after each append or HW move on it): the reference the lean checks are
+    /// tested against (see [`InvariantChecker::check`]).
+    pub fn with_exhaustive_checks(mut self) -> Sim {
+        self.invariants = InvariantChecker::exhaustive();
+        self
+    }
+
     /// The controller creates the topic and every broker takes its role and starts its tasks.
     fn create_cluster(&mut self) {
         let states: Vec<_> = self.controller.states().cloned().collect();
@@ -402,29 +410,57 @@ impl Sim {
             self.maybe_refuse(from, to, reason);
             return None;
         }
-        let now = self.now;
-        // Borrowed out of the trace while its receiver handles it (handlers only read it, and
-        // record facts meanwhile), then put back.
         let slot = id.0 as usize;
-        let message = std::mem::replace(&mut self.trace.messages[slot], Message::MetadataRequest);
-        match (to, &message) {
-            (NodeId::Consumer(c), _) => self.consumer_message(c, from, &message),
-            (NodeId::Broker(b), Message::Group(g)) if self.group_request(b, from, g) => {}
-            (NodeId::Broker(b), Message::Txn(t)) if self.txn_request(b, from, t) => {}
-            _ => self.with_node(to, |sim, out| match to {
-                NodeId::Broker(b) => sim.brokers[b.0 as usize].on_message(now, from, &message, out),
-                NodeId::Producer(p) => sim.producers[p as usize]
-                    .producer
-                    .on_message(now, from, &message, out),
-                NodeId::Controller => sim.controller.on_message(now, from, &message, out),
-                NodeId::Consumer(_) => {}
-            }),
+        let by_host = matches!(
+            (to, &self.trace.messages[slot]),
+            (NodeId::Consumer(_), _) | (NodeId::Broker(_), Message::Group(_) | Message::Txn(_))
+        );
+        if by_host {
+            // Borrowed out of the trace while the consumer, group or transaction host handles
+            // it (they carry out their nodes' commands as they go), then put back.
+            let message =
+                std::mem::replace(&mut self.trace.messages[slot], Message::MetadataRequest);
+            let handled = match (to, &message) {
+                (NodeId::Consumer(c), _) => {
+                    self.consumer_message(c, from, &message);
+                    true
+                }
+                (NodeId::Broker(b), Message::Group(g)) => self.group_request(b, from, g),
+                (NodeId::Broker(b), Message::Txn(t)) => self.txn_request(b, from, t),
+                _ => false,
+            };
+            if !handled {
+                self.with_node(to, |sim, out| sim.receive(to, from, &message, out));
+            }
+            self.trace.messages[slot] = message;
+        } else {
+            // The receiver reads it in place: the trace's messages are set aside while it
+            // runs (it only reads, and puts facts and sends in its outbox), and are back
+            // before its commands are carried out.
+            let mut out = std::mem::take(&mut self.outbox);
+            let messages = std::mem::take(&mut self.trace.messages);
+            self.receive(to, from, &messages[slot], &mut out);
+            self.trace.messages = messages;
+            self.apply(to, &mut out);
+            self.outbox = out;
         }
-        self.trace.messages[slot] = message;
         if let NodeId::Producer(p) = to {
             self.maybe_resume_producer(p);
         }
         Some(to)
+    }
+
+    /// A broker, producer or controller handles a message.
+    fn receive(&mut self, to: NodeId, from: NodeId, message: &Message, out: &mut Outbox) {
+        let now = self.now;
+        match to {
+            NodeId::Broker(b) => self.brokers[b.0 as usize].on_message(now, from, message, out),
+            NodeId::Producer(p) => self.producers[p as usize]
+                .producer
+                .on_message(now, from, message, out),
+            NodeId::Controller => self.controller.on_message(now, from, message, out),
+            NodeId::Consumer(_) => {}
+        }
     }
 
     /// A client's request to a crashed broker process: the machine's OS answers with a
