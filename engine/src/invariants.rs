@@ -102,30 +102,30 @@ impl InvariantChecker {
         touched.clear();
         let mut controller_changed = false;
         for fact in step {
-            if let Some(p) = resets_strong_isr(&fact.kind) {
-                for slot in self.leaders.of_partition_mut(p) {
-                    slot.verified.clear();
-                }
-            }
             let on = fact.node.broker();
-            match &fact.kind {
+            let reset = match &fact.kind {
                 EventKind::RecordAppended { partition, .. } if self.exhaustive => {
                     touched.push(Touched::sweep(*partition, on));
+                    None
                 }
                 EventKind::HighWatermarkUpdated { partition, .. } => {
                     touched.push(match self.exhaustive {
                         true => Touched::sweep(*partition, on),
                         false => Touched::only(*partition, on),
                     });
+                    None
                 }
+                // These start StrongIsr's verification of the partition over.
                 EventKind::LogTruncated { partition, .. }
                 | EventKind::BecameLeader { partition, .. }
                 | EventKind::BecameFollower { partition, .. } => {
                     touched.push(Touched::sweep(*partition, on));
+                    Some(*partition)
                 }
                 EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
                     controller_changed = true;
                     touched.push(Touched::sweep(state.partition, None));
+                    Some(state.partition)
                 }
                 EventKind::BrokerStarted | EventKind::BrokerStopped => {
                     if let Some(b) = on
@@ -133,9 +133,20 @@ impl InvariantChecker {
                     {
                         touched.extend(broker.replicas().keys().map(|p| Touched::sweep(*p, on)));
                     }
+                    None
                 }
-                _ => {}
+                _ => None,
+            };
+            if let Some(p) = reset {
+                for slot in self.leaders.of_partition_mut(p) {
+                    slot.verified.clear();
+                }
             }
+        }
+        if touched.is_empty() {
+            // Nothing an invariant reads changed (and the controller changes touch too).
+            self.touched = touched;
+            return Vec::new();
         }
         let mut found = Vec::new();
         if controller_changed {
@@ -296,18 +307,6 @@ fn first_mismatch<T: PartialEq>(mine: &[T], theirs: &[T]) -> Option<usize> {
         .position(|(a, b)| a != b)
         .unwrap_or(mine.len().min(theirs.len()));
     (i < mine.len().max(theirs.len())).then_some(i)
-}
-
-fn resets_strong_isr(fact: &EventKind) -> Option<PartitionId> {
-    match fact {
-        EventKind::LogTruncated { partition, .. }
-        | EventKind::BecameLeader { partition, .. }
-        | EventKind::BecameFollower { partition, .. } => Some(*partition),
-        EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
-            Some(state.partition)
-        }
-        _ => None,
-    }
 }
 
 fn violation(invariant: Invariant, partition: PartitionId, detail: String) -> EventKind {
