@@ -4,12 +4,12 @@
 use super::InFlight;
 use crate::ids::{BrokerId, PartitionId, RecordId};
 use crate::partition_map::PartitionMap;
-use std::collections::BTreeMap;
 
 /// Requests on the wire, by their batch's first record.
 #[derive(Clone, Debug, Default)]
 pub(super) struct InFlightSet {
-    by_record: BTreeMap<RecordId, InFlight>,
+    /// Sorted by first record (a few per connection: a sorted vector beats a tree here).
+    by_record: Vec<(RecordId, InFlight)>,
     /// By broker number.
     per_broker: Vec<usize>,
     per_partition: PartitionMap<usize>,
@@ -26,15 +26,24 @@ impl InFlightSet {
         *self
             .per_partition
             .get_or_insert_with(f.batch.partition, || 0) += 1;
-        if let Some(old) = self.by_record.insert(record, f) {
-            self.uncount(&old);
+        match self.position(record) {
+            Ok(i) => {
+                let old = std::mem::replace(&mut self.by_record[i].1, f);
+                self.uncount(&old);
+            }
+            Err(i) => self.by_record.insert(i, (record, f)),
         }
     }
 
     pub(super) fn remove(&mut self, record: &RecordId) -> Option<InFlight> {
-        let f = self.by_record.remove(record)?;
+        let i = self.position(*record).ok()?;
+        let (_, f) = self.by_record.remove(i);
         self.uncount(&f);
         Some(f)
+    }
+
+    fn position(&self, record: RecordId) -> Result<usize, usize> {
+        self.by_record.binary_search_by_key(&record, |(r, _)| *r)
     }
 
     fn uncount(&mut self, f: &InFlight) {
@@ -47,7 +56,8 @@ impl InFlightSet {
     }
 
     pub(super) fn get(&self, record: &RecordId) -> Option<&InFlight> {
-        self.by_record.get(record)
+        let i = self.position(*record).ok()?;
+        Some(&self.by_record[i].1)
     }
 
     /// Requests outstanding on the connection to `broker`.
