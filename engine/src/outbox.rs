@@ -171,9 +171,20 @@ pub enum Command {
 #[derive(Clone, Debug, Default)]
 pub struct Outbox {
     commands: Vec<Command>,
+    /// Timers due after this are left out: the run ends before they could fire.
+    horizon: Option<SimTime>,
 }
 
 impl Outbox {
+    /// An outbox for a run that ends at `end`: a timer due after it is not kept (most
+    /// request, delivery and fetch timeouts outlast a run), which changes nothing the run does.
+    pub fn until(end: SimTime) -> Outbox {
+        Outbox {
+            commands: Vec::new(),
+            horizon: Some(end),
+        }
+    }
+
     /// Records a fact.
     pub fn emit(&mut self, kind: EventKind) {
         self.commands.push(Command::Emit(kind));
@@ -186,6 +197,9 @@ impl Outbox {
 
     /// Sets a timer.
     pub fn set_timer(&mut self, at: SimTime, timer: Timer) {
+        if self.horizon.is_some_and(|end| at > end) {
+            return;
+        }
         self.commands.push(Command::SetTimer { at, timer });
     }
 

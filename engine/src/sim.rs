@@ -134,7 +134,7 @@ impl Sim {
             invariants: InvariantChecker::default(),
             trace: Trace::default(),
             events_handled: 0,
-            outbox: Outbox::default(),
+            outbox: Outbox::until(SimTime::from_ms(scenario.duration_ms)),
             group: group::Group::new(scenario),
         };
         sim.create_cluster();
