@@ -44,6 +44,8 @@ pub(super) struct ConsumptionFold {
 }
 
 impl ConsumptionFold {
+    /// Reads one fact (the ledger's fold hands it only faults, log start moves and consumer
+    /// facts: the others mean nothing here).
     pub(super) fn apply(&mut self, index: usize, e: &TraceEvent) {
         match &e.kind {
             EventKind::FaultApplied { .. } => self.disruptions.push(index),

@@ -99,9 +99,11 @@ impl Fold {
     }
 
     fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {
-        self.consumption.apply(index, e);
         let broker = e.node.broker();
         match &e.kind {
+            EventKind::FaultApplied { .. }
+            | EventKind::LogStartMoved { .. }
+            | EventKind::Consumer(_) => self.consumption.apply(index, e),
             EventKind::PartitionCreated {
                 partition, leader, ..
             } => {
