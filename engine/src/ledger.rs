@@ -224,7 +224,7 @@ impl Ledger {
                 .values()
                 .flat_map(|log| log.iter().map(|(_, r)| *r))
                 .collect();
-            for (&record, &event) in &fold.consumption.first_effect {
+            for (record, &event) in fold.consumption.first_effect.iter() {
                 if !visible.contains(&record) {
                     anomalies.push(Anomaly {
                         kind: AnomalyKind::AbortedRead,
@@ -271,7 +271,12 @@ impl Ledger {
             violations: fold.violations,
             offline_partitions,
             has_consumers: fold.consumption.seen,
-            consumed: fold.consumption.consumed,
+            consumed: fold
+                .consumption
+                .consumed
+                .iter()
+                .map(|(r, c)| (r, *c))
+                .collect(),
         }
     }
 

@@ -4,13 +4,13 @@
 //! effect never reached the sink is a *lost effect*. Each is linked to the most recent
 //! disruption before it: a fault, a member leaving the group, a failed commit.
 
+use super::fold::ByRecord;
 use super::{Anomaly, AnomalyKind};
 use crate::consumer::facts::ConsumerFact;
 use crate::dense_map::DenseMap;
 use crate::ids::{Offset, PartitionId, RecordId};
 use crate::trace::{EventKind, TraceEvent};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// What the consumers did with one record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -25,11 +25,11 @@ pub struct Consumed {
 #[derive(Clone, Default)]
 pub(super) struct ConsumptionFold {
     pub(super) seen: bool,
-    pub(super) consumed: BTreeMap<RecordId, Consumed>,
+    pub(super) consumed: ByRecord<Consumed>,
     /// Per record: the trace event of its second effect, and its partition.
-    second_effect: BTreeMap<RecordId, (usize, PartitionId)>,
+    second_effect: ByRecord<(usize, PartitionId)>,
     /// Per record: the trace event of its first effect.
-    pub(super) first_effect: BTreeMap<RecordId, usize>,
+    pub(super) first_effect: ByRecord<usize>,
     /// Per partition: how far the group got (committed, or processed + 1).
     pub(super) frontier: DenseMap<PartitionId, Offset>,
     /// Per partition: each commit's offset and event, in order.
@@ -38,7 +38,7 @@ pub(super) struct ConsumptionFold {
     /// Per partition: each retention deletion, the new log start and its event.
     deletions: DenseMap<PartitionId, Vec<(Offset, usize)>>,
     /// Each processed record's partition.
-    partition_of: BTreeMap<RecordId, PartitionId>,
+    partition_of: ByRecord<PartitionId>,
     /// Per partition: each expiry of the group's committed offset.
     expirations: DenseMap<PartitionId, Vec<usize>>,
 }
@@ -75,8 +75,12 @@ impl ConsumptionFold {
                 offset,
                 outcome,
             } => {
-                self.consumed.entry(*record).or_default().processed += 1;
-                self.partition_of.insert(*record, *partition);
+                // Consumers never hand a control record to the application: the
+                // per-record tables (indexed by record id) leave it out.
+                if *record != RecordId::CONTROL {
+                    self.consumed.get_or_default(*record).processed += 1;
+                    self.partition_of.insert(*record, *partition);
+                }
                 if outcome.is_effect() {
                     self.effect(*record, *partition, index);
                 }
@@ -110,7 +114,10 @@ impl ConsumptionFold {
     }
 
     fn effect(&mut self, record: RecordId, partition: PartitionId, index: usize) {
-        let c = self.consumed.entry(record).or_default();
+        if record == RecordId::CONTROL {
+            return;
+        }
+        let c = self.consumed.get_or_default(record);
         c.effects += 1;
         if c.effects == 1 {
             self.first_effect.insert(record, index);
@@ -149,7 +156,7 @@ impl ConsumptionFold {
         if !self.seen {
             return found;
         }
-        for (&record, &(event, partition)) in &self.second_effect {
+        for (record, &(event, partition)) in self.second_effect.iter() {
             // Reprocessed because the group's offset expired (and the reset went back), if
             // that happened after the first effect.
             let first = self.first_effect.get(&record).copied().unwrap_or(0);

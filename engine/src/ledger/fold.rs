@@ -49,6 +49,23 @@ impl<T: Clone> ByRecord<T> {
     pub(super) fn into_values(self) -> impl Iterator<Item = T> {
         self.0.into_vec().into_iter().flatten()
     }
+    /// `r`'s value, a default one put there first if it had none.
+    pub(super) fn get_or_default(&mut self, r: RecordId) -> &mut T
+    where
+        T: Default,
+    {
+        if self.get(&r).is_none() {
+            self.insert(r, T::default());
+        }
+        self.get_mut(&r).expect("just inserted")
+    }
+    /// Every record that has a value, in record order, with it.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (RecordId, &T)> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (RecordId(i as u32), v)))
+    }
 }
 
 /// One entry of a replica's log as the trace built it.
