@@ -8,6 +8,7 @@
 use super::spec::SinkSpec;
 use crate::dense_map::DenseMap;
 use crate::ids::{Offset, PartitionId, RecordId};
+use crate::limits;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
@@ -52,7 +53,7 @@ impl fmt::Display for EffectOutcome {
 pub struct Sink {
     spec: SinkSpec,
     /// Records whose effect is in the store.
-    applied: BTreeSet<RecordId>,
+    applied: RecordSet,
     /// The ids a bounded de-duplicating store still remembers, oldest first.
     window: VecDeque<RecordId>,
     /// Next offset per partition, written with the results (when the consumer stores them).
@@ -79,7 +80,7 @@ impl Sink {
         store: bool,
     ) -> EffectOutcome {
         let (partition, offset) = at;
-        let before = self.applied.contains(&record);
+        let before = self.applied.contains(record);
         let outcome = match self.spec {
             SinkSpec::Plain => {
                 if before {
@@ -139,6 +140,41 @@ impl Sink {
     /// The next offset the store holds for `partition`, if it ever stored one.
     pub fn stored_offset(&self, partition: PartitionId) -> Option<Offset> {
         self.offsets.get(&partition).copied()
+    }
+}
+
+/// A set of record ids: a bit per id for every id a scenario can hand out (the producing
+/// applications' records, capped by [`limits`]), a tree for any other.
+#[derive(Clone, Debug, Default)]
+struct RecordSet {
+    bits: Vec<u64>,
+    other: BTreeSet<RecordId>,
+}
+
+impl RecordSet {
+    /// Ids below this take a bit.
+    const DENSE: u64 = limits::MAX_PRODUCERS * limits::MAX_RECORDS;
+
+    fn contains(&self, r: RecordId) -> bool {
+        if u64::from(r.0) >= Self::DENSE {
+            return self.other.contains(&r);
+        }
+        let i = r.0 as usize;
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn insert(&mut self, r: RecordId) {
+        if u64::from(r.0) >= Self::DENSE {
+            self.other.insert(r);
+            return;
+        }
+        let i = r.0 as usize;
+        if self.bits.len() <= i / 64 {
+            self.bits.resize(i / 64 + 1, 0);
+        }
+        self.bits[i / 64] |= 1 << (i % 64);
     }
 }
 
@@ -209,6 +245,23 @@ mod tests {
                 Deduplicated,
                 Applied
             ]
+        );
+    }
+
+    #[test]
+    fn the_record_set_holds_dense_and_outlying_ids() {
+        let mut set = RecordSet::default();
+        for r in [0, 63, 64, 159_999, 160_000, u32::MAX] {
+            assert!(!set.contains(RecordId(r)));
+            set.insert(RecordId(r));
+            assert!(set.contains(RecordId(r)));
+        }
+        assert!(!set.contains(RecordId(1)));
+        assert!(!set.contains(RecordId(65)));
+        assert_eq!(
+            set.other.len(),
+            2,
+            "ids past the dense range go in the tree"
         );
     }
 }
