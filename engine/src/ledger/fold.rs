@@ -54,10 +54,11 @@ impl<T: Clone> ByRecord<T> {
     where
         T: Default,
     {
-        if self.get(&r).is_none() {
-            self.insert(r, T::default());
+        let i = r.0 as usize;
+        while self.0.len() <= i {
+            self.0.push(None);
         }
-        self.get_mut(&r).expect("just inserted")
+        self.0[i].get_or_insert_with(T::default)
     }
     /// Every record that has a value, in record order, with it.
     pub(super) fn iter(&self) -> impl Iterator<Item = (RecordId, &T)> {
