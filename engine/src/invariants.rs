@@ -49,14 +49,6 @@ impl Touched {
             sweep: true,
         }
     }
-
-    fn only(partition: PartitionId, broker: Option<BrokerId>) -> Touched {
-        Touched {
-            partition,
-            broker,
-            sweep: false,
-        }
-    }
 }
 
 /// One broker's view as leader of one partition.
@@ -109,9 +101,10 @@ impl InvariantChecker {
                     None
                 }
                 EventKind::HighWatermarkUpdated { partition, .. } => {
-                    touched.push(match self.exhaustive {
-                        true => Touched::sweep(*partition, on),
-                        false => Touched::only(*partition, on),
+                    touched.push(Touched {
+                        partition: *partition,
+                        broker: on,
+                        sweep: self.exhaustive,
                     });
                     None
                 }

@@ -20,6 +20,9 @@ pub const MAX_PROCESSING_MS: u64 = 600_000;
 pub const MAX_PARTITIONS: u64 = 64;
 /// Most records one producer sends.
 pub const MAX_RECORDS: u64 = 20_000;
+/// Every application record's id is below this (each producing application numbers its
+/// records in its own range); [`crate::ids::RecordId::CONTROL`] is not.
+pub const MAX_RECORD_IDS: u64 = MAX_PRODUCERS * MAX_RECORDS;
 /// Longest simulated run: ten minutes.
 pub const MAX_DURATION_MS: u64 = 600_000;
 /// Longest interval or wait config, in milliseconds.

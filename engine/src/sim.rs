@@ -416,23 +416,7 @@ impl Sim {
             (NodeId::Consumer(_), _) | (NodeId::Broker(_), Message::Group(_) | Message::Txn(_))
         );
         if by_host {
-            // Borrowed out of the trace while the consumer, group or transaction host handles
-            // it (they carry out their nodes' commands as they go), then put back.
-            let message =
-                std::mem::replace(&mut self.trace.messages[slot], Message::MetadataRequest);
-            let handled = match (to, &message) {
-                (NodeId::Consumer(c), _) => {
-                    self.consumer_message(c, from, &message);
-                    true
-                }
-                (NodeId::Broker(b), Message::Group(g)) => self.group_request(b, from, g),
-                (NodeId::Broker(b), Message::Txn(t)) => self.txn_request(b, from, t),
-                _ => false,
-            };
-            if !handled {
-                self.with_node(to, |sim, out| sim.receive(to, from, &message, out));
-            }
-            self.trace.messages[slot] = message;
+            self.lend_to_host(slot, from, to);
         } else {
             // The receiver reads it in place: the trace's messages are set aside while it
             // runs (it only reads, and puts facts and sends in its outbox), and are back
@@ -448,6 +432,27 @@ impl Sim {
             self.maybe_resume_producer(p);
         }
         Some(to)
+    }
+
+    /// A consumer, or the group or transaction host on a broker, handles message `slot`:
+    /// borrowed out of the trace meanwhile (they carry out their nodes' commands as they go,
+    /// sending messages into the trace), then put back.
+    #[inline(never)] // kept out of the delivery path that brokers and producers take
+    fn lend_to_host(&mut self, slot: usize, from: NodeId, to: NodeId) {
+        let message = std::mem::replace(&mut self.trace.messages[slot], Message::MetadataRequest);
+        let handled = match (to, &message) {
+            (NodeId::Consumer(c), _) => {
+                self.consumer_message(c, from, &message);
+                true
+            }
+            (NodeId::Broker(b), Message::Group(g)) => self.group_request(b, from, g),
+            (NodeId::Broker(b), Message::Txn(t)) => self.txn_request(b, from, t),
+            _ => false,
+        };
+        if !handled {
+            self.with_node(to, |sim, out| sim.receive(to, from, &message, out));
+        }
+        self.trace.messages[slot] = message;
     }
 
     /// A broker, producer or controller handles a message.

@@ -143,8 +143,8 @@ impl Sink {
     }
 }
 
-/// A set of record ids: a bit per id for every id a scenario can hand out (the producing
-/// applications' records, capped by [`limits`]), a tree for any other.
+/// A set of record ids: a bit per application record id ([`limits::MAX_RECORD_IDS`]), a
+/// tree for any other.
 #[derive(Clone, Debug, Default)]
 struct RecordSet {
     bits: Vec<u64>,
@@ -152,11 +152,8 @@ struct RecordSet {
 }
 
 impl RecordSet {
-    /// Ids below this take a bit.
-    const DENSE: u64 = limits::MAX_PRODUCERS * limits::MAX_RECORDS;
-
     fn contains(&self, r: RecordId) -> bool {
-        if u64::from(r.0) >= Self::DENSE {
+        if u64::from(r.0) >= limits::MAX_RECORD_IDS {
             return self.other.contains(&r);
         }
         let i = r.0 as usize;
@@ -166,7 +163,7 @@ impl RecordSet {
     }
 
     fn insert(&mut self, r: RecordId) {
-        if u64::from(r.0) >= Self::DENSE {
+        if u64::from(r.0) >= limits::MAX_RECORD_IDS {
             self.other.insert(r);
             return;
         }

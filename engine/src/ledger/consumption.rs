@@ -75,12 +75,10 @@ impl ConsumptionFold {
                 offset,
                 outcome,
             } => {
-                // Consumers never hand a control record to the application: the
-                // per-record tables (indexed by record id) leave it out.
-                if *record != RecordId::CONTROL {
-                    self.consumed.get_or_default(*record).processed += 1;
-                    self.partition_of.insert(*record, *partition);
+                if let Some(c) = self.consumed.get_or_default(*record) {
+                    c.processed += 1;
                 }
+                self.partition_of.insert(*record, *partition);
                 if outcome.is_effect() {
                     self.effect(*record, *partition, index);
                 }
@@ -114,10 +112,9 @@ impl ConsumptionFold {
     }
 
     fn effect(&mut self, record: RecordId, partition: PartitionId, index: usize) {
-        if record == RecordId::CONTROL {
-            return;
-        }
-        let c = self.consumed.get_or_default(record);
+        let Some(c) = self.consumed.get_or_default(record) else {
+            return; // not an application record
+        };
         c.effects += 1;
         if c.effects == 1 {
             self.first_effect.insert(record, index);

@@ -7,15 +7,17 @@ use crate::chunked::ChunkedVec;
 use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, Offset, PartitionId, RecordId};
+use crate::limits;
 use crate::message::ControlMarker;
 use crate::partition_map::ReplicaMap;
 use crate::trace::{EventKind, Trace};
 use crate::transaction::facts::TxnFact;
 use std::collections::BTreeMap;
 
-/// Record id → `T`, stored densely (record ids are `0..records`), in chunks a copy shares
-/// (a run's checkpoints keep a copy of the fold per snapshot; a chunk is copied only when
-/// a record in it changes after the copy).
+/// Record id → `T`, stored densely (application record ids are below
+/// [`limits::MAX_RECORD_IDS`]; any other, such as a control record's, is never stored), in
+/// chunks a copy shares (a run's checkpoints keep a copy of the fold per snapshot; a chunk
+/// is copied only when a record in it changes after the copy).
 #[derive(Clone)]
 pub(super) struct ByRecord<T>(ChunkedVec<Option<T>, 8>);
 
@@ -26,15 +28,23 @@ impl<T> Default for ByRecord<T> {
 }
 
 impl<T: Clone> ByRecord<T> {
-    pub(super) fn insert(&mut self, r: RecordId, value: T) {
+    /// `r`'s slot, made if the table did not reach it yet (none for an id outside the
+    /// application records').
+    fn slot_mut(&mut self, r: RecordId) -> Option<&mut Option<T>> {
+        if u64::from(r.0) >= limits::MAX_RECORD_IDS {
+            return None;
+        }
         let i = r.0 as usize;
-        while self.0.len() < i {
+        while self.0.len() <= i {
             self.0.push(None);
         }
-        if self.0.len() == i {
+        Some(&mut self.0[i])
+    }
+    pub(super) fn insert(&mut self, r: RecordId, value: T) {
+        if r.0 as usize == self.0.len() && u64::from(r.0) < limits::MAX_RECORD_IDS {
             self.0.push(Some(value)); // ids come in order: the usual case
-        } else {
-            self.0[i] = Some(value);
+        } else if let Some(slot) = self.slot_mut(r) {
+            *slot = Some(value);
         }
     }
     pub(super) fn get(&self, r: &RecordId) -> Option<&T> {
@@ -49,16 +59,13 @@ impl<T: Clone> ByRecord<T> {
     pub(super) fn into_values(self) -> impl Iterator<Item = T> {
         self.0.into_vec().into_iter().flatten()
     }
-    /// `r`'s value, a default one put there first if it had none.
-    pub(super) fn get_or_default(&mut self, r: RecordId) -> &mut T
+    /// `r`'s value, a default one put there first if it had none (none for an id outside
+    /// the application records').
+    pub(super) fn get_or_default(&mut self, r: RecordId) -> Option<&mut T>
     where
         T: Default,
     {
-        let i = r.0 as usize;
-        while self.0.len() <= i {
-            self.0.push(None);
-        }
-        self.0[i].get_or_insert_with(T::default)
+        Some(self.slot_mut(r)?.get_or_insert_with(T::default))
     }
     /// Every record that has a value, in record order, with it.
     pub(super) fn iter(&self) -> impl Iterator<Item = (RecordId, &T)> {
