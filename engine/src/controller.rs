@@ -246,7 +246,7 @@ impl Controller {
             } else if in_isr {
                 let state = self.partitions[&p].state.clone();
                 out.emit(EventKind::IsrChanged {
-                    state: state.clone(),
+                    state: Box::new(state.clone()),
                 });
                 self.broadcast(state, out);
             }
@@ -302,7 +302,7 @@ impl Controller {
         record.state.leader_epoch = LeaderEpoch(record.state.leader_epoch.0 + 1);
         let state = record.state.clone();
         out.emit(EventKind::LeaderElected {
-            state: state.clone(),
+            state: Box::new(state.clone()),
             unclean: unclean && leader.is_some(),
         });
         self.broadcast(state, out);
@@ -333,7 +333,7 @@ impl Controller {
         set_isr(&mut record.state, isr, self.elr_enabled, self.min_isr);
         let state = record.state.clone();
         out.emit(EventKind::IsrChanged {
-            state: state.clone(),
+            state: Box::new(state.clone()),
         });
         self.broadcast(state, out);
     }
@@ -349,7 +349,7 @@ impl Controller {
         }
         for state in changed {
             out.emit(EventKind::IsrChanged {
-                state: state.clone(),
+                state: Box::new(state.clone()),
             });
             self.broadcast(state, out);
         }

@@ -183,15 +183,15 @@ pub enum EventKind {
     },
     /// The controller chose a partition's leader (or found none).
     LeaderElected {
-        /// The new state.
-        state: PartitionState,
+        /// The new state (boxed: a rare fact, kept out of every fact's size).
+        state: Box<PartitionState>,
         /// Whether a replica outside the ISR was chosen (`unclean.leader.election.enable`).
         unclean: bool,
     },
     /// The controller changed a partition's ISR without changing its leader.
     IsrChanged {
-        /// The new state.
-        state: PartitionState,
+        /// The new state (boxed, as [`EventKind::LeaderElected`]'s).
+        state: Box<PartitionState>,
     },
     /// A broker's replica took the leader role.
     BecameLeader {

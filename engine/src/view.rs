@@ -361,7 +361,7 @@ impl ViewFold {
                 }
             }
             EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
-                self.partitions.insert(state.partition, state.clone());
+                self.partitions.insert(state.partition, (**state).clone());
             }
             EventKind::RecordAppended {
                 partition,
