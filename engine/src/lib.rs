@@ -41,6 +41,7 @@ pub mod queue;
 pub mod replica_history;
 pub mod rng;
 pub mod scenario;
+pub mod shared_slice;
 pub mod sim;
 pub mod sort;
 pub mod time;

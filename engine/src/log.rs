@@ -12,6 +12,7 @@
 use crate::chunked::ChunkedVec;
 use crate::ids::{LeaderEpoch, Offset, RecordId};
 use crate::message::LogRecord;
+use crate::shared_slice::SharedSlice;
 
 /// A log's records: chunks of 2^8, so a copy's partial chunk is small.
 pub type Records = ChunkedVec<LogRecord, 8>;
@@ -88,11 +89,11 @@ impl Log {
     }
 
     /// The records from `from` to the end, copied out (as a fetch response carries them).
-    pub fn copy_from(&self, from: Offset) -> std::rc::Rc<[LogRecord]> {
+    pub fn copy_from(&self, from: Offset) -> SharedSlice<LogRecord> {
         let rest = usize::try_from(from.0).unwrap_or(usize::MAX)..usize::MAX;
         match self.records.slice(rest.clone()) {
-            Some(one) => std::rc::Rc::from(one),
-            None => std::rc::Rc::from(self.records.to_vec(rest)),
+            Some(one) => SharedSlice::from(one),
+            None => SharedSlice::from(self.records.to_vec(rest)),
         }
     }
 

@@ -7,10 +7,10 @@ use crate::acks::Acks;
 use crate::consumer::protocol::GroupMessage;
 use crate::errors::KafkaError;
 use crate::ids::{BrokerId, LeaderEpoch, Offset, PartitionId, RecordId};
+use crate::shared_slice::SharedSlice;
 use crate::transaction::protocol::TxnMessage;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::rc::Rc;
 
 /// One record in a replica's log: which record, at which offset, under which leader epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,7 +121,7 @@ pub struct ProduceRequest {
     /// Target partition.
     pub partition: PartitionId,
     /// The batch's records, in order (at least one); the first names the batch.
-    pub records: Rc<[RecordId]>,
+    pub records: SharedSlice<RecordId>,
     /// The request's `acks`.
     pub acks: Acks,
     /// The producer's `request.timeout.ms`, also the broker's ack timeout.
@@ -150,7 +150,7 @@ pub enum Message {
         /// Partition of the request.
         partition: PartitionId,
         /// The records the request carried.
-        records: Rc<[RecordId]>,
+        records: SharedSlice<RecordId>,
         /// Base offset on success (the batch's records follow it), or the error.
         result: Result<Offset, KafkaError>,
         /// Echo of the request's attempt.
@@ -174,7 +174,7 @@ pub enum Message {
         /// Partition fetched.
         partition: PartitionId,
         /// Records from the fetch offset to the leader's log end offset.
-        records: Rc<[LogRecord]>,
+        records: SharedSlice<LogRecord>,
         /// The leader's high watermark when it answered.
         high_watermark: Offset,
         /// Why nothing could be fetched, if so.
@@ -263,15 +263,20 @@ impl Message {
         match self {
             Message::ProduceRequest(ProduceRequest { records, .. })
             | Message::ProduceResponse { records, .. } => records.to_vec(),
-            Message::FetchResponse { records, .. }
-            | Message::Group(GroupMessage::FetchResponse { records, .. }) => records
-                .iter()
-                .filter(|r| r.is_data())
-                .map(|r| r.record)
-                .collect(),
+            Message::FetchResponse { records, .. } => data_records(records),
+            Message::Group(GroupMessage::FetchResponse { records, .. }) => data_records(records),
             _ => Vec::new(),
         }
     }
+}
+
+/// The application records among `records` (control markers left out).
+fn data_records(records: &[LogRecord]) -> Vec<RecordId> {
+    records
+        .iter()
+        .filter(|r| r.is_data())
+        .map(|r| r.record)
+        .collect()
 }
 
 impl ProduceRequest {

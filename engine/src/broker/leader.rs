@@ -22,9 +22,9 @@ use crate::errors::KafkaError;
 use crate::ids::{BrokerId, LeaderEpoch, NodeId, Offset, PartitionId, RecordId};
 use crate::message::{BatchSequence, LogRecord, Message, PartitionState, ProduceRequest};
 use crate::outbox::{Outbox, Timer};
+use crate::shared_slice::SharedSlice;
 use crate::time::SimTime;
 use crate::trace::EventKind;
-use std::rc::Rc;
 
 impl Broker {
     pub(super) fn become_leader(&mut self, now: SimTime, state: &PartitionState, out: &mut Outbox) {
@@ -238,7 +238,7 @@ impl Broker {
     ) {
         let to = NodeId::Broker(follower);
         let refuse = |out: &mut Outbox, error| {
-            let records: Rc<[LogRecord]> = Rc::from([]);
+            let records = SharedSlice::Empty;
             let error = Some(error);
             out.send(
                 to,
@@ -544,7 +544,7 @@ fn answer_fetch(
     correlation: u64,
     out: &mut Outbox,
 ) {
-    let records: Rc<[LogRecord]> = replica.log.copy_from(fetch_offset);
+    let records = replica.log.copy_from(fetch_offset);
     let high_watermark = replica.high_watermark;
     let response = Message::FetchResponse {
         partition,

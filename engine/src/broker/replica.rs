@@ -92,7 +92,7 @@ pub struct FollowerProgress {
 pub struct PendingAck {
     pub(super) producer: NodeId,
     /// The batch's records, echoed in the answer (none for a marker).
-    pub(super) records: std::rc::Rc<[RecordId]>,
+    pub(super) records: crate::shared_slice::SharedSlice<RecordId>,
     /// Where the batch begins: the offset the answer carries.
     pub(super) base: Offset,
     /// The batch's last offset: the high watermark must pass it.

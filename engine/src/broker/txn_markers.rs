@@ -17,6 +17,7 @@ use crate::errors::KafkaError;
 use crate::ids::{NodeId, Offset, PartitionId, RecordId};
 use crate::message::{BatchSequence, ControlMarker, LogRecord, Message};
 use crate::outbox::Outbox;
+use crate::shared_slice::SharedSlice;
 use crate::time::SimTime;
 use crate::trace::EventKind;
 use crate::transaction::protocol::TxnMessage;
@@ -95,7 +96,7 @@ impl Broker {
         });
         let ack = PendingAck {
             producer: coordinator,
-            records: std::rc::Rc::from([]),
+            records: SharedSlice::Empty,
             base: entry.offset,
             offset: entry.offset,
             marker: Some((producer_id, marker)),
