@@ -126,6 +126,9 @@ pub struct Placement {
     pub at: SimTime,
 }
 
+/// A record's appends: up to three (a replication factor of three's) without an allocation.
+pub type Placements = smallvec::SmallVec<[Placement; 3]>;
+
 /// One record's fate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecordFate {
@@ -137,8 +140,9 @@ pub struct RecordFate {
     pub sent_at: SimTime,
     /// What the callback said.
     pub outcome: ProduceOutcome,
-    /// Every append of it, on every replica.
-    pub placements: Vec<Placement>,
+    /// Every append of it, on every replica: as many as the replication factor usually,
+    /// held inline.
+    pub placements: Placements,
     /// Copies in the partition's log at the end.
     pub copies: u32,
 }

@@ -2,7 +2,9 @@
 //! record's fate so far, and what the consumption and write-cycle checks need — read event
 //! by event, copied cheaply (shared chunks) into a run's checkpoints.
 
-use super::{Ledger, Placement, ProduceOutcome, RecordFate, Violation, consumption, write_cycles};
+use super::{
+    Ledger, Placement, Placements, ProduceOutcome, RecordFate, Violation, consumption, write_cycles,
+};
 use crate::chunked::ChunkedVec;
 use crate::dense_map::DenseMap;
 use crate::errors::KafkaError;
@@ -160,8 +162,7 @@ impl Fold {
                         partition: *partition,
                         sent_at: e.time,
                         outcome: ProduceOutcome::Pending,
-                        // Room for a typical replication factor without regrowing.
-                        placements: Vec::with_capacity(3),
+                        placements: Placements::new(),
                         copies: 0,
                     },
                 );

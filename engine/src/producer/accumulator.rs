@@ -20,13 +20,18 @@
 use crate::ids::{PartitionId, RecordId};
 use crate::message::batch_bytes;
 use crate::time::SimTime;
+use smallvec::SmallVec;
 use std::collections::VecDeque;
+
+/// A batch's records: up to two inline.
+pub(super) type BatchRecords = SmallVec<[RecordId; 2]>;
 
 /// A record batch waiting in the accumulator or on the wire.
 #[derive(Clone, Debug)]
 pub(super) struct Batch {
-    /// Its records in order (never empty); the first names the batch.
-    pub(super) records: Vec<RecordId>,
+    /// Its records in order (never empty); the first names the batch. Most batches hold
+    /// one or two (a record per `linger.ms`), kept inline without an allocation.
+    pub(super) records: BatchRecords,
     pub(super) partition: PartitionId,
     /// Retries used.
     pub(super) attempts: u32,
@@ -138,7 +143,7 @@ impl Accumulator {
         let allocation = self.allocation();
         self.used = self.used.saturating_add(allocation);
         let batch = Batch {
-            records: vec![record],
+            records: smallvec::smallvec![record],
             partition,
             attempts: 0,
             created: now,
@@ -242,7 +247,7 @@ impl Accumulator {
             .chunks(per.max(1) as usize)
             .enumerate()
             .map(|(i, records)| Batch {
-                records: records.to_vec(),
+                records: records.into(),
                 partition: batch.partition,
                 attempts: batch.attempts,
                 created: batch.created,
