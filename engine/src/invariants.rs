@@ -154,6 +154,15 @@ impl InvariantChecker {
         for named in touched.chunk_by(|a, b| a.partition == b.partition) {
             let p = named[0].partition;
             let sweep = named.iter().any(|t| t.sweep);
+            if !sweep {
+                // Only the named replicas (HW moves): straight to them, in broker order.
+                for b in named.iter().filter_map(|t| t.broker) {
+                    if let Some(broker) = brokers.get(b.0 as usize) {
+                        self.check_replica(broker, p, brokers, controller, &mut found);
+                    }
+                }
+                continue;
+            }
             for broker in brokers {
                 let Some(replica) = broker.replicas().get(&p) else {
                     continue;
