@@ -62,9 +62,16 @@ impl<T, const SHIFT: u32> ChunkedVec<T, SHIFT> {
     pub fn push(&mut self, item: T) {
         self.tail.push(item);
         if self.tail.len() == Self::CHUNK_LEN {
-            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(Self::CHUNK_LEN));
-            self.full.push(Rc::new(full));
+            self.seal_tail();
         }
+    }
+
+    /// The tail is full: it becomes a shared chunk, and a new tail starts.
+    #[cold]
+    #[inline(never)]
+    fn seal_tail(&mut self) {
+        let full = std::mem::replace(&mut self.tail, Vec::with_capacity(Self::CHUNK_LEN));
+        self.full.push(Rc::new(full));
     }
 
     /// The items from `index` on, if they are all in the tail (none if a chunk filled up since).
