@@ -218,10 +218,22 @@ impl<T, const SHIFT: u32> ChunkedVec<T, SHIFT> {
     {
         let base = self.tail_start();
         match self.full.get_mut(index >> SHIFT) {
-            Some(items) => Rc::make_mut(items).get_mut(index & (Self::CHUNK_LEN - 1)),
+            Some(items) => {
+                if Rc::get_mut(items).is_none() {
+                    unshare(items);
+                }
+                Rc::get_mut(items)?.get_mut(index & (Self::CHUNK_LEN - 1))
+            }
             None => self.tail.get_mut(index - base),
         }
     }
+}
+
+/// A chunk a copy still shares becomes this holder's own copy (before a write to it).
+#[cold]
+#[inline(never)]
+fn unshare<T: Clone>(chunk: &mut Rc<Vec<T>>) {
+    Rc::make_mut(chunk);
 }
 
 impl<T, const SHIFT: u32> Default for ChunkedVec<T, SHIFT> {

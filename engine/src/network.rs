@@ -71,6 +71,7 @@ impl Network {
         }
     }
 
+    #[inline]
     fn link(&mut self, from: NodeId, to: NodeId) -> &mut Link {
         &mut self.links[Network::link_index(from, to)]
     }
