@@ -262,15 +262,21 @@ impl ProducerStates {
 }
 
 /// `producer_id`'s entry in `producers` (sorted by id), made empty if it had none.
+#[inline]
 fn entry_mut(producers: &mut Vec<(u64, ProducerEntry)>, producer_id: u64) -> &mut ProducerEntry {
     let i = match producers.binary_search_by_key(&producer_id, |(id, _)| *id) {
         Ok(i) => i,
-        Err(i) => {
-            producers.insert(i, (producer_id, ProducerEntry::default()));
-            i
-        }
+        Err(i) => insert_empty(producers, i, producer_id),
     };
     &mut producers[i].1
+}
+
+/// A producer id seen for the first time here: its empty entry goes in at `i`.
+#[cold]
+#[inline(never)]
+fn insert_empty(producers: &mut Vec<(u64, ProducerEntry)>, i: usize, producer_id: u64) -> usize {
+    producers.insert(i, (producer_id, ProducerEntry::default()));
+    i
 }
 
 #[cfg(test)]
