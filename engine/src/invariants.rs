@@ -167,9 +167,7 @@ impl InvariantChecker {
                 let Some(replica) = broker.replicas().get(&p) else {
                     continue;
                 };
-                if (sweep && replica.is_leader())
-                    || named.iter().any(|t| t.broker == Some(broker.id()))
-                {
+                if replica.is_leader() || named.iter().any(|t| t.broker == Some(broker.id())) {
                     self.check_replica(broker, p, brokers, controller, &mut found);
                 }
             }
