@@ -44,6 +44,7 @@ pub mod scenario;
 pub mod shared_slice;
 pub mod sim;
 pub mod sort;
+pub mod sorted_map;
 pub mod time;
 pub mod timeline;
 pub mod trace;

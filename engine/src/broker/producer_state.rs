@@ -17,6 +17,7 @@
 
 use crate::ids::Offset;
 use crate::message::{BatchSequence, ControlMarker, LogRecord};
+use crate::sorted_map::SortedMap;
 use crate::time::SimTime;
 use std::collections::VecDeque;
 
@@ -74,19 +75,14 @@ struct ProducerEntry {
 /// Producer id → what this partition knows of it; and the transactions aborted here.
 #[derive(Clone, Debug, Default)]
 pub struct ProducerStates {
-    /// By producer id, in id order (a partition sees a handful of producers: a sorted
-    /// vector is looked up faster than a tree on every append).
-    producers: Vec<(u64, ProducerEntry)>,
+    /// By producer id (a partition sees a handful of producers).
+    producers: SortedMap<u64, ProducerEntry>,
     aborted: Vec<AbortedTxn>,
 }
 
 impl ProducerStates {
     fn entry(&self, producer_id: u64) -> Option<&ProducerEntry> {
-        let i = self
-            .producers
-            .binary_search_by_key(&producer_id, |(id, _)| *id)
-            .ok()?;
-        Some(&self.producers[i].1)
+        self.producers.get(producer_id)
     }
 
     fn open(&self, producer_id: u64) -> Option<(Offset, u16)> {
@@ -128,7 +124,9 @@ impl ProducerStates {
     /// Records an appended batch or marker.
     pub fn on_append(&mut self, entry: &LogRecord) {
         let Some(id) = entry.producer else { return };
-        let producer = entry_mut(&mut self.producers, id.producer_id);
+        let producer = self
+            .producers
+            .get_or_insert_with(id.producer_id, ProducerEntry::default);
         if let Some(marker) = entry.control {
             producer.last_marker = Some((id.epoch, marker));
             if let Some((first, _)) = producer.open.take()
@@ -180,7 +178,9 @@ impl ProducerStates {
 
     /// A batch of `producer_id` was appended at `now`.
     pub fn touch(&mut self, producer_id: u64, now: SimTime) {
-        entry_mut(&mut self.producers, producer_id).last_seen = Some(now);
+        self.producers
+            .get_or_insert_with(producer_id, ProducerEntry::default)
+            .last_seen = Some(now);
     }
 
     /// `producer.id.expiration.ms`: forgets producers idle that long (never one with a
@@ -196,7 +196,7 @@ impl ProducerStates {
                 producer.last_seen = None;
                 producer.batches = None;
                 producer.last_marker = None;
-                idle.push(*id);
+                idle.push(id);
             }
         }
         idle
@@ -232,8 +232,8 @@ impl ProducerStates {
     /// earliest open transaction (`UnifiedLog.lastStableOffset`).
     pub fn last_stable_offset(&self, high_watermark: Offset) -> Offset {
         self.producers
-            .iter()
-            .filter_map(|(_, e)| e.open.map(|(first, _)| first))
+            .values()
+            .filter_map(|e| e.open.map(|(first, _)| first))
             .min()
             .map_or(high_watermark, |first| first.min(high_watermark))
     }
@@ -259,24 +259,6 @@ impl ProducerStates {
             self.on_append(entry);
         }
     }
-}
-
-/// `producer_id`'s entry in `producers` (sorted by id), made empty if it had none.
-#[inline]
-fn entry_mut(producers: &mut Vec<(u64, ProducerEntry)>, producer_id: u64) -> &mut ProducerEntry {
-    let i = match producers.binary_search_by_key(&producer_id, |(id, _)| *id) {
-        Ok(i) => i,
-        Err(i) => insert_empty(producers, i, producer_id),
-    };
-    &mut producers[i].1
-}
-
-/// A producer id seen for the first time here: its empty entry goes in at `i`.
-#[cold]
-#[inline(never)]
-fn insert_empty(producers: &mut Vec<(u64, ProducerEntry)>, i: usize, producer_id: u64) -> usize {
-    producers.insert(i, (producer_id, ProducerEntry::default()));
-    i
 }
 
 #[cfg(test)]

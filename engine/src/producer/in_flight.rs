@@ -4,12 +4,12 @@
 use super::InFlight;
 use crate::ids::{BrokerId, PartitionId, RecordId};
 use crate::partition_map::PartitionMap;
+use crate::sorted_map::SortedMap;
 
 /// Requests on the wire, by their batch's first record.
 #[derive(Clone, Debug, Default)]
 pub(super) struct InFlightSet {
-    /// Sorted by first record (a few per connection: a sorted vector beats a tree here).
-    by_record: Vec<(RecordId, InFlight)>,
+    by_record: SortedMap<RecordId, InFlight>,
     /// By broker number.
     per_broker: Vec<usize>,
     per_partition: PartitionMap<usize>,
@@ -26,24 +26,15 @@ impl InFlightSet {
         *self
             .per_partition
             .get_or_insert_with(f.batch.partition, || 0) += 1;
-        match self.position(record) {
-            Ok(i) => {
-                let old = std::mem::replace(&mut self.by_record[i].1, f);
-                self.uncount(&old);
-            }
-            Err(i) => self.by_record.insert(i, (record, f)),
+        if let Some(old) = self.by_record.insert(record, f) {
+            self.uncount(&old);
         }
     }
 
     pub(super) fn remove(&mut self, record: &RecordId) -> Option<InFlight> {
-        let i = self.position(*record).ok()?;
-        let (_, f) = self.by_record.remove(i);
+        let f = self.by_record.remove(*record)?;
         self.uncount(&f);
         Some(f)
-    }
-
-    fn position(&self, record: RecordId) -> Result<usize, usize> {
-        self.by_record.binary_search_by_key(&record, |(r, _)| *r)
     }
 
     fn uncount(&mut self, f: &InFlight) {
@@ -56,8 +47,7 @@ impl InFlightSet {
     }
 
     pub(super) fn get(&self, record: &RecordId) -> Option<&InFlight> {
-        let i = self.position(*record).ok()?;
-        Some(&self.by_record[i].1)
+        self.by_record.get(*record)
     }
 
     /// Requests outstanding on the connection to `broker`.
@@ -75,7 +65,7 @@ impl InFlightSet {
         self.by_record
             .iter()
             .find(|(_, f)| f.batch.records.contains(&record))
-            .map(|(first, _)| *first)
+            .map(|(first, _)| first)
     }
 
     /// The batches in flight to `broker`, by their first records.
@@ -83,7 +73,7 @@ impl InFlightSet {
         self.by_record
             .iter()
             .filter(|(_, f)| f.broker == broker)
-            .map(|(r, _)| *r)
+            .map(|(r, _)| r)
             .collect()
     }
 }
