@@ -5,9 +5,10 @@
 //! loss real Kafka breaks them, and the app must be able to show it. Each invariant is
 //! reported once per partition (its first violation), so a broken run stays readable.
 //!
-//! StrongIsr is checked incrementally: each (leader, epoch, ISR member) pair remembers how
-//! far below the leader's HW it has been verified; a truncation, leader or ISR change on the
-//! partition starts the check over.
+//! StrongIsr is checked incrementally: each (leader, ISR member) pair remembers how far the
+//! two logs have been verified equal. A log only grows at its end except when it is
+//! truncated (a `LogTruncated` fact), so only a truncation of one of the two logs starts
+//! the pair's check over; a new epoch, leader or ISR leaves what was verified true.
 
 use crate::broker::Broker;
 use crate::controller::Controller;
@@ -27,8 +28,9 @@ pub struct InvariantChecker {
     elections: DenseMap<PartitionId, (LeaderEpoch, Option<BrokerId>)>,
     /// The replicas a step touched, kept to reuse its allocation across steps.
     touched: Vec<Touched>,
-    /// Check every leader of a partition after any append or HW move on it, as the reference
-    /// the lean rule (see [`InvariantChecker::check`]) is tested against.
+    /// Check every leader of a partition after any append or HW move on it, comparing
+    /// whole logs (nothing remembered as verified), as the reference the lean rule (see
+    /// [`InvariantChecker::check`]) is tested against.
     exhaustive: bool,
 }
 
@@ -56,15 +58,15 @@ impl Touched {
 struct LeaderSlot {
     /// The epoch and HW last seen while it led.
     hw: Option<(LeaderEpoch, Offset)>,
-    /// Per (epoch, ISR member): offsets below this are verified equal (a handful at most:
-    /// a new epoch starts the list over).
-    verified: Vec<(LeaderEpoch, BrokerId, Offset)>,
+    /// Per ISR member: offsets below this hold the same records in both logs (at most
+    /// one entry per other replica). Never past either log's end, so appends leave it true.
+    verified: Vec<(BrokerId, Offset)>,
 }
 
 impl InvariantChecker {
     /// The checker that also looks at every leader of a partition after each append or HW
-    /// move on it: slower, and reporting exactly what the lean one does (tested over every
-    /// preset and random fault plans).
+    /// move on it, comparing logs from their start every time: slower, and reporting exactly
+    /// what the lean one does (tested over every preset and random fault plans).
     pub fn exhaustive() -> InvariantChecker {
         InvariantChecker {
             exhaustive: true,
@@ -95,10 +97,9 @@ impl InvariantChecker {
         let mut controller_changed = false;
         for fact in step {
             let on = fact.node.broker();
-            let reset = match &fact.kind {
+            match &fact.kind {
                 EventKind::RecordAppended { partition, .. } if self.exhaustive => {
                     touched.push(Touched::sweep(*partition, on));
-                    None
                 }
                 EventKind::HighWatermarkUpdated { partition, .. } => {
                     touched.push(Touched {
@@ -106,19 +107,20 @@ impl InvariantChecker {
                         broker: on,
                         sweep: self.exhaustive,
                     });
-                    None
                 }
-                // These start StrongIsr's verification of the partition over.
-                EventKind::LogTruncated { partition, .. }
-                | EventKind::BecameLeader { partition, .. }
+                EventKind::LogTruncated { partition, .. } => {
+                    touched.push(Touched::sweep(*partition, on));
+                    if let Some(b) = on {
+                        self.forget_verified(b, *partition);
+                    }
+                }
+                EventKind::BecameLeader { partition, .. }
                 | EventKind::BecameFollower { partition, .. } => {
                     touched.push(Touched::sweep(*partition, on));
-                    Some(*partition)
                 }
                 EventKind::LeaderElected { state, .. } | EventKind::IsrChanged { state } => {
                     controller_changed = true;
                     touched.push(Touched::sweep(state.partition, None));
-                    Some(state.partition)
                 }
                 EventKind::BrokerStarted | EventKind::BrokerStopped => {
                     if let Some(b) = on
@@ -126,14 +128,8 @@ impl InvariantChecker {
                     {
                         touched.extend(broker.replicas().keys().map(|p| Touched::sweep(*p, on)));
                     }
-                    None
                 }
-                _ => None,
-            };
-            if let Some(p) = reset {
-                for slot in self.leaders.of_partition_mut(p) {
-                    slot.verified.clear();
-                }
+                _ => {}
             }
         }
         if touched.is_empty() {
@@ -182,6 +178,17 @@ impl InvariantChecker {
             _ => false,
         });
         found
+    }
+
+    /// Broker `b`'s log of `p` was truncated: nothing verified against it holds any more,
+    /// neither as a leader's log nor as an ISR member's.
+    fn forget_verified(&mut self, b: BrokerId, p: PartitionId) {
+        if let Some(own) = self.leaders.get_mut(b, p) {
+            own.verified.clear();
+        }
+        for slot in self.leaders.of_partition_mut(p) {
+            slot.verified.retain(|(member, _)| *member != b);
+        }
     }
 
     fn check_controller(&mut self, controller: &Controller, found: &mut Vec<EventKind>) {
@@ -245,11 +252,11 @@ impl InvariantChecker {
             return;
         };
         for member in state.isr.iter().filter(|m| **m != b) {
-            let entry = slot
-                .verified
-                .iter()
-                .position(|(e, m, _)| *e == epoch && m == member);
-            let from = entry.map_or(Offset(0), |i| slot.verified[i].2);
+            let entry = slot.verified.iter().position(|(m, _)| m == member);
+            let from = match entry {
+                Some(i) if !self.exhaustive => slot.verified[i].1,
+                _ => Offset(0),
+            };
             if from >= hw {
                 continue;
             }
@@ -259,11 +266,16 @@ impl InvariantChecker {
             else {
                 continue;
             };
-            match first_difference(replica.log().records(), theirs.log().records(), from, hw) {
-                None => match entry {
-                    Some(i) => slot.verified[i].2 = hw,
-                    None => slot.verified.push((epoch, *member, hw)),
-                },
+            let (mine, theirs) = (replica.log(), theirs.log());
+            match first_difference(mine.records(), theirs.records(), from, hw) {
+                None => {
+                    // Equal up to the HW, or to where the shorter log ends.
+                    let equal = hw.min(mine.log_end_offset()).min(theirs.log_end_offset());
+                    match entry {
+                        Some(i) => slot.verified[i].1 = equal,
+                        None => slot.verified.push((*member, equal)),
+                    }
+                }
                 Some(at) => {
                     let detail = format!(
                         "ISR member {member} differs from leader {b} at offset {at}, below the leader's hw={hw}"
