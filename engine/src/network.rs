@@ -73,7 +73,7 @@ impl Network {
 
     #[inline]
     fn link(&mut self, from: NodeId, to: NodeId) -> &mut Link {
-        &mut self.links[slot(from) * SLOTS + slot(to)]
+        &mut self.links[Network::link_index(from, to)]
     }
 
     /// Cuts the direction `from → to`.
@@ -121,6 +121,22 @@ impl Network {
             }
             _ => false,
         }
+    }
+
+    /// How many links there are (one per ordered pair of node slots).
+    pub const LINKS: usize = SLOTS * SLOTS;
+
+    /// The index of the link `from → to`, `0..LINKS`: messages on it arrive in order.
+    pub fn link_index(from: NodeId, to: NodeId) -> usize {
+        slot(from) * SLOTS + slot(to)
+    }
+
+    /// How many node slots there are.
+    pub const NODES: usize = SLOTS;
+
+    /// A node's slot, `0..NODES`.
+    pub fn node_index(node: NodeId) -> usize {
+        slot(node)
     }
 
     /// Numbers a message sent now from `from` to `to`, and says when it arrives.

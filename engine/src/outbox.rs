@@ -109,6 +109,43 @@ pub enum Timer {
     Transactional(ProducerTxnTimer),
 }
 
+impl Timer {
+    /// How many kinds of timer there are (see [`Timer::kind`]).
+    pub const KINDS: usize =
+        18 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + ProducerTxnTimer::KINDS;
+
+    /// The timer's kind, `0..KINDS`: one node's timers of one kind have one delay, so
+    /// they fire in the order they were set (a lane of the event queue).
+    pub fn kind(&self) -> usize {
+        match self {
+            Timer::Heartbeat => 0,
+            Timer::SessionExpiry { .. } => 1,
+            Timer::IsrExpiration => 2,
+            Timer::HighWatermarkCheckpoint => 3,
+            Timer::FlushCheck => 4,
+            Timer::ProduceTimeout { .. } => 5,
+            Timer::FetchRetry { .. } => 6,
+            Timer::RequestTimeout { .. } => 7,
+            Timer::DeliveryTimeout { .. } => 8,
+            Timer::ApplicationResend { .. } => 9,
+            Timer::ProducerWake => 10,
+            Timer::ProducerSend { .. } => 11,
+            Timer::FetchWaitExpired { .. } => 12,
+            Timer::ConsumerFetchWaitExpired { .. } => 13,
+            Timer::MetadataMaxAge => 14,
+            Timer::RetentionCheck => 15,
+            Timer::ProducerIdExpiration => 16,
+            Timer::SendBlockTimeout { .. } => 17,
+            Timer::Consumer(t) => 18 + t.kind(),
+            Timer::Group(t) => 18 + ConsumerTimer::KINDS + t.kind(),
+            Timer::Txn(t) => 18 + ConsumerTimer::KINDS + GroupTimer::KINDS + t.kind(),
+            Timer::Transactional(t) => {
+                18 + ConsumerTimer::KINDS + GroupTimer::KINDS + TxnTimer::KINDS + t.kind()
+            }
+        }
+    }
+}
+
 /// A node's instruction to the simulator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {

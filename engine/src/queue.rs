@@ -4,48 +4,32 @@
 //! what makes a run reproducible (the same rule as Kafka's Raft simulation test, ordered by
 //! deadline then id).
 //!
-//! Simulated time never goes back: every event is scheduled at or after the time of the
-//! last one taken out. So the queue is a *hashed timing wheel*, as Kafka's purgatory keeps
-//! its timeouts (`kafka.utils.timer.TimingWheel`): the next second or so is cut into slots
-//! of 256 µs, an event due within it waits in its slot, unsorted, and one due later waits in
-//! an overflow heap until the wheel turns near it. Scheduling is a push onto a slot; taking
-//! the earliest event looks at the first occupied slot only (a bitmap finds it) — a few
-//! events, where a heap compares against every pending one. The order of events is exactly
-//! that of one heap ordered by time, then scheduling order.
+//! Most events are scheduled in time order within a *lane*: messages on one TCP connection
+//! arrive in order, and one node's timers of one kind have one fixed delay. So the queue
+//! keeps each lane as a FIFO and its heap holds only each lane's head — a k-way merge, the
+//! way Kafka's purgatory keeps timeouts in a timing wheel instead of one heap entry per
+//! request. A timeout that was answered early then costs a FIFO slot, not a heap sift over
+//! every other pending timeout. An event that would break its lane's order (or has no lane)
+//! goes into the heap on its own. The order of events is exactly that of one big heap.
 
 use crate::time::SimTime;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::binary_heap::PeekMut;
+use std::collections::{BinaryHeap, VecDeque};
 
-/// A slot spans 2^8 µs.
-const SLOT_SHIFT: u32 = 8;
-/// The wheel's slots: 4 096 × 256 µs ≈ 1 s ahead of the last event taken out.
-const SLOTS: usize = 4096;
-const WORDS: usize = SLOTS / 64;
+/// Where a heap key's event is stored.
+const LOOSE: u32 = u32::MAX;
 
 /// A priority queue of events, earliest first, ties broken by scheduling order.
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
-    /// The slot number (time >> SLOT_SHIFT) of the last event taken out: every event on
-    /// the wheel is due in slot numbers `cursor..cursor + SLOTS`, one per slot.
-    cursor: u64,
-    /// Slot number modulo [`SLOTS`] → its events, in no order.
-    wheel: Vec<Vec<Entry<E>>>,
-    /// Bit `i % 64` of word `i / 64`: slot `i` holds events.
-    occupied: [u64; WORDS],
-    /// Events due at slot number `cursor + SLOTS` or later.
-    overflow: BinaryHeap<Entry<E>>,
-    /// The earliest event: on the wheel (its slot and index there), or the overflow's top.
-    head: Option<Head>,
+    heap: BinaryHeap<Key>,
+    lanes: Vec<VecDeque<Entry<E>>>,
+    /// Events outside any lane, by the slot their key names.
+    loose: Vec<Option<E>>,
+    free_loose: Vec<u32>,
     next_sequence: u64,
     len: usize,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Head {
-    time: SimTime,
-    /// `None`: the overflow's top (the wheel is empty).
-    at: Option<(usize, usize)>,
 }
 
 #[derive(Clone, Debug)]
@@ -55,164 +39,136 @@ struct Entry<E> {
     event: E,
 }
 
-impl<E> Entry<E> {
-    fn key(&self) -> (SimTime, u64) {
-        (self.time, self.sequence)
-    }
+/// A heap entry: small, so sifting moves few bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    time: SimTime,
+    sequence: u64,
+    /// The lane whose head this is, or [`LOOSE`].
+    lane: u32,
+    /// For a loose event, its slot.
+    slot: u32,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
+impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<E> Ord for Entry<E> {
+impl Ord for Key {
     /// Reversed, because `BinaryHeap` is a max-heap and we want the earliest first.
     fn cmp(&self, other: &Self) -> Ordering {
-        other.key().cmp(&self.key())
+        (other.time, other.sequence).cmp(&(self.time, self.sequence))
     }
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
+        EventQueue::with_lanes(0)
+    }
+}
+
+impl<E> EventQueue<E> {
+    /// A queue with lanes `0..lanes`.
+    pub fn with_lanes(lanes: usize) -> Self {
         EventQueue {
-            cursor: 0,
-            wheel: (0..SLOTS).map(|_| Vec::new()).collect(),
-            occupied: [0; WORDS],
-            overflow: BinaryHeap::new(),
-            head: None,
+            heap: BinaryHeap::new(),
+            lanes: (0..lanes).map(|_| VecDeque::new()).collect(),
+            loose: Vec::new(),
+            free_loose: Vec::new(),
             next_sequence: 0,
             len: 0,
         }
     }
-}
 
-fn slot_number(time: SimTime) -> u64 {
-    time.0 >> SLOT_SHIFT
-}
-
-impl<E> EventQueue<E> {
-    /// Schedules `event` at `time`, at or after the last event taken out (the simulator
-    /// never schedules into the past; if it did, the event would wait in the slot of the
-    /// last one taken out).
-    pub fn push(&mut self, time: SimTime, event: E) {
+    fn next_sequence(&mut self) -> u64 {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         self.len += 1;
-        let entry = Entry {
+        sequence
+    }
+
+    /// Schedules `event` at `time`, outside any lane.
+    pub fn push(&mut self, time: SimTime, event: E) {
+        let sequence = self.next_sequence();
+        self.push_loose(time, sequence, event);
+    }
+
+    fn push_loose(&mut self, time: SimTime, sequence: u64, event: E) {
+        let slot = match self.free_loose.pop() {
+            Some(slot) => {
+                self.loose[slot as usize] = Some(event);
+                slot
+            }
+            None => {
+                self.loose.push(Some(event));
+                (self.loose.len() - 1) as u32
+            }
+        };
+        self.heap.push(Key {
             time,
             sequence,
-            event,
+            lane: LOOSE,
+            slot,
+        });
+    }
+
+    /// Schedules `event` at `time` in `lane` (a lane past the queue's count counts as none).
+    pub fn push_in_lane(&mut self, lane: usize, time: SimTime, event: E) {
+        let sequence = self.next_sequence();
+        let Some(fifo) = self.lanes.get_mut(lane) else {
+            return self.push_loose(time, sequence, event);
         };
-        let number = slot_number(time);
-        debug_assert!(number >= self.cursor, "an event scheduled into the past");
-        if number >= self.cursor + SLOTS as u64 {
-            self.overflow.push(entry);
-            if self.head.is_none_or(|h| h.at.is_none() && time < h.time) {
-                self.head = Some(Head { time, at: None });
-            }
-            return;
-        }
-        let slot = (number.max(self.cursor) % SLOTS as u64) as usize;
-        let events = &mut self.wheel[slot];
-        events.push(entry);
-        self.occupied[slot / 64] |= 1 << (slot % 64);
-        // An equal time was scheduled earlier, so it stays first.
-        if self.head.is_none_or(|h| h.at.is_none() || time < h.time) {
-            self.head = Some(Head {
+        match fifo.back() {
+            Some(last) if last.time > time => self.push_loose(time, sequence, event),
+            Some(_) => fifo.push_back(Entry {
                 time,
-                at: Some((slot, events.len() - 1)),
-            });
-        }
-    }
-
-    /// Removes and returns the earliest event.
-    pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let head = self.head?;
-        self.len -= 1;
-        let entry = match head.at {
-            Some((slot, index)) => {
-                let events = &mut self.wheel[slot];
-                let entry = events.swap_remove(index);
-                if events.is_empty() {
-                    self.occupied[slot / 64] &= !(1 << (slot % 64));
-                }
-                entry
+                sequence,
+                event,
+            }),
+            None => {
+                fifo.push_back(Entry {
+                    time,
+                    sequence,
+                    event,
+                });
+                self.heap.push(Key {
+                    time,
+                    sequence,
+                    lane: lane as u32,
+                    slot: 0,
+                });
             }
-            None => self.overflow.pop()?,
-        };
-        self.turn_to(slot_number(entry.time).max(self.cursor));
-        self.head = self.find_head();
-        Some((entry.time, entry.event))
-    }
-
-    /// The wheel turns to slot number `cursor`: overflow events now within its reach move on.
-    fn turn_to(&mut self, cursor: u64) {
-        if cursor == self.cursor {
-            return;
-        }
-        self.cursor = cursor;
-        let reach = cursor + SLOTS as u64;
-        while self
-            .overflow
-            .peek()
-            .is_some_and(|e| slot_number(e.time) < reach)
-        {
-            let Some(entry) = self.overflow.pop() else {
-                break;
-            };
-            let slot = (slot_number(entry.time) % SLOTS as u64) as usize;
-            self.wheel[slot].push(entry);
-            self.occupied[slot / 64] |= 1 << (slot % 64);
         }
     }
 
-    /// The earliest event: in the first occupied slot from the cursor on, else the
-    /// overflow's top.
-    fn find_head(&self) -> Option<Head> {
-        let Some(slot) = self.first_occupied() else {
-            return self.overflow.peek().map(|e| Head {
-                time: e.time,
-                at: None,
-            });
-        };
-        let events = &self.wheel[slot];
-        let (index, first) = events.iter().enumerate().min_by_key(|(_, e)| e.key())?;
-        Some(Head {
-            time: first.time,
-            at: Some((slot, index)),
-        })
-    }
-
-    /// The first occupied slot at or after the cursor's, going round the wheel.
-    fn first_occupied(&self) -> Option<usize> {
-        let start = (self.cursor % SLOTS as u64) as usize;
-        let (word, bit) = (start / 64, start % 64);
-        let here = self.occupied[word] & (u64::MAX << bit);
-        if here != 0 {
-            return Some(word * 64 + here.trailing_zeros() as usize);
+    /// Removes and returns the earliest event. A lane's next event takes its head's place
+    /// in the heap: one sift down instead of a pop and a push.
+    pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        let mut top = self.heap.peek_mut()?;
+        self.len -= 1;
+        if top.lane == LOOSE {
+            let key = PeekMut::pop(top);
+            self.free_loose.push(key.slot);
+            return self.loose[key.slot as usize].take().map(|e| (key.time, e));
         }
-        (1..=WORDS).find_map(|step| {
-            let w = (word + step) % WORDS;
-            let bits = if step == WORDS {
-                // Back at the start word: the slots before the cursor's (the wheel's end).
-                self.occupied[w] & !(u64::MAX << bit)
-            } else {
-                self.occupied[w]
-            };
-            (bits != 0).then(|| w * 64 + bits.trailing_zeros() as usize)
-        })
+        let fifo = &mut self.lanes[top.lane as usize];
+        let head = fifo.pop_front()?;
+        match fifo.front() {
+            Some(next) => {
+                top.time = next.time;
+                top.sequence = next.sequence;
+            }
+            None => {
+                PeekMut::pop(top);
+            }
+        }
+        Some((head.time, head.event))
     }
 
     /// When the earliest event is due, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.head.map(|h| h.time)
+        self.heap.peek().map(|k| k.time)
     }
 
     /// How many events are waiting.
@@ -240,65 +196,59 @@ mod tests {
         q.push(SimTime(30), "c");
         q.push(SimTime(10), "a");
         q.push(SimTime(20), "b");
-        assert_eq!(q.peek_time(), Some(SimTime(10)));
         assert_eq!(drain(&mut q), ["a", "b", "c"]);
-        assert_eq!(q.peek_time(), None);
     }
 
     #[test]
     fn simultaneous_events_keep_scheduling_order() {
         let mut q = EventQueue::default();
-        q.push(SimTime(9), "later");
         for name in ["first", "second", "third"] {
             q.push(SimTime(5), name);
         }
-        q.push(SimTime(0), "now");
-        assert_eq!(drain(&mut q), ["now", "first", "second", "third", "later"]);
+        assert_eq!(drain(&mut q), ["first", "second", "third"]);
     }
 
     #[test]
-    fn events_beyond_the_wheel_wait_and_come_in_order() {
-        let mut q = EventQueue::default();
-        q.push(SimTime(u64::MAX), "last");
-        q.push(SimTime(1 << 40), "far");
-        q.push(SimTime(3), "near");
-        assert_eq!(q.pop(), Some((SimTime(3), "near")));
-        // Scheduled after time 3: between the two waiting ones.
-        q.push(SimTime(1 << 39), "middle");
-        q.push(SimTime(3), "same time");
-        assert_eq!(q.len(), 4);
-        assert_eq!(drain(&mut q), ["same time", "middle", "far", "last"]);
+    fn lanes_merge_in_time_then_scheduling_order() {
+        let mut q = EventQueue::with_lanes(2);
+        q.push_in_lane(0, SimTime(10), "a10");
+        q.push_in_lane(1, SimTime(5), "b5");
+        q.push_in_lane(0, SimTime(20), "a20");
+        q.push(SimTime(10), "loose10");
+        q.push_in_lane(1, SimTime(20), "b20");
+        // Out of its lane's order: still comes out in time order.
+        q.push_in_lane(0, SimTime(15), "a15");
+        q.push_in_lane(7, SimTime(1), "no-lane");
+        assert_eq!(q.len(), 7);
+        assert_eq!(
+            drain(&mut q),
+            ["no-lane", "b5", "a10", "loose10", "a15", "a20", "b20"]
+        );
         assert!(q.is_empty());
     }
 
     #[test]
-    fn any_forward_schedule_matches_one_heap() {
-        // A deterministic pseudo-random schedule, each event at or after the last one taken
-        // out (as the simulator schedules), near and far beyond the wheel, compared with a
-        // sort by (time, sequence).
-        let mut q = EventQueue::default();
+    fn any_mix_of_lanes_matches_one_heap() {
+        // A deterministic pseudo-random mix, compared with a sort by (time, sequence).
+        let mut q = EventQueue::with_lanes(3);
         let mut expected = Vec::new();
-        let mut now = 0;
         let mut x: u64 = 12345;
-        for sequence in 0..20_000u64 {
+        for sequence in 0..2_000u64 {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let delay = match (x >> 60) % 5 {
-                0 => 0,
-                1 => (x >> 33) % 8,
-                2 => (x >> 33) % 5_000,
-                3 => (x >> 33) % 2_000_000,
-                _ => (x >> 20) % 3_000_000_000,
-            };
-            q.push(SimTime(now + delay), sequence);
-            expected.push((SimTime(now + delay), sequence));
-            if !(x >> 40).is_multiple_of(3) {
+            let time = SimTime((x >> 33) % 500 + sequence / 4);
+            let lane = ((x >> 20) % 4) as usize;
+            if lane == 3 {
+                q.push(time, sequence);
+            } else {
+                q.push_in_lane(lane, time, sequence);
+            }
+            expected.push((time, sequence));
+            if sequence % 7 == 0 {
                 expected.sort();
                 let (t, s) = expected.remove(0);
-                assert_eq!(q.peek_time(), Some(t));
                 assert_eq!(q.pop(), Some((t, s)));
-                now = t.0;
             }
         }
         expected.sort();

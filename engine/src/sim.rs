@@ -44,6 +44,14 @@ enum Event {
     },
 }
 
+/// Event-queue lanes: one per link (TCP keeps order), then one per node and timer kind
+/// (one delay each, so they fire in the order set).
+const LANES: usize = Network::LINKS + Network::NODES * Timer::KINDS;
+
+fn timer_lane(node: NodeId, timer: &Timer) -> usize {
+    Network::LINKS + Network::node_index(node) * Timer::KINDS + timer.kind()
+}
+
 /// Why [`Sim::run_some`] returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pause {
@@ -113,7 +121,7 @@ impl Sim {
         let mut sim = Sim {
             now: SimTime::ZERO,
             end: SimTime::from_ms(scenario.duration_ms),
-            queue: EventQueue::default(),
+            queue: EventQueue::with_lanes(LANES),
             network: Network::new(&scenario.network, seed),
             incarnations: vec![0; scenario.cluster.brokers as usize],
             brokers,
@@ -525,6 +533,7 @@ impl Sim {
                     debug_assert_eq!(id.0 as usize, self.trace.messages.len());
                     self.trace.messages.push(message);
                     self.schedule(
+                        Network::link_index(node, to),
                         deliver_at,
                         Event::Deliver {
                             id,
@@ -537,6 +546,7 @@ impl Sim {
                 Command::SetTimer { at, timer } => {
                     let incarnation = self.incarnation(node);
                     self.schedule(
+                        timer_lane(node, &timer),
                         at,
                         Event::Timer {
                             node,
@@ -549,13 +559,13 @@ impl Sim {
         }
     }
 
-    /// Queues `event` at `at`, unless it is due after the scenario's end: the run
+    /// Queues `event` in `lane` at `at`, unless it is due after the scenario's end: the run
     /// stops before it, so it could never be handled (most request, delivery and fetch
     /// timeouts of a run outlast it). Leaving it out keeps the order of every other event
     /// (the queue orders by time, then by scheduling order) and the trace the same.
-    fn schedule(&mut self, at: SimTime, event: Event) {
+    fn schedule(&mut self, lane: usize, at: SimTime, event: Event) {
         if at <= self.end {
-            self.queue.push(at, event);
+            self.queue.push_in_lane(lane, at, event);
         }
     }
 

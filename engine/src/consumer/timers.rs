@@ -18,6 +18,21 @@ pub enum ConsumerTimer {
     Retry,
 }
 
+impl ConsumerTimer {
+    /// How many kinds.
+    pub const KINDS: usize = 4;
+
+    /// The kind, `0..KINDS` (each has one delay: a lane of the event queue).
+    pub fn kind(self) -> usize {
+        match self {
+            ConsumerTimer::Start => 0,
+            ConsumerTimer::HeartbeatTick => 1,
+            ConsumerTimer::ProcessingDone { .. } => 2,
+            ConsumerTimer::Retry => 3,
+        }
+    }
+}
+
 /// The group coordinator's timer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupTimer {
@@ -35,4 +50,18 @@ pub enum GroupTimer {
     },
     /// The periodic scan for expired committed offsets.
     OffsetsExpiration,
+}
+
+impl GroupTimer {
+    /// How many kinds.
+    pub const KINDS: usize = 3;
+
+    /// The kind, `0..KINDS`.
+    pub fn kind(self) -> usize {
+        match self {
+            GroupTimer::SessionExpiry { .. } => 0,
+            GroupTimer::RebalanceTimeout { .. } => 1,
+            GroupTimer::OffsetsExpiration => 2,
+        }
+    }
 }

@@ -37,6 +37,19 @@ pub enum ProducerTxnTimer {
     },
 }
 
+impl ProducerTxnTimer {
+    /// How many kinds.
+    pub const KINDS: usize = 2;
+
+    /// The kind, `0..KINDS`.
+    pub fn kind(self) -> usize {
+        match self {
+            ProducerTxnTimer::Start => 0,
+            ProducerTxnTimer::Retry { .. } => 1,
+        }
+    }
+}
+
 /// The request the manager waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Request {

@@ -49,6 +49,17 @@ pub enum TxnTimer {
 }
 
 impl TxnTimer {
+    /// How many kinds.
+    pub const KINDS: usize = 2;
+
+    /// The kind, `0..KINDS`.
+    pub fn kind(self) -> usize {
+        match self {
+            TxnTimer::AbortTimedOut { .. } => 0,
+            TxnTimer::RetryMarkers { .. } => 1,
+        }
+    }
+
     /// The transactional id it is for.
     pub fn id(self) -> u32 {
         match self {
