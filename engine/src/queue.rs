@@ -14,7 +14,6 @@
 
 use crate::time::SimTime;
 use std::cmp::Ordering;
-use std::collections::binary_heap::PeekMut;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Where a heap key's event is stored.
@@ -142,26 +141,24 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Removes and returns the earliest event. A lane's next event takes its head's place
-    /// in the heap: one sift down instead of a pop and a push.
+    /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let mut top = self.heap.peek_mut()?;
+        let key = self.heap.pop()?;
         self.len -= 1;
-        if top.lane == LOOSE {
-            let key = PeekMut::pop(top);
+        if key.lane == LOOSE {
             self.free_loose.push(key.slot);
-            return self.loose[key.slot as usize].take().map(|e| (key.time, e));
+            let event = self.loose[key.slot as usize].take();
+            return event.map(|e| (key.time, e));
         }
-        let fifo = &mut self.lanes[top.lane as usize];
+        let fifo = &mut self.lanes[key.lane as usize];
         let head = fifo.pop_front()?;
-        match fifo.front() {
-            Some(next) => {
-                top.time = next.time;
-                top.sequence = next.sequence;
-            }
-            None => {
-                PeekMut::pop(top);
-            }
+        if let Some(next) = fifo.front() {
+            self.heap.push(Key {
+                time: next.time,
+                sequence: next.sequence,
+                lane: key.lane,
+                slot: 0,
+            });
         }
         Some((head.time, head.event))
     }
