@@ -1,8 +1,9 @@
 //! The lean invariant checks (after an event, only the replicas its facts name, and a
 //! partition's leaders only after a truncation, a role or ISR change, or a broker stopping or
-//! starting) report exactly what the exhaustive ones do (every leader of a partition after
-//! each append or HW move on it): over every preset, and over random fault plans with power
-//! and disk losses in every Kafka profile, where the invariants do break.
+//! starting, StrongIsr comparing only what was not verified before a truncation) report
+//! exactly what the exhaustive ones do (every leader of a partition after each append or HW
+//! move on it, comparing whole logs every time): over every preset, and over random fault
+//! plans with power and disk losses in every Kafka profile, where the invariants do break.
 
 #![cfg(not(target_arch = "wasm32"))]
 
