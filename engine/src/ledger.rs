@@ -206,9 +206,32 @@ impl Ledger {
         let mut aborted_by: ByRecord<usize> = ByRecord::default();
         let mut visible_logs = Vec::new();
         for (partition, (leader, _, _)) in &fold.leaders {
-            let log = fold.log(*leader, *partition);
+            let log = fold.logs.get(*leader, *partition);
+            if !fold.txn_entries {
+                // No markers anywhere: the whole log is visible, read where it lies.
+                let entries = || {
+                    log.into_iter()
+                        .flat_map(|log| log.iter())
+                        .enumerate()
+                        .map(|(o, t)| (Offset(o as u64), *t))
+                };
+                check_partition_log(entries(), &fold.app, &mut fold.fates, &mut anomalies);
+                if fold.consumption.seen {
+                    let offsets = entries().map(|(o, t)| (o, t.record)).collect();
+                    final_logs.insert(*partition, offsets);
+                }
+                if fold.transactional {
+                    visible_logs.push(entries().collect());
+                }
+                continue;
+            }
             let visible = log.map_or_else(Vec::new, |log| visible_entries(log, &mut aborted_by));
-            check_partition_log(&visible, &fold.app, &mut fold.fates, &mut anomalies);
+            check_partition_log(
+                visible.iter().copied(),
+                &fold.app,
+                &mut fold.fates,
+                &mut anomalies,
+            );
             if fold.consumption.seen {
                 let offsets = visible
                     .iter()
@@ -379,14 +402,14 @@ fn visible_entries(log: &TracedLog, aborted_by: &mut ByRecord<usize>) -> Vec<(Of
 
 /// Counts copies and finds duplicates and reorders in one partition's final log.
 fn check_partition_log(
-    log: &[(Offset, Traced)],
+    log: impl IntoIterator<Item = (Offset, Traced)>,
     apps: &ByRecord<u32>,
     fates: &mut ByRecord<RecordFate>,
     anomalies: &mut Vec<Anomaly>,
 ) {
     // Per producing application: the highest record id seen so far in this log.
     let mut highest: DenseMap<u32, RecordId> = DenseMap::new();
-    for &(_, Traced { record, event, .. }) in log {
+    for (_, Traced { record, event, .. }) in log {
         let Some(fate) = fates.get_mut(&record) else {
             continue;
         };

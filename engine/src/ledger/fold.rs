@@ -109,6 +109,9 @@ pub(super) struct Fold {
     pub(super) write_cycles: write_cycles::WriteCycles,
     /// The producer is transactional: a record is acknowledged when its transaction commits.
     pub(super) transactional: bool,
+    /// Some log was given a transactional record or a marker: what a log shows a reader
+    /// then depends on the markers after its records (else every record in it is visible).
+    pub(super) txn_entries: bool,
     pub(super) ack_offset: ByRecord<Offset>,
     /// Per record: the event that reported its transaction aborted.
     pub(super) aborted_event: ByRecord<usize>,
@@ -119,10 +122,6 @@ pub(super) struct Fold {
 impl Fold {
     pub(super) fn log_mut(&mut self, b: BrokerId, p: PartitionId) -> &mut TracedLog {
         self.logs.get_or_insert_with(b, p, ChunkedVec::new)
-    }
-
-    pub(super) fn log(&self, b: BrokerId, p: PartitionId) -> Option<&TracedLog> {
-        self.logs.get(b, p)
     }
 
     fn apply(&mut self, index: usize, e: &crate::trace::TraceEvent) {
@@ -177,6 +176,7 @@ impl Fold {
                 ..
             } => {
                 if let Some(b) = broker {
+                    self.txn_entries |= *transactional || control.is_some();
                     self.log_mut(b, *partition).push(Traced {
                         record: *record,
                         event: index,
