@@ -15,6 +15,17 @@ use yew::prelude::*;
 
 /// How many lanes are drawn (anomalies first); the rest are counted.
 const MAX_LANES: usize = 40;
+
+/// The lanes' key: one shape per milestone.
+const KEY: [&str; 6] = [
+    "○ sent",
+    "| appended",
+    "● acknowledged",
+    "◆ committed",
+    "✕ failed or aborted",
+    "■ processed",
+];
+
 const LANE_H: f64 = 16.0;
 const LABEL_W: f64 = 64.0;
 const TRACK_END: f64 = 992.0;
@@ -185,7 +196,11 @@ pub fn record_lanes_panel(props: &RecordLanesProps) -> Html {
             { heading("Records", &choice, open) }
             <p class="lanes-summary">
                 { format!("{} records, {} with an anomaly (listed first). ", lanes.len(), with_anomaly) }
-                <span class="lanes-key">{"○ sent · | appended · ● acknowledged · ◆ committed · ✕ failed or aborted · ■ processed"}</span>
+                <span class="lanes-key">
+                    { for KEY.iter().enumerate().map(|(i, item)| html! {
+                        <>{ if i > 0 { " · " } else { "" } }<span>{ *item }</span></>
+                    }) }
+                </span>
             </p>
             <svg class="lanes" viewBox={format!("0 0 1000 {height}")} preserveAspectRatio="none" role="group" aria-label="Record lanes">
                 <LaneRows lanes={rows} end={props.end} selected={props.selected}

@@ -73,3 +73,25 @@ test('a blank cluster to start from: producer, brokers and a consumer group, not
   assert.match(await page.getByTestId('effects').textContent(), /^100 records' effects reached the sink, 0 of them more than once/);
   assert.deepEqual(errors, []);
 });
+
+test('a phone or a narrow documentation iframe never scrolls sideways', async () => {
+  // The longest preset name, the record lanes' key and every settings row must fit.
+  const long = 'Cooperative rebalance: commits fail with RebalanceInProgressException, the moved partition is processed twice';
+  for (const width of [360, 480, 640]) {
+    const { page, errors } = await openApp(app.browser, app.url, { width, height: 760 });
+    await choosePreset(page, long);
+    await settled(page);
+    await page.getByText("Settings — every knob, under Kafka's names").click();
+    await page.locator('.settings fieldset').first().waitFor();
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    assert.equal(scroll, client, `at ${width} px the page is ${scroll} px wide`);
+    const picker = await page.getByLabel('Scenario', { exact: true }).boundingBox();
+    assert.ok(picker.x + picker.width <= width, `the scenario picker ends at ${picker.x + picker.width} px`);
+    if (width === 360) await screenshot(page, 'narrow-360');
+    assert.deepEqual(errors, [], `console errors: ${errors.join('\n')}`);
+    await page.close();
+  }
+});
