@@ -83,7 +83,7 @@ try {
         seen.observe(document.body, { childList: true, subtree: true });
       }, markers);
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => window.doneMs !== undefined, null, { timeout: 10000 });
+      await page.waitForFunction(() => window.doneMs !== undefined, null, { timeout: 30000 });
       drops.push(await page.evaluate(() => [window.dropMs, window.doneMs, window.workMs]));
       await page.locator('.fault-marker').nth(markers).waitFor();
       await page.locator('[data-node="B1"]').focus();
