@@ -1,6 +1,7 @@
 //! The page's components, one per file.
 
 pub mod broker_box;
+pub mod config_name;
 pub mod consumer_box;
 pub mod fault_palette;
 pub mod foldable;

@@ -2,6 +2,7 @@
 //! version's default when unset and marking what was changed. A value the engine refuses
 //! gets its message beside the field, and the run on screen stays.
 
+use crate::components::config_name::config_name;
 use crate::settings::{FIELDS, Field, Input};
 use delivery_lab_engine::consumer::spec::ConsumerSettings;
 use delivery_lab_engine::{EffectiveConfig, Scenario};
@@ -163,7 +164,7 @@ fn row(
     });
     html! {
         <div class={classes!("setting-row", explicit.is_some().then_some("is-set"))}>
-            <label for={id}><code>{ f.name }</code></label>
+            <label for={id}>{ config_name(f.name) }</label>
             { input }
             <span class={classes!("origin", explicit.is_some().then_some("set"))}>{ if explicit.is_some() { "set" } else { "default" } }</span>
             { reset.unwrap_or_default() }

@@ -1,6 +1,7 @@
 //! The verdict panel: counts at the play position, the run's anomalies and delivery
 //! guarantee, the configs in force (set or default), and what the model simplifies.
 
+use crate::components::config_name::config_name;
 use delivery_lab_engine::acks::Acks;
 use delivery_lab_engine::profile::Setting;
 use delivery_lab_engine::scenario::Idempotence;
@@ -175,7 +176,7 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
     let safe = ledger.anomalies.is_empty();
     let setting = |name: &'static str, value: String, explicit: bool| {
         html! {
-            <li><code>{name}</code>{"="}<strong>{value}</strong>
+            <li>{ config_name(name) }{"="}<strong>{value}</strong>
                 <span class={classes!("origin", explicit.then_some("set"))}>{ if explicit { "set" } else { "default" } }</span></li>
         }
     };

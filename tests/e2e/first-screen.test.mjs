@@ -74,10 +74,10 @@ test('a blank cluster to start from: producer, brokers and a consumer group, not
   assert.deepEqual(errors, []);
 });
 
-test('a phone or a narrow documentation iframe never scrolls sideways', async () => {
+test('a phone or a narrow documentation iframe never scrolls sideways; every setting shows its whole name', async () => {
   // The longest preset name, the record lanes' key and every settings row must fit.
   const long = 'Cooperative rebalance: commits fail with RebalanceInProgressException, the moved partition is processed twice';
-  for (const width of [360, 480, 640]) {
+  for (const width of [360, 480, 640, 1280]) {
     const { page, errors } = await openApp(app.browser, app.url, { width, height: 760 });
     await choosePreset(page, long);
     await settled(page);
@@ -90,6 +90,16 @@ test('a phone or a narrow documentation iframe never scrolls sideways', async ()
     assert.equal(scroll, client, `at ${width} px the page is ${scroll} px wide`);
     const picker = await page.getByLabel('Scenario', { exact: true }).boundingBox();
     assert.ok(picker.x + picker.width <= width, `the scenario picker ends at ${picker.x + picker.width} px`);
+    // A name wraps after its dots rather than running under its input.
+    const hidden = await page.locator('.setting-row label').evaluateAll((labels) => labels
+      .filter((l) => {
+        const input = l.parentElement.querySelector('input, select');
+        return l.scrollWidth > l.clientWidth + 1
+          || (input && l.getBoundingClientRect().bottom > input.getBoundingClientRect().top + 1
+            && l.getBoundingClientRect().right > input.getBoundingClientRect().left + 1);
+      })
+      .map((l) => l.textContent));
+    assert.deepEqual(hidden, [], `at ${width} px these names are cut or covered`);
     if (width === 360) await screenshot(page, 'narrow-360');
     assert.deepEqual(errors, [], `console errors: ${errors.join('\n')}`);
     await page.close();
