@@ -250,11 +250,16 @@ pub fn app() -> Html {
                 <span class="description-text"><strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }</span>
                 if let Some(id) = state.preset.map(|i| crate::presets::PRESETS[i].id) {
                     { " " }
-                    <a class="moment-link" href={crate::link::query_for(id, Some(state.position.as_us() / 1_000))}
-                       target="_blank" rel="noopener"
-                       title="Opens this preset paused here in a new tab, whose address you can share (faults you dropped and settings you changed are not in it)">
-                        { "Link to this moment ↗" }
-                    </a>
+                    <span class="moment">
+                        <a class="moment-link" href={crate::link::query_for(id, Some(state.position.as_us() / 1_000))}
+                           target="_blank" rel="noopener"
+                           title="Opens this preset paused here in a new tab, whose address you can share (faults you dropped and settings you changed are not in it)">
+                            { "Link to this moment ↗" }
+                        </a>
+                        if state.edited {
+                            <span class="link-note">{ " (your changes are not in the link)" }</span>
+                        }
+                    </span>
                 }
             </p>
             <FaultPalette selected={*selected} {on_pick} {on_drag_start} {on_drag_move} {on_drag_end}

@@ -114,6 +114,7 @@ impl LabState {
                     self.speed = crate::store::speed_for(scenario.duration_ms);
                 }
                 self.scenario = scenario;
+                self.edited = true;
                 self.error = None;
                 self.position = self.position.min(self.end());
                 self.settle();

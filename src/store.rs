@@ -59,6 +59,9 @@ pub struct LabState {
     pub preset: Option<usize>,
     /// The scenario, or the error that kept it from loading (the last good one stays).
     pub scenario: Rc<Scenario>,
+    /// Whether `scenario` was changed since the preset was loaded (a fault or a setting): a
+    /// link, which names the preset only, would not carry the change.
+    pub edited: bool,
     /// The engine's last finished run: of `scenario`, unless a re-run is `pending`.
     pub run: Rc<Run>,
     /// The snapshots taken during that run.
@@ -93,6 +96,7 @@ impl PartialEq for LabState {
             && self.trace_id == other.trace_id
             && self.drawn_trace_id() == other.drawn_trace_id()
             && self.preset == other.preset
+            && self.edited == other.edited
             && self.error == other.error
             && self.position == other.position
             && self.playing == other.playing
@@ -194,6 +198,7 @@ impl LabState {
         Ok(LabState {
             preset: Some(n),
             scenario,
+            edited: false,
             run,
             checkpoints,
             pending: None,
@@ -288,6 +293,7 @@ impl Reducible for LabState {
                 Ok((scenario, run, checkpoints)) => {
                     next.preset = Some(n);
                     next.scenario = scenario;
+                    next.edited = false;
                     next.drop_pending();
                     next.trace_id += 1;
                     next.adopt_run(run, checkpoints);
@@ -542,11 +548,17 @@ mod tests {
                 .contains("applies to a broker")
         );
         assert!(Rc::ptr_eq(&s.run, &refused.run));
+        assert!(!refused.edited, "a refused fault changes nothing");
         let b0 = NodeId::Broker(delivery_lab_engine::ids::BrokerId(0));
         let added = reduce(s, Action::AddFault(Target::Node(b0), FaultKind::Crash));
+        assert!(
+            added.edited,
+            "the link no longer carries the scenario on screen"
+        );
         let n = added.scenario.faults.len();
         let removed = reduce(added, Action::RemoveFault(n - 1));
         assert_eq!(removed.scenario.faults.len(), n - 1);
+        assert!(!reduce(removed, Action::SelectPreset(0)).edited);
     }
 
     #[test]

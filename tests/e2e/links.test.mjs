@@ -53,6 +53,15 @@ test('the address follows the preset in use, and "Link to this moment" opens it 
   assert.match(await opened.locator('.scenario-description strong').innerText(), /^acks=1: the leader acknowledges/);
   // The page it came from is untouched: same preset, same moment.
   assert.match(await page.locator('output.clock').innerText(), /^250\.000ms \//);
+  assert.equal(await page.locator('.link-note').count(), 0, 'an unchanged preset: the link carries what is on screen');
+  // A dropped fault is not in the link, and the page says so beside it.
+  await page.locator('[data-node="B1"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.fault-chip[data-fault="crash"]').click();
+  await page.locator('.fault-plan li', { hasText: 'process crash of B1' }).waitFor();
+  assert.match(await page.locator('.link-note').innerText(), /your changes are not in the link/);
+  await choosePreset(page, 'Replication with acks=all');
+  assert.equal(await page.locator('.link-note').count(), 0, 'a preset chosen again is as shipped');
   assert.deepEqual(errors, []);
 });
 
