@@ -80,8 +80,22 @@ pub struct Layout {
     pub sink: Option<Rect>,
 }
 
-/// Lays out a producer, `brokers` brokers and `consumers` consumers.
-pub fn layout(brokers: usize, consumers: usize) -> Layout {
+/// Partitions named on one line of the controller's box.
+pub const CONTROLLER_PER_LINE: usize = 2;
+/// Lines of partitions the controller's box holds at most; more partitions are counted on
+/// the last line.
+pub const CONTROLLER_MAX_LINES: usize = 6;
+
+/// How many lines the controller's box gives `partitions` partitions.
+pub fn controller_lines(partitions: usize) -> usize {
+    partitions
+        .div_ceil(CONTROLLER_PER_LINE)
+        .clamp(1, CONTROLLER_MAX_LINES)
+}
+
+/// Lays out a producer, the controller naming `partitions` partitions' leaders, `brokers`
+/// brokers and `consumers` consumers.
+pub fn layout(brokers: usize, partitions: usize, consumers: usize) -> Layout {
     let n = brokers.max(1) as f64;
     let margin = 16.0;
     let gap = 12.0;
@@ -130,7 +144,7 @@ pub fn layout(brokers: usize, consumers: usize) -> Layout {
             x: 24.0,
             y: VIEW_H / 2.0 + 60.0,
             w: 150.0,
-            h: 64.0,
+            h: 46.0 + 18.0 * controller_lines(partitions) as f64,
         },
         brokers: boxes,
         consumers: consumer_boxes,
@@ -219,7 +233,7 @@ mod tests {
     #[test]
     fn broker_boxes_fit_the_drawing_without_overlapping() {
         for n in 1..=9 {
-            let l = layout(n, 0);
+            let l = layout(n, 3, 0);
             assert_eq!(l.brokers.len(), n);
             for pair in l.brokers.windows(2) {
                 assert!(pair[0].y + pair[0].h < pair[1].y, "{n} brokers overlap");
@@ -230,9 +244,32 @@ mod tests {
     }
 
     #[test]
+    fn the_controller_grows_with_its_partitions_and_stays_in_the_drawing() {
+        let one = layout(3, 1, 0).controller;
+        assert_eq!(
+            one.h,
+            layout(3, 2, 0).controller.h,
+            "two partitions share a line"
+        );
+        assert!(layout(3, 6, 0).controller.h > one.h);
+        for partitions in [1, 6, 12, 13, 1_000] {
+            let l = layout(5, partitions, 0);
+            assert!(
+                l.controller.y > l.producer.y + l.producer.h,
+                "below the producer"
+            );
+            assert!(
+                l.controller.y + l.controller.h <= VIEW_H - 16.0,
+                "{partitions}"
+            );
+            assert!(l.controller.x + l.controller.w < l.brokers[0].x);
+        }
+    }
+
+    #[test]
     fn consumers_sit_right_of_the_brokers_and_above_the_sink() {
         for n in 1..=8 {
-            let l = layout(5, n);
+            let l = layout(5, 6, n);
             let sink = l.sink.unwrap();
             assert_eq!(l.consumers.len(), n);
             for c in &l.consumers {
@@ -246,7 +283,7 @@ mod tests {
                 assert!(pair[0].y + pair[0].h < pair[1].y, "{n} consumers overlap");
             }
         }
-        assert!(layout(3, 0).sink.is_none());
+        assert!(layout(3, 1, 0).sink.is_none());
     }
 
     #[test]

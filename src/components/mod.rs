@@ -3,6 +3,7 @@
 pub mod broker_box;
 pub mod config_name;
 pub mod consumer_box;
+pub mod controller_box;
 pub mod fault_palette;
 pub mod foldable;
 pub mod icon;

@@ -3,6 +3,7 @@
 
 use crate::components::broker_box::BrokerBox;
 use crate::components::consumer_box::{consumer_box, sink_box};
+use crate::components::controller_box::controller_box;
 use crate::components::selectable::handlers;
 use crate::edit::Target;
 use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
@@ -89,7 +90,11 @@ pub fn topology(props: &TopologyProps) -> Html {
     let drawn = use_mut_ref(DrawnBrokers::default);
     drawn.borrow_mut().update(view, props.logs_at);
     let drawn = drawn.borrow();
-    let geometry = layout(view.brokers.len(), view.group.consumers.len());
+    let geometry = layout(
+        view.brokers.len(),
+        view.partitions.len(),
+        view.group.consumers.len(),
+    );
     let producers = &view.producers;
     // Faults dropped on the producer strike its newest instance.
     let latest = NodeId::Producer(producers.instances.len().saturating_sub(1) as u32);
@@ -123,7 +128,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 }) }
             </g>
 
-            { controller_box(&geometry, view, props) }
+            { controller_box(&geometry.controller, &view.partitions, props.selected, &props.on_select_node) }
             { for view.group.consumers.iter().zip(&geometry.consumers).map(|(c, rect)| consumer_box(c, &view.group, rect, props.selected, &props.on_select_node)) }
             if let Some(rect) = geometry.sink {
                 { sink_box(&view.group, props.sink, &rect) }
@@ -220,40 +225,6 @@ fn link(a: NodeId, b: NodeId, from: Point, to: Point, props: &TopologyProps) -> 
            {onclick} {onkeydown}>
             <line class="link-hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
             <line class="link" {x1} {y1} {x2} {y2} />
-        </g>
-    }
-}
-
-/// The controller, with each partition's leader and epoch (offline partitions stand out).
-fn controller_box(geometry: &Layout, view: &ClusterView, props: &TopologyProps) -> Html {
-    let node = NodeId::Controller;
-    let selected = props.selected == Some(Target::Node(node));
-    let (onclick, onkeydown) = handlers(node, &props.on_select_node);
-    let c = geometry.controller;
-    let offline: Vec<String> = view
-        .partitions
-        .iter()
-        .filter(|s| s.leader.is_none())
-        .map(|s| s.partition.to_string())
-        .collect();
-    let summary = if offline.is_empty() {
-        let leaders: Vec<String> = view
-            .partitions
-            .iter()
-            .take(3)
-            .filter_map(|s| s.leader.map(|l| format!("{}→{l}", s.partition)))
-            .collect();
-        leaders.join(" ")
-    } else {
-        format!("offline: {}", offline.join(","))
-    };
-    html! {
-        <g class={classes!("controller", "selectable", (!offline.is_empty()).then_some("has-offline"), selected.then_some("selected"))}
-           data-node="C" tabindex="0" role="button" aria-pressed={selected.to_string()}
-           aria-label={format!("Controller: {summary}")} {onclick} {onkeydown}>
-            <rect class="controller-box" x={c.x.to_string()} y={c.y.to_string()} width={c.w.to_string()} height={c.h.to_string()} rx="10" />
-            <text class="node-name" x={(c.x + 12.0).to_string()} y={(c.y + 24.0).to_string()}>{"Controller"}</text>
-            <text class="node-stat controller-summary" x={(c.x + 12.0).to_string()} y={(c.y + 48.0).to_string()}>{summary}</text>
         </g>
     }
 }

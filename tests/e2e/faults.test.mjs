@@ -29,8 +29,23 @@ test('clean election: the partition is reported offline, not lost', async () => 
   await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.locator('.offline').textContent(), /p0 has no leader/);
-  assert.match(await page.locator('.controller-summary').textContent(), /offline: p0/);
+  assert.match(await page.locator('.controller-summary').textContent(), /p0→none/);
   await screenshot(page, 'clean-election-offline');
+  assert.deepEqual(errors, []);
+});
+
+test("the controller names every partition's leader inside its box", async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'Workshop cluster: 5 brokers, 6 partitions');
+  await settled(page);
+  const summary = page.locator('.controller-summary');
+  for (let p = 0; p < 6; p++) {
+    assert.match(await summary.textContent(), new RegExp(`p${p}→B\\d`), `p${p} is named`);
+  }
+  const box = await page.locator('.controller-box').boundingBox();
+  const text = await summary.boundingBox();
+  assert.ok(text.x + text.width <= box.x + box.width, 'the names end inside the box');
+  assert.ok(text.y + text.height <= box.y + box.height, 'the last line is inside the box');
   assert.deepEqual(errors, []);
 });
 
