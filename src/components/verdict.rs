@@ -57,8 +57,10 @@ fn anomaly_summary(kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
 const MAX_LISTED: usize = 6;
 
 fn origin(explicit: bool) -> Html {
-    html! {
-        <span class={classes!("origin", explicit.then_some("set"))}>{ if explicit { "set" } else { "default" } }</span>
+    if explicit {
+        html! { <span class="origin set" title="set by the scenario or by you">{"set"}</span> }
+    } else {
+        Html::default()
     }
 }
 
@@ -176,8 +178,7 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
     let safe = ledger.anomalies.is_empty();
     let setting = |name: &'static str, value: String, explicit: bool| {
         html! {
-            <li>{ config_name(name) }{"="}<strong>{value}</strong>
-                <span class={classes!("origin", explicit.then_some("set"))}>{ if explicit { "set" } else { "default" } }</span></li>
+            <li><span>{ config_name(name) }{"="}<strong>{value}</strong></span>{ origin(explicit) }</li>
         }
     };
     html! {
@@ -252,6 +253,7 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                 </ul>
             }
             <h2>{ format!("Configs (Kafka {})", props.scenario.kafka_version) }</h2>
+            <p class="configs-key">{ format!("Marked set: from the scenario or changed by you; the rest are Kafka {}'s defaults.", props.scenario.kafka_version) }</p>
             <ul class="configs">
                 { acks_setting(c.acks, &props.on_set_acks) }
                 { min_isr_setting(c.min_insync_replicas, props.scenario.topic.replication_factor, &props.on_set_min_isr) }
