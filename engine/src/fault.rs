@@ -274,12 +274,7 @@ impl fmt::Display for Fault {
                 to,
                 latency_us,
             } => {
-                write!(
-                    f,
-                    "link {from}–{to} slowed by {}.{:03}ms",
-                    latency_us / 1_000,
-                    latency_us % 1_000
-                )
+                write!(f, "link {from}–{to} slowed by {}", Latency(*latency_us))
             }
             Fault::HealLink { from, to } => write!(f, "link {from}–{to} healed"),
             Fault::Isolate { node } => write!(f, "{node} isolated"),
@@ -320,6 +315,21 @@ impl fmt::Display for Fault {
     }
 }
 
+/// An added delay, in whole milliseconds when it is whole (`50ms`), else to the microsecond
+/// (`0.250ms`).
+struct Latency(u64);
+
+impl fmt::Display for Latency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (ms, us) = (self.0 / 1_000, self.0 % 1_000);
+        if us == 0 {
+            write!(f, "{ms}ms")
+        } else {
+            write!(f, "{ms}.{us:03}ms")
+        }
+    }
+}
+
 /// A fault and the moment it strikes: `{"at_ms": 120, "type": "crash_broker", "broker": 0}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "reader::FaultFields")]
@@ -329,4 +339,21 @@ pub struct ScheduledFault {
     /// What.
     #[serde(flatten)]
     pub fault: Fault,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{BrokerId, NodeId};
+
+    #[test]
+    fn an_added_latency_reads_in_whole_milliseconds_when_it_is_whole() {
+        let slow = |latency_us| Fault::SlowLink {
+            from: NodeId::Broker(BrokerId(0)),
+            to: NodeId::Broker(BrokerId(1)),
+            latency_us,
+        };
+        assert_eq!(slow(1_500_000).to_string(), "link B0–B1 slowed by 1500ms");
+        assert_eq!(slow(250).to_string(), "link B0–B1 slowed by 0.250ms");
+    }
 }

@@ -4,7 +4,6 @@
 
 use crate::edit::{FaultKind, Target};
 use delivery_lab_engine::fault::ScheduledFault;
-use delivery_lab_engine::time::SimTime;
 use yew::prelude::*;
 
 /// Props of [`FaultPalette`].
@@ -68,7 +67,7 @@ pub fn fault_palette(props: &FaultPaletteProps) -> Html {
                 <ol class="fault-plan" aria-label="Fault plan">
                     { for props.faults.iter().enumerate().map(|(i, f)| {
                         let on_remove = props.on_remove.clone();
-                        let what = format!("{} — {}", SimTime::from_ms(f.at_ms), f.fault);
+                        let what = format!("{}ms — {}", f.at_ms, f.fault);
                         html! {
                             <li>
                                 <span>{ what.clone() }</span>
