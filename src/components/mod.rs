@@ -1,5 +1,6 @@
 //! The page's components, one per file.
 
+pub mod also_set;
 pub mod broker_box;
 pub mod config_name;
 pub mod consumer_box;

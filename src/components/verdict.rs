@@ -1,6 +1,7 @@
 //! The verdict panel: counts at the play position, the run's anomalies and delivery
 //! guarantee, the configs in force (set or default), and what the model simplifies.
 
+use crate::components::also_set::also_set;
 use crate::components::config_name::config_name;
 use delivery_lab_engine::acks::Acks;
 use delivery_lab_engine::profile::Setting;
@@ -268,11 +269,12 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                 { setting("max.in.flight.requests.per.connection", c.max_in_flight_requests_per_connection.value.to_string(), c.max_in_flight_requests_per_connection.explicit) }
                 { setting("max.request.size", c.max_request_size.value.to_string(), c.max_request_size.explicit) }
                 { setting("enable.idempotence", c.enable_idempotence.value.to_string(), c.enable_idempotence.explicit) }
+                { for also_set(&props.scenario, false).into_iter().map(|(name, value)| setting(name, value, true)) }
             </ul>
             if let (Some(g), Some(cs)) = (&props.scenario.consumer_group, props.scenario.consumer_settings()) {
                 <h2>{"Consumer group"}</h2>
                 <ul class="configs">
-                    <li>{ format!("{} members · {} · commit: {} · {} ms per record", g.members, processing_name(g.processing), commit_name(g.commit), g.processing_ms) }</li>
+                    <li>{ format!("{} member{} · {} · commit: {} · {} ms per record", g.members, if g.members == 1 { "" } else { "s" }, processing_name(g.processing), commit_name(g.commit), g.processing_ms) }</li>
                     { setting("enable.auto.commit", cs.enable_auto_commit.value.to_string(), cs.enable_auto_commit.explicit) }
                     { setting("auto.commit.interval.ms", cs.auto_commit_interval_ms.value.to_string(), cs.auto_commit_interval_ms.explicit) }
                     { setting("auto.offset.reset", cs.auto_offset_reset.value.to_string(), cs.auto_offset_reset.explicit) }
@@ -281,6 +283,7 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                     { setting("session.timeout.ms", cs.session_timeout_ms.value.to_string(), cs.session_timeout_ms.explicit) }
                     { setting("heartbeat.interval.ms", cs.heartbeat_interval_ms.value.to_string(), cs.heartbeat_interval_ms.explicit) }
                     { setting("partition.assignment.strategy", cs.partition_assignment_strategy.value.to_string(), cs.partition_assignment_strategy.explicit) }
+                    { for also_set(&props.scenario, true).into_iter().map(|(name, value)| setting(name, value, true)) }
                     if g.commit_on_revoke {
                         <li>{"onPartitionsRevoked → commitSync()"}</li>
                     }

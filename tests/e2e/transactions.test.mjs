@@ -34,10 +34,13 @@ test('an aborted transaction: read_committed skips it, switching to read_uncommi
   await settled(page);
   assert.match(await page.getByTestId('headline').textContent(), /No anomaly/);
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
+  const isolation = page.locator('.verdict .configs li', { hasText: 'isolation.level=' });
+  assert.match(await isolation.textContent(), /isolation\.level=read_committed\s*set/, 'the verdict names the config the story turns');
   await page.getByTestId('settings').locator('summary').click();
   await page.locator('#setting-isolation-level').selectOption('read_uncommitted');
   await page.keyboard.press('End');
   await settled(page);
+  assert.match(await isolation.textContent(), /isolation\.level=read_uncommitted/);
   assert.match(await page.getByTestId('headline').textContent(), /aborted record applied/i);
   assert.match(await page.locator('.anomaly-why').first().textContent(), /read_committed stops at the last stable offset/);
   await screenshot(page, 'transactions-read-uncommitted');
