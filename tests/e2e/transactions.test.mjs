@@ -92,6 +92,18 @@ test('replica logs over time: a truncation shows as a drop of a replica line', a
       return ys.some((y, i) => i > 0 && y > ys[i - 1] + 0.01);
     }));
   assert.ok(drops, 'a replica line steps down');
+  // Each replica is named beside its line, in readable text that no other name covers.
+  const names = await history.locator('.replica-label').evaluateAll((spans) =>
+    spans.map((s) => {
+      const r = s.getBoundingClientRect();
+      return { text: s.textContent, top: r.top, bottom: r.bottom, size: parseFloat(getComputedStyle(s).fontSize) };
+    }));
+  assert.deepEqual(names.map((n) => n.text).sort(), ['B0', 'B1', 'B2']);
+  for (const n of names) assert.ok(n.size >= 11, `${n.text} is ${n.size}px`);
+  const byTop = [...names].sort((a, b) => a.top - b.top);
+  for (let i = 1; i < byTop.length; i++) {
+    assert.ok(byTop[i].top >= byTop[i - 1].bottom - 1, `${byTop[i - 1].text} and ${byTop[i].text} overlap`);
+  }
   await history.scrollIntoViewIfNeeded();
   await screenshot(page, 'replica-history');
   assert.deepEqual(errors, []);
