@@ -136,13 +136,15 @@ pub fn verdict(props: &VerdictProps) -> Html {
     let view = &props.view;
     html! {
         <aside class="verdict" aria-label="Verdict">
-            <h2>{"At this moment"}</h2>
-            <dl class="counts">
-                <div><dt>{"sent"}</dt><dd>{view.sent}</dd></div>
-                <div><dt>{"acknowledged"}</dt><dd>{view.acknowledged}</dd></div>
-                <div><dt>{"failed"}</dt><dd>{view.failed}</dd></div>
-                <div><dt>{"in flight"}</dt><dd>{view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()}</dd></div>
-            </dl>
+            <section class="moment">
+                <h2>{"At this moment"}</h2>
+                <dl class="counts">
+                    <div><dt>{"sent"}</dt><dd>{view.sent}</dd></div>
+                    <div><dt>{"acknowledged"}</dt><dd>{view.acknowledged}</dd></div>
+                    <div><dt>{"failed"}</dt><dd>{view.failed}</dd></div>
+                    <div><dt>{"in flight"}</dt><dd>{view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()}</dd></div>
+                </dl>
+            </section>
             <RunVerdict scenario={Rc::clone(&props.scenario)} run={Rc::clone(&props.run)} on_seek={props.on_seek.clone()}
                         on_select_record={props.on_select_record.clone()} on_set_acks={props.on_set_acks.clone()}
                         on_set_min_isr={props.on_set_min_isr.clone()} />
@@ -184,131 +186,135 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
     };
     html! {
         <>
-            <h2>{"Verdict of the whole run"}</h2>
-            <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
-                { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&ledger.anomaly_kinds())) } }
-            </p>
-            <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong>{" producer → log"}</p>
-            if let Some(e2e) = ledger.end_to_end() {
-                <p class="guarantee">{"End to end: "}<strong data-testid="end-to-end">{ e2e.to_string() }</strong>{" producer → sink"}</p>
-                <p class="verdict-detail" data-testid="effects">
-                    { format!("{} records' effects reached the sink, {} of them more than once; {} processings in all.",
-                        ledger.applied(),
-                        ledger.consumed.values().filter(|c| c.effects > 1).count(),
-                        ledger.consumed.values().map(|c| u64::from(c.processed)).sum::<u64>()) }
+            <section class="whole-run">
+                <h2>{"Verdict of the whole run"}</h2>
+                <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
+                    { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&ledger.anomaly_kinds())) } }
                 </p>
-            }
-            <p class="verdict-detail">
-                { format!("{} records sent, {} acknowledged, {} failed with an error the application saw; ", ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
-                { if safe { "none lost, duplicated or reordered.".to_string() }
-                  else { format!("{} anomalies.", ledger.anomalies.len()) } }
-            </p>
-            if !safe {
-                { for ledger.anomaly_kinds().into_iter().map(|k| html! {
-                    <p class="anomaly-why"><strong>{ format!("{k}: ") }</strong>{ k.explanation() }</p>
+                <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong>{" producer → log"}</p>
+                if let Some(e2e) = ledger.end_to_end() {
+                    <p class="guarantee">{"End to end: "}<strong data-testid="end-to-end">{ e2e.to_string() }</strong>{" producer → sink"}</p>
+                    <p class="verdict-detail" data-testid="effects">
+                        { format!("{} records' effects reached the sink, {} of them more than once; {} processings in all.",
+                            ledger.applied(),
+                            ledger.consumed.values().filter(|c| c.effects > 1).count(),
+                            ledger.consumed.values().map(|c| u64::from(c.processed)).sum::<u64>()) }
+                    </p>
+                }
+                <p class="verdict-detail">
+                    { format!("{} records sent, {} acknowledged, {} failed with an error the application saw; ", ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
+                    { if safe { "none lost, duplicated or reordered.".to_string() }
+                      else { format!("{} anomalies.", ledger.anomalies.len()) } }
+                </p>
+                if !safe {
+                    { for ledger.anomaly_kinds().into_iter().map(|k| html! {
+                        <p class="anomaly-why"><strong>{ format!("{k}: ") }</strong>{ k.explanation() }</p>
+                    }) }
+                    <ul class="anomalies">
+                        { for ledger.anomalies.iter().take(MAX_LISTED).map(|a| {
+                            let trace = &props.run.trace.events;
+                            let at = a.cause.or(Some(a.event)).and_then(|i| trace.get(i)).map(|e| e.time);
+                            let cause = a.cause.and_then(|i| trace.get(i)).map(|e| format!("{} on {}", e.kind.name(), e.node));
+                            let on_seek = props.on_seek.clone();
+                            let on_record = props.on_select_record.clone();
+                            let record = a.record;
+                            html! {
+                                <li>
+                                    { format!("{} — ", a.kind) }
+                                    <button type="button" class="record-link" aria-label={format!("Timeline of r{}", a.record.0)}
+                                            onclick={Callback::from(move |_| on_record.emit(record))}>{ format!("r{}", a.record.0) }</button>
+                                    if let Some(cause) = cause { <span class="cause">{ format!(" · {cause}") }</span> }
+                                    if let Some(at) = at {
+                                        <button type="button" class="jump" aria-label={format!("Show the cause of the {} of r{}", a.kind, a.record.0)}
+                                                onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
+                                    }
+                                </li>
+                            }
+                        }) }
+                        if ledger.anomalies.len() > MAX_LISTED {
+                            <li>{ format!("… and {} more", ledger.anomalies.len() - MAX_LISTED) }</li>
+                        }
+                    </ul>
+                }
+                { for ledger.offline_partitions.iter().map(|p| html! {
+                    <p class="offline">{ format!("{p} has no leader at the end: its records are unavailable, not lost.") }</p>
                 }) }
-                <ul class="anomalies">
-                    { for ledger.anomalies.iter().take(MAX_LISTED).map(|a| {
-                        let trace = &props.run.trace.events;
-                        let at = a.cause.or(Some(a.event)).and_then(|i| trace.get(i)).map(|e| e.time);
-                        let cause = a.cause.and_then(|i| trace.get(i)).map(|e| format!("{} on {}", e.kind.name(), e.node));
-                        let on_seek = props.on_seek.clone();
-                        let on_record = props.on_select_record.clone();
-                        let record = a.record;
-                        html! {
-                            <li>
-                                { format!("{} — ", a.kind) }
-                                <button type="button" class="record-link" aria-label={format!("Timeline of r{}", a.record.0)}
-                                        onclick={Callback::from(move |_| on_record.emit(record))}>{ format!("r{}", a.record.0) }</button>
-                                if let Some(cause) = cause { <span class="cause">{ format!(" · {cause}") }</span> }
-                                if let Some(at) = at {
-                                    <button type="button" class="jump" aria-label={format!("Show the cause of the {} of r{}", a.kind, a.record.0)}
-                                            onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
-                                }
-                            </li>
-                        }
-                    }) }
-                    if ledger.anomalies.len() > MAX_LISTED {
-                        <li>{ format!("… and {} more", ledger.anomalies.len() - MAX_LISTED) }</li>
-                    }
-                </ul>
-            }
-            { for ledger.offline_partitions.iter().map(|p| html! {
-                <p class="offline">{ format!("{p} has no leader at the end: its records are unavailable, not lost.") }</p>
-            }) }
-            if !ledger.violations.is_empty() {
-                <h2>{"Invariants broken"}</h2>
-                <ul class="violations">
-                    { for ledger.violations.iter().take(MAX_LISTED).map(|v| {
-                        let at = props.run.trace.events.get(v.event).map(|e| e.time);
-                        let on_seek = props.on_seek.clone();
-                        html! {
-                            <li title={v.detail.clone()}>
-                                <code>{ v.invariant.to_string() }</code>{ format!(" {}", v.partition) }
-                                if let Some(at) = at {
-                                    <button type="button" class="jump" onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
-                                }
-                            </li>
-                        }
-                    }) }
-                </ul>
-            }
-            <h2>{ format!("Configs (Kafka {})", props.scenario.kafka_version) }</h2>
-            <p class="configs-key">{ format!("Marked set: from the scenario or changed by you; the rest are Kafka {}'s defaults.", props.scenario.kafka_version) }</p>
-            <ul class="configs">
-                { acks_setting(c.acks, &props.on_set_acks) }
-                { min_isr_setting(c.min_insync_replicas, props.scenario.topic.replication_factor, &props.on_set_min_isr) }
-                { setting("unclean.leader.election.enable", c.unclean_leader_election_enable.value.to_string(), c.unclean_leader_election_enable.explicit) }
-                { setting("replica.lag.time.max.ms", c.replica_lag_time_max_ms.value.to_string(), c.replica_lag_time_max_ms.explicit) }
-                { setting("log.flush.interval.messages", flush(c.log_flush_interval_messages.value), c.log_flush_interval_messages.explicit) }
-                { setting("eligible.leader.replicas.version", c.eligible_leader_replicas_version.value.to_string(), c.eligible_leader_replicas_version.explicit) }
-                { setting("message.max.bytes", c.message_max_bytes.value.to_string(), c.message_max_bytes.explicit) }
-                { setting("request.timeout.ms", c.request_timeout_ms.value.to_string(), c.request_timeout_ms.explicit) }
-                { setting("retries", c.retries.value.to_string(), c.retries.explicit) }
-                { setting("delivery.timeout.ms", c.delivery_timeout_ms.value.to_string(), c.delivery_timeout_ms.explicit) }
-                { setting("max.in.flight.requests.per.connection", c.max_in_flight_requests_per_connection.value.to_string(), c.max_in_flight_requests_per_connection.explicit) }
-                { setting("max.request.size", c.max_request_size.value.to_string(), c.max_request_size.explicit) }
-                { setting("enable.idempotence", c.enable_idempotence.value.to_string(), c.enable_idempotence.explicit) }
-                { for also_set(&props.scenario, false).into_iter().map(|(name, value)| setting(name, value, true)) }
-            </ul>
-            if let (Some(g), Some(cs)) = (&props.scenario.consumer_group, props.scenario.consumer_settings()) {
-                <h2>{"Consumer group"}</h2>
+                if !ledger.violations.is_empty() {
+                    <h2>{"Invariants broken"}</h2>
+                    <ul class="violations">
+                        { for ledger.violations.iter().take(MAX_LISTED).map(|v| {
+                            let at = props.run.trace.events.get(v.event).map(|e| e.time);
+                            let on_seek = props.on_seek.clone();
+                            html! {
+                                <li title={v.detail.clone()}>
+                                    <code>{ v.invariant.to_string() }</code>{ format!(" {}", v.partition) }
+                                    if let Some(at) = at {
+                                        <button type="button" class="jump" onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
+                                    }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+            </section>
+            <section class="in-force">
+                <h2>{ format!("Configs (Kafka {})", props.scenario.kafka_version) }</h2>
+                <p class="configs-key">{ format!("Marked set: from the scenario or changed by you; the rest are Kafka {}'s defaults.", props.scenario.kafka_version) }</p>
                 <ul class="configs">
-                    <li>{ format!("{} member{} · {} · commit: {} · {} ms per record", g.members, if g.members == 1 { "" } else { "s" }, processing_name(g.processing), commit_name(g.commit), g.processing_ms) }</li>
-                    { setting("enable.auto.commit", cs.enable_auto_commit.value.to_string(), cs.enable_auto_commit.explicit) }
-                    { setting("auto.commit.interval.ms", cs.auto_commit_interval_ms.value.to_string(), cs.auto_commit_interval_ms.explicit) }
-                    { setting("auto.offset.reset", cs.auto_offset_reset.value.to_string(), cs.auto_offset_reset.explicit) }
-                    { setting("max.poll.records", cs.max_poll_records.value.to_string(), cs.max_poll_records.explicit) }
-                    { setting("max.poll.interval.ms", cs.max_poll_interval_ms.value.to_string(), cs.max_poll_interval_ms.explicit) }
-                    { setting("session.timeout.ms", cs.session_timeout_ms.value.to_string(), cs.session_timeout_ms.explicit) }
-                    { setting("heartbeat.interval.ms", cs.heartbeat_interval_ms.value.to_string(), cs.heartbeat_interval_ms.explicit) }
-                    { setting("partition.assignment.strategy", cs.partition_assignment_strategy.value.to_string(), cs.partition_assignment_strategy.explicit) }
-                    { for also_set(&props.scenario, true).into_iter().map(|(name, value)| setting(name, value, true)) }
-                    if g.commit_on_revoke {
-                        <li>{"onPartitionsRevoked → commitSync()"}</li>
-                    }
+                    { acks_setting(c.acks, &props.on_set_acks) }
+                    { min_isr_setting(c.min_insync_replicas, props.scenario.topic.replication_factor, &props.on_set_min_isr) }
+                    { setting("unclean.leader.election.enable", c.unclean_leader_election_enable.value.to_string(), c.unclean_leader_election_enable.explicit) }
+                    { setting("replica.lag.time.max.ms", c.replica_lag_time_max_ms.value.to_string(), c.replica_lag_time_max_ms.explicit) }
+                    { setting("log.flush.interval.messages", flush(c.log_flush_interval_messages.value), c.log_flush_interval_messages.explicit) }
+                    { setting("eligible.leader.replicas.version", c.eligible_leader_replicas_version.value.to_string(), c.eligible_leader_replicas_version.explicit) }
+                    { setting("message.max.bytes", c.message_max_bytes.value.to_string(), c.message_max_bytes.explicit) }
+                    { setting("request.timeout.ms", c.request_timeout_ms.value.to_string(), c.request_timeout_ms.explicit) }
+                    { setting("retries", c.retries.value.to_string(), c.retries.explicit) }
+                    { setting("delivery.timeout.ms", c.delivery_timeout_ms.value.to_string(), c.delivery_timeout_ms.explicit) }
+                    { setting("max.in.flight.requests.per.connection", c.max_in_flight_requests_per_connection.value.to_string(), c.max_in_flight_requests_per_connection.explicit) }
+                    { setting("max.request.size", c.max_request_size.value.to_string(), c.max_request_size.explicit) }
+                    { setting("enable.idempotence", c.enable_idempotence.value.to_string(), c.enable_idempotence.explicit) }
+                    { for also_set(&props.scenario, false).into_iter().map(|(name, value)| setting(name, value, true)) }
                 </ul>
-            }
-            if let Ok(Idempotence::SilentlyDisabled(reason)) = props.scenario.idempotence() {
-                <p class="warning" data-testid="idempotence-off">
-                    { format!("⚠ Idempotence is silently off: {reason}. Kafka switches a defaulted enable.idempotence off without an error (it only logs it), so retries can duplicate and reorder.") }
-                </p>
-            }
-            <details class="model-notes">
-                <summary>{"What this model simplifies"}</summary>
-                <ul>
-                    <li>{"Records without keys, spread round-robin over the partitions (the partitioner before 2.4; the sticky partitioners of KIP-480 / KIP-794 are not modelled). One produce request carries one partition's batch (Kafka puts every partition the broker leads in one request). A too-large batch is split in halves when batch.size would leave it whole. A non-transactional idempotent producer gets its producer id without an InitProducerId round trip."}</li>
-                    <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
-                    <li>{"Time is counted in microseconds and a fault strikes before anything else due at the same microsecond (faults are placed at whole milliseconds)."}</li>
-                    <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
-                    <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
-                    <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet)."}</li>
-                    <li>{"Consumers: one group on the classic protocol, with the eager range assignor (the default) or cooperative-sticky (members in id order stand in for the assignor's sorting by partitions owned); SyncGroup and OffsetFetch are folded into the JoinGroup answer, so RebalanceInProgressException comes only from the client side (a commit while the member's own JoinGroup is unanswered), never from the CompletingRebalance state; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); group.protocol=consumer models only the 3.7–3.9 auto-commit timing (KAFKA-18641), the rebalance stays classic."}</li>
-                    <li>{"Retention: segments roll by time only (log.roll.ms, no segment.bytes); a follower far behind the leader's log start still copies the deleted prefix. Producer state expires per replica on its own clock."}</li>
-                    <li>{"Several producing applications (producer.count) each get their own transactional.id (the configured one with -0, -1, … appended) and cannot yet be restarted."}</li>
-                    <li>{"Transactions: a restarted instance keeps its application's transactional.id or takes a new one (restart_producer with transactional_id); write cycles (G0) are found between two or more committed transactions over the final read_committed logs; the coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); read-process-write's output topic is the sink as a read_committed reader sees it, and its commit is one synchronous call to the group coordinator."}</li>
-                </ul>
-            </details>
+                if let (Some(g), Some(cs)) = (&props.scenario.consumer_group, props.scenario.consumer_settings()) {
+                    <h2>{"Consumer group"}</h2>
+                    <ul class="configs">
+                        <li>{ format!("{} member{} · {} · commit: {} · {} ms per record", g.members, if g.members == 1 { "" } else { "s" }, processing_name(g.processing), commit_name(g.commit), g.processing_ms) }</li>
+                        { setting("enable.auto.commit", cs.enable_auto_commit.value.to_string(), cs.enable_auto_commit.explicit) }
+                        { setting("auto.commit.interval.ms", cs.auto_commit_interval_ms.value.to_string(), cs.auto_commit_interval_ms.explicit) }
+                        { setting("auto.offset.reset", cs.auto_offset_reset.value.to_string(), cs.auto_offset_reset.explicit) }
+                        { setting("max.poll.records", cs.max_poll_records.value.to_string(), cs.max_poll_records.explicit) }
+                        { setting("max.poll.interval.ms", cs.max_poll_interval_ms.value.to_string(), cs.max_poll_interval_ms.explicit) }
+                        { setting("session.timeout.ms", cs.session_timeout_ms.value.to_string(), cs.session_timeout_ms.explicit) }
+                        { setting("heartbeat.interval.ms", cs.heartbeat_interval_ms.value.to_string(), cs.heartbeat_interval_ms.explicit) }
+                        { setting("partition.assignment.strategy", cs.partition_assignment_strategy.value.to_string(), cs.partition_assignment_strategy.explicit) }
+                        { for also_set(&props.scenario, true).into_iter().map(|(name, value)| setting(name, value, true)) }
+                        if g.commit_on_revoke {
+                            <li>{"onPartitionsRevoked → commitSync()"}</li>
+                        }
+                    </ul>
+                }
+                if let Ok(Idempotence::SilentlyDisabled(reason)) = props.scenario.idempotence() {
+                    <p class="warning" data-testid="idempotence-off">
+                        { format!("⚠ Idempotence is silently off: {reason}. Kafka switches a defaulted enable.idempotence off without an error (it only logs it), so retries can duplicate and reorder.") }
+                    </p>
+                }
+                <details class="model-notes">
+                    <summary>{"What this model simplifies"}</summary>
+                    <ul>
+                        <li>{"Records without keys, spread round-robin over the partitions (the partitioner before 2.4; the sticky partitioners of KIP-480 / KIP-794 are not modelled). One produce request carries one partition's batch (Kafka puts every partition the broker leads in one request). A too-large batch is split in halves when batch.size would leave it whole. A non-transactional idempotent producer gets its producer id without an InitProducerId round trip."}</li>
+                        <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
+                        <li>{"Time is counted in microseconds and a fault strikes before anything else due at the same microsecond (faults are placed at whole milliseconds)."}</li>
+                        <li>{"One controller that never fails; brokers learn partition changes from it directly (KRaft brokers read the metadata log)."}</li>
+                        <li>{"A restarted broker's log recovery keeps exactly the fsynced prefix (an inference; real recovery validates batches)."}</li>
+                        <li>{"Every broker stop is an unclean shutdown (there is no clean shutdown fault yet)."}</li>
+                        <li>{"Consumers: one group on the classic protocol, with the eager range assignor (the default) or cooperative-sticky (members in id order stand in for the assignor's sorting by partitions owned); SyncGroup and OffsetFetch are folded into the JoinGroup answer, so RebalanceInProgressException comes only from the client side (a commit while the member's own JoinGroup is unanswered), never from the CompletingRebalance state; the coordinator sits on the first live broker and keeps the group's members and offsets when it moves (Kafka reloads them from __consumer_offsets); group.protocol=consumer models only the 3.7–3.9 auto-commit timing (KAFKA-18641), the rebalance stays classic."}</li>
+                        <li>{"Retention: segments roll by time only (log.roll.ms, no segment.bytes); a follower far behind the leader's log start still copies the deleted prefix. Producer state expires per replica on its own clock."}</li>
+                        <li>{"Several producing applications (producer.count) each get their own transactional.id (the configured one with -0, -1, … appended) and cannot yet be restarted."}</li>
+                        <li>{"Transactions: a restarted instance keeps its application's transactional.id or takes a new one (restart_producer with transactional_id); write cycles (G0) are found between two or more committed transactions over the final read_committed logs; the coordinator sits on the first live broker and keeps its state when it moves (Kafka reloads __transaction_state); read-process-write's output topic is the sink as a read_committed reader sees it, and its commit is one synchronous call to the group coordinator."}</li>
+                    </ul>
+                </details>
+            </section>
         </>
     }
 }

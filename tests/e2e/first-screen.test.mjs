@@ -60,6 +60,28 @@ test('fits an 800×600 documentation iframe', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('on a 1024×768 projector the drawing is readable, the verdict follows it and the transport stays in reach', async () => {
+  const { page, errors } = await openApp(app.browser, app.url, { width: 1024, height: 768 });
+  await settled(page);
+  // Broker names are drawn at 15 units of a 1000-unit drawing: it must not shrink below 90 %.
+  const name = await page.locator('svg.topology .broker-name').first().boundingBox();
+  assert.ok(name.height >= 0.9 * 15, `a broker's name is ${name.height.toFixed(1)} px high`);
+  const drawing = await page.locator('svg.topology').boundingBox();
+  const verdict = await page.locator('aside.verdict').boundingBox();
+  const settingsTop = (await page.locator('.settings').boundingBox()).y;
+  assert.ok(verdict.y >= drawing.y + drawing.height, 'the verdict comes below the drawing');
+  assert.ok(verdict.y < settingsTop, 'and before the settings');
+  // The play button is on the first screen, and still there after scrolling to the verdict.
+  for (const scrollY of [0, verdict.y]) {
+    await page.evaluate((y) => window.scrollTo(0, y), scrollY);
+    const play = await page.getByRole('button', { name: /^Play/ }).boundingBox();
+    assert.ok(play.y >= 0 && play.y + play.height <= 768, `scrolled to ${scrollY}: the play button is at ${play.y} px`);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, 'projector-1024x768', { fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
 test('a blank cluster to start from: producer, brokers and a consumer group, nothing failing', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
   await choosePreset(page, 'Blank cluster: your own experiment');

@@ -73,11 +73,17 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 80
   return { page, errors };
 }
 
-/** Saves a full-page screenshot to tests/e2e/screenshots/NAME.png. */
-export async function screenshot(page, name) {
+/** Saves a screenshot (the whole page unless `fullPage` is false) to tests/e2e/screenshots/NAME.png. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(screenshots, { recursive: true });
   const path = join(screenshots, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // A whole-page picture is taken as one tall window: the sticky transport bar would float
+  // where the real window's bottom was, over the drawing, so it is shown in its own place.
+  const unstick = fullPage
+    ? await page.addStyleTag({ content: '.playback { position: static !important; }' })
+    : null;
+  await page.screenshot({ path, fullPage });
+  if (unstick) await unstick.evaluate((tag) => tag.remove());
   return path;
 }
 
