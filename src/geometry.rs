@@ -182,6 +182,18 @@ pub fn point_on_link(from: Point, to: Point, t: f64, between_brokers: bool) -> P
     }
 }
 
+/// Room a message's name takes right of its dot, in drawing units ("r12…r19 (8)").
+const MESSAGE_LABEL_W: f64 = 64.0;
+
+/// Whether a message at `at` names its records left of its dot: a name on the right would
+/// run into the box of a broker or consumer the dot is about to reach.
+pub fn message_label_left(layout: &Layout, at: Point) -> bool {
+    layout.brokers.iter().chain(&layout.consumers).any(|r| {
+        (r.x - MESSAGE_LABEL_W..=r.x + 8.0).contains(&at.x)
+            && (r.y - 24.0..=r.y + r.h + 8.0).contains(&at.y)
+    })
+}
+
 /// Sizes of one replica's row inside a broker box.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RowMetrics {
@@ -338,5 +350,22 @@ mod tests {
             moves, 38,
             "the row moves on by half a row, once every 5 appends"
         );
+    }
+    #[test]
+    fn a_message_about_to_enter_a_box_is_named_on_its_left() {
+        let l = layout(3, 1, 0);
+        let b = l.brokers[1];
+        let near = Point {
+            x: b.x - 10.0,
+            y: b.y + b.h / 2.0,
+        };
+        assert!(message_label_left(&l, near));
+        let far = Point {
+            x: b.x - 120.0,
+            y: b.y + b.h / 2.0,
+        };
+        assert!(!message_label_left(&l, far), "half way along its link");
+        let producer = l.producer.right_mid();
+        assert!(!message_label_left(&l, producer), "leaving the producer");
     }
 }

@@ -6,7 +6,9 @@ use crate::components::consumer_box::{consumer_box, sink_box};
 use crate::components::controller_box::controller_box;
 use crate::components::selectable::handlers;
 use crate::edit::Target;
-use crate::geometry::{Layout, Point, VIEW_H, VIEW_W, layout, point_on_link, progress};
+use crate::geometry::{
+    Layout, Point, VIEW_H, VIEW_W, layout, message_label_left, point_on_link, progress,
+};
 use delivery_lab_engine::consumer::spec::SinkSpec;
 use delivery_lab_engine::dense_map::DenseMap;
 use delivery_lab_engine::ids::{NodeId, Offset, PartitionId};
@@ -306,7 +308,11 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool
             <title>{title}</title>
             <circle r="7" />
             if !label.is_empty() {
-                <text class="message-label" x="10" y="-8">{label}</text>
+                if message_label_left(geometry, at) {
+                    <text class="message-label" x="-10" y="-8" text-anchor="end">{label}</text>
+                } else {
+                    <text class="message-label" x="10" y="-8">{label}</text>
+                }
             }
         </g>
     })
