@@ -92,7 +92,7 @@ pub fn topology(props: &TopologyProps) -> Html {
     let drawn = use_mut_ref(DrawnBrokers::default);
     drawn.borrow_mut().update(view, props.logs_at);
     let drawn = drawn.borrow();
-    let geometry = layout(
+    let mut geometry = layout(
         view.brokers.len(),
         view.partitions.len(),
         view.group.consumers.len(),
@@ -102,7 +102,10 @@ pub fn topology(props: &TopologyProps) -> Html {
     let latest = NodeId::Producer(producers.instances.len().saturating_sub(1) as u32);
     let labels = name_messages(view, props.cell_labels);
     let lines = producer_lines(producers);
-    let p = geometry.producer.grown(22.0 * lines.len() as f64);
+    // The box grows by a line per instance or transaction; links and messages leave from
+    // the middle of the grown box.
+    geometry.producer = geometry.producer.grown(22.0 * lines.len() as f64);
+    let p = geometry.producer;
     let (producer_click, producer_key) = handlers(latest, &props.on_select_node);
     let producer_selected = props.selected == Some(Target::Node(latest));
     let summary = format!(
