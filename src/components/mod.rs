@@ -5,6 +5,7 @@ pub mod broker_box;
 pub mod config_name;
 pub mod consumer_box;
 pub mod controller_box;
+pub mod failures;
 pub mod fault_palette;
 pub mod foldable;
 pub mod icon;

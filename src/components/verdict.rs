@@ -3,6 +3,7 @@
 
 use crate::components::also_set::also_set;
 use crate::components::config_name::config_name;
+use crate::components::failures::{FailedSends, failures};
 use delivery_lab_engine::acks::Acks;
 use delivery_lab_engine::profile::Setting;
 use delivery_lab_engine::scenario::Idempotence;
@@ -206,6 +207,9 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                     { if safe { "none lost, duplicated or reordered.".to_string() }
                       else { format!("{} anomalies.", ledger.anomalies.len()) } }
                 </p>
+                if let Some(failures) = failures(ledger) {
+                    <FailedSends {failures} />
+                }
                 if !safe {
                     { for ledger.anomaly_kinds().into_iter().map(|k| html! {
                         <p class="anomaly-why"><strong>{ format!("{k}: ") }</strong>{ k.explanation() }</p>

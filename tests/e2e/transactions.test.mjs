@@ -36,6 +36,9 @@ test('an aborted transaction: read_committed skips it, switching to read_uncommi
   assert.match(await page.getByTestId('end-to-end').textContent(), /exactly-once/);
   const isolation = page.locator('.verdict .configs li', { hasText: 'isolation.level=' });
   assert.match(await isolation.textContent(), /isolation\.level=read_committed\s*set/, 'the verdict names the config the story turns');
+  // The aborted sends are errors the application saw, written to the log but not kept.
+  assert.match(await page.getByTestId('failed-sends').textContent(),
+    /^5 sends failed: TransactionAbortedException ×5\. Not a loss: .* 5 written, but not in the final log/);
   await page.getByTestId('settings').locator('summary').click();
   await page.locator('#setting-isolation-level').selectOption('read_uncommitted');
   await page.keyboard.press('End');
