@@ -31,8 +31,23 @@ use yew::prelude::*;
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| LabState::opening(&crate::link::current_search()));
-    use_effect_with(state.preset, |preset| {
-        crate::link::show(preset.map(|i| crate::presets::PRESETS[i].id));
+    // The scenario as the address carries it, once it is no longer a preset as is.
+    let carried = use_memo(
+        (
+            state.scenario.clone(),
+            state.edited || state.preset.is_none(),
+        ),
+        |(scenario, carry)| carry.then(|| crate::scenario_link::encode(scenario)),
+    );
+    let target = crate::link::Target {
+        preset: state.preset.map(|i| crate::presets::PRESETS[i].id),
+        scenario: carried.as_deref(),
+    };
+    use_effect_with((state.preset, carried.clone()), |(preset, carried)| {
+        crate::link::show(&crate::link::Target {
+            preset: preset.map(|i| crate::presets::PRESETS[i].id),
+            scenario: carried.as_deref(),
+        });
     });
     let dispatch = |action: Action| {
         let state = state.clone();
@@ -248,19 +263,18 @@ pub fn app() -> Html {
             }
             <p class="scenario-description">
                 <span class="description-text"><strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }</span>
-                if let Some(id) = state.preset.map(|i| crate::presets::PRESETS[i].id) {
-                    { " " }
-                    <span class="moment">
-                        <a class="moment-link" href={crate::link::query_for(id, Some(state.position.as_us() / 1_000))}
-                           target="_blank" rel="noopener"
-                           title="Opens this preset paused here in a new tab, whose address you can share (faults you dropped and settings you changed are not in it)">
-                            { "Link to this moment ↗" }
-                        </a>
-                        if state.edited {
-                            <span class="link-note">{ " (your changes are not in the link)" }</span>
-                        }
-                    </span>
-                }
+                { " " }
+                <span class="moment">
+                    <a class="moment-link" href={crate::link::query_for(&target, Some(state.position.as_us() / 1_000))}
+                       target="_blank" rel="noopener" data-testid="moment-link"
+                       title={if target.scenario.is_some() {
+                           "Opens this scenario, with every change you made, paused here in a new tab, whose address you can share"
+                       } else {
+                           "Opens this preset paused here in a new tab, whose address you can share"
+                       }}>
+                        { "Link to this moment ↗" }
+                    </a>
+                </span>
             </p>
             <FaultPalette selected={*selected} {on_pick} {on_drag_start} {on_drag_move} {on_drag_end}
                 faults={state.scenario.faults.clone()} on_remove={on_remove_fault.clone()} />

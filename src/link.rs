@@ -1,21 +1,28 @@
 //! The page's address: `?preset=<id>&t=<ms>` opens a preset paused at a moment of its run —
-//! what a documentation page's iframe or a trainer's shared link carries. The address bar
-//! follows the preset in use, so copying it shares what is on screen (the preset, not faults
-//! dropped or settings changed since).
+//! what a documentation page's iframe or a trainer's shared link carries — and
+//! `&s=<scenario>` ([`crate::scenario_link`]) carries the whole scenario as it was edited
+//! (faults dropped, settings changed) or opened from a file. The address bar follows what is
+//! on screen, so copying it, or reloading the page, keeps every change.
 //!
-//! The address is untrusted input: a long one is ignored, an unknown preset or a malformed
-//! moment is named in a message and the page opens on the first preset (or at the start).
+//! The address is untrusted input: a long one is ignored, an unknown preset, a damaged
+//! scenario or a malformed moment is named in a message and the page opens on the first
+//! preset (or at the start).
 
 use crate::presets::PRESETS;
+use crate::scenario_link::{self, MAX_ENCODED_CHARS};
+use delivery_lab_engine::Scenario;
 
-/// The longest query the page reads; a longer one is ignored, with a message.
-pub const MAX_QUERY_CHARS: usize = 1024;
+/// The longest query the page reads (a carried scenario and a little more); a longer one is
+/// ignored, with a message.
+pub const MAX_QUERY_CHARS: usize = MAX_ENCODED_CHARS + 1024;
 
 /// What an address asks the page to open.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Opening {
     /// Index of the preset it names, if it names a known one.
     pub preset: Option<usize>,
+    /// The scenario it carries, when it carries one (edited from `preset`, if that is given).
+    pub scenario: Option<Scenario>,
     /// The moment to pause at, in milliseconds of simulated time.
     pub at_ms: Option<u64>,
     /// What could not be honoured, said the way the page shows it.
@@ -23,7 +30,7 @@ pub struct Opening {
 }
 
 /// Reads a `location.search` string (with or without its leading `?`). Parameters other
-/// than `preset` and `t` are left alone: a documentation site may add its own.
+/// than `preset`, `s` and `t` are left alone: a documentation site may add its own.
 pub fn parse(search: &str) -> Opening {
     let mut opening = Opening::default();
     let query = search.strip_prefix('?').unwrap_or(search);
@@ -33,6 +40,7 @@ pub fn parse(search: &str) -> Opening {
         ));
         return opening;
     }
+    let mut damaged = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
@@ -44,6 +52,10 @@ pub fn parse(search: &str) -> Opening {
                     PRESETS[0].id
                 )),
             },
+            "s" => match scenario_link::decode(value) {
+                Ok(scenario) => opening.scenario = Some(scenario),
+                Err(e) => damaged = Some(e),
+            },
             "t" => match value.parse::<u64>() {
                 Ok(ms) => opening.at_ms = Some(ms),
                 Err(_) => opening.problems.push(format!(
@@ -54,15 +66,35 @@ pub fn parse(search: &str) -> Opening {
             _ => {}
         }
     }
+    if let Some(e) = damaged {
+        opening.problems.push(match opening.preset {
+            Some(i) => format!("{e} Preset `{}` is open as shipped instead.", PRESETS[i].id),
+            None => format!("{e} The first preset is open instead."),
+        });
+    }
     opening
 }
 
-/// The query that opens preset `id`, paused at `at_ms` if given.
-pub fn query_for(id: &str, at_ms: Option<u64>) -> String {
-    match at_ms {
-        Some(ms) => format!("?preset={id}&t={ms}"),
-        None => format!("?preset={id}"),
-    }
+/// What an address opens: a preset as it is, a preset as edited, or a scenario of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The preset shown in the picker (none: a scenario opened from a file).
+    pub preset: Option<&'a str>,
+    /// The scenario's encoding ([`scenario_link::encode`]) when it is not the preset as is.
+    pub scenario: Option<&'a str>,
+}
+
+/// The query that opens `target`, paused at `at_ms` if given.
+pub fn query_for(target: &Target, at_ms: Option<u64>) -> String {
+    let parts: Vec<String> = [
+        target.preset.map(|id| format!("preset={id}")),
+        target.scenario.map(|s| format!("s={s}")),
+        at_ms.map(|ms| format!("t={ms}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    format!("?{}", parts.join("&"))
 }
 
 /// At most 40 characters of what the address said, for a message.
@@ -82,20 +114,26 @@ pub fn current_search() -> String {
         .unwrap_or_default()
 }
 
-/// Makes the address bar name preset `id` (none: a scenario opened from a file), without a
-/// new history entry; an address that already opens that preset (perhaps at a moment) stays.
-pub fn show(id: Option<&str>) {
-    let search = current_search();
-    let shown = parse(&search).preset.map(|i| PRESETS[i].id);
-    if shown == id {
+/// Whether an address's query already opens `target` (perhaps at a moment).
+fn opens(search: &str, target: &Target) -> bool {
+    let query = search.strip_prefix('?').unwrap_or(search);
+    let value = |key: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+    };
+    value("preset") == target.preset && value("s") == target.scenario
+}
+
+/// Makes the address bar open `target`, without a new history entry; an address that
+/// already opens it (perhaps at a moment) stays.
+pub fn show(target: &Target) {
+    if opens(&current_search(), target) {
         return;
     }
     let location = gloo::utils::window().location();
     let path = location.pathname().unwrap_or_default();
-    let url = match id {
-        Some(id) => format!("{path}{}", query_for(id, None)),
-        None => path,
-    };
+    let url = format!("{path}{}", query_for(target, None));
     // Some embedding pages forbid it (a sandboxed iframe): the page works on without it.
     let _ =
         gloo::utils::history().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
@@ -115,7 +153,13 @@ mod tests {
         assert_eq!(o.preset, Some(index("acks-0-leader-crash")));
         assert_eq!(o.at_ms, Some(1500));
         assert!(o.problems.is_empty());
-        assert_eq!(parse(&query_for("acks-0-leader-crash", Some(1500))), o);
+        let target = Target {
+            preset: Some("acks-0-leader-crash"),
+            scenario: None,
+        };
+        assert_eq!(parse(&query_for(&target, Some(1500))), o);
+        assert!(opens("?preset=acks-0-leader-crash&t=1500", &target));
+        assert!(!opens("?preset=acks-0-leader-crash&s=abc", &target));
     }
 
     #[test]
@@ -151,5 +195,42 @@ mod tests {
         assert!(o.problems[0].contains("longer than"));
         let o = parse(&format!("?preset={}", "é".repeat(200)));
         assert!(o.problems[0].contains(&format!("{}…", "é".repeat(40))));
+    }
+
+    #[test]
+    fn an_edited_preset_comes_back_with_its_changes() {
+        let p = &PRESETS[index("acks-0-leader-crash")];
+        let mut scenario = Scenario::from_json(p.json).unwrap();
+        scenario.seed += 1;
+        let encoded = scenario_link::encode(&scenario);
+        let target = Target {
+            preset: Some(p.id),
+            scenario: Some(&encoded),
+        };
+        let o = parse(&query_for(&target, Some(20)));
+        assert_eq!(o.preset, Some(index(p.id)));
+        assert_eq!(o.scenario, Some(scenario));
+        assert_eq!(o.at_ms, Some(20));
+        assert!(o.problems.is_empty());
+        assert!(opens(&query_for(&target, Some(20)), &target));
+    }
+
+    #[test]
+    fn a_damaged_scenario_is_named() {
+        let o = parse("?s=AAAA&t=20");
+        assert_eq!(o.scenario, None);
+        assert_eq!(o.at_ms, Some(20));
+        assert!(
+            o.problems[0].contains("first preset is open instead"),
+            "{:?}",
+            o.problems
+        );
+        let o = parse("?preset=acks-0-leader-crash&s=AAAA");
+        assert_eq!(o.preset, Some(index("acks-0-leader-crash")));
+        assert!(
+            o.problems[0].contains("`acks-0-leader-crash` is open as shipped"),
+            "{:?}",
+            o.problems
+        );
     }
 }

@@ -162,57 +162,6 @@ pub fn load(preset: usize) -> Result<Loaded, String> {
 }
 
 impl LabState {
-    /// The first screen: the first preset, paused at the start.
-    pub fn initial() -> LabState {
-        LabState::with_preset(0).expect("the first preset is valid (checked by a test)")
-    }
-
-    /// The first screen for the page's address ([`crate::link`]): the preset it names (else
-    /// the first), paused at the moment it names (else the start); what it could not honour
-    /// is said in the error banner.
-    pub fn opening(search: &str) -> LabState {
-        let link = crate::link::parse(search);
-        let mut problems = link.problems;
-        let mut state = match link.preset.map(LabState::with_preset) {
-            Some(Ok(state)) => state,
-            Some(Err(e)) => {
-                problems.push(e);
-                LabState::initial()
-            }
-            None => LabState::initial(),
-        };
-        if let Some(ms) = link.at_ms {
-            state.position = SimTime::from_ms(ms).min(state.end());
-        }
-        if !problems.is_empty() {
-            state.error = Some(problems.join(" "));
-        }
-        state
-    }
-
-    /// Preset `n`, run, paused at the start.
-    fn with_preset(n: usize) -> Result<LabState, String> {
-        let (scenario, run, checkpoints) = load(n)?;
-        let speed = speed_for(scenario.duration_ms);
-        let run_brokers = scenario.cluster.brokers;
-        Ok(LabState {
-            preset: Some(n),
-            scenario,
-            edited: false,
-            run,
-            checkpoints,
-            pending: None,
-            trace_id: 0,
-            run_id: 0,
-            run_brokers,
-            rerun_of: None,
-            error: None,
-            position: SimTime::ZERO,
-            playing: false,
-            speed,
-        })
-    }
-
     /// The last moment of the run.
     pub fn end(&self) -> SimTime {
         let duration = SimTime::from_ms(self.scenario.duration_ms);
@@ -385,26 +334,6 @@ mod tests {
 
     fn reduce(state: Rc<LabState>, action: Action) -> Rc<LabState> {
         state.reduce(action)
-    }
-
-    #[test]
-    fn an_address_opens_its_preset_at_its_moment_and_names_what_it_cannot() {
-        let acks0 = PRESETS.iter().position(|p| p.id == "acks-0-leader-crash");
-        let s = LabState::opening("?preset=acks-0-leader-crash&t=150");
-        assert_eq!(s.preset, acks0);
-        assert_eq!(s.position, SimTime::from_ms(150));
-        assert_eq!(s.error, None);
-        assert!(!s.playing);
-        let late = LabState::opening("?preset=acks-0-leader-crash&t=99999999999");
-        assert_eq!(late.position, late.end());
-        let wrong = LabState::opening("?preset=acks-9&t=later");
-        assert_eq!(wrong.preset, Some(0));
-        assert_eq!(wrong.position, SimTime::ZERO);
-        let error = wrong.error.expect("a message");
-        assert!(
-            error.contains("`acks-9`") && error.contains("t=`later`"),
-            "{error}"
-        );
     }
 
     #[test]

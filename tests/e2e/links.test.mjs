@@ -1,5 +1,6 @@
 // Links: a documentation page embeds a preset at a moment in an iframe; the address bar
-// follows the preset in use; a wrong link says what is wrong and the page still works.
+// follows the scenario in use, with every change; a wrong link says what is wrong and the
+// page still works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, openApp, screenshot, choosePreset, settled } from './harness.mjs';
@@ -53,15 +54,38 @@ test('the address follows the preset in use, and "Link to this moment" opens it 
   assert.match(await opened.locator('.scenario-description strong').innerText(), /^acks=1: the leader acknowledges/);
   // The page it came from is untouched: same preset, same moment.
   assert.match(await page.locator('output.clock').innerText(), /^250\.000ms \//);
-  assert.equal(await page.locator('.link-note').count(), 0, 'an unchanged preset: the link carries what is on screen');
-  // A dropped fault is not in the link, and the page says so beside it.
+  // A dropped fault goes into the address and the link: the whole scenario, compressed.
   await page.locator('[data-node="B1"]').focus();
   await page.keyboard.press('Enter');
   await page.locator('.fault-chip[data-fault="crash"]').click();
   await page.locator('.fault-plan li', { hasText: 'process crash of B1' }).waitFor();
-  assert.match(await page.locator('.link-note').innerText(), /your changes are not in the link/);
+  await settled(page);
+  const carried = new URL(page.url()).searchParams;
+  assert.equal(carried.get('preset'), ACKS1, 'the preset it was edited from');
+  assert.match(carried.get('s') ?? '', /^[A-Za-z0-9_-]{40,}$/, 'the scenario, URL-safe');
+  const href = await link.getAttribute('href');
+  assert.match(href, new RegExp(`^\\?preset=${ACKS1}&s=[A-Za-z0-9_-]+&t=250$`));
+  const headline = await page.getByTestId('headline').textContent();
+  const [edited] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  await edited.locator('.fault-plan li', { hasText: 'process crash of B1' }).waitFor({ timeout: 30_000 });
+  await settled(edited);
+  assert.match(await edited.locator('output.clock').innerText(), /^250\.000ms \//);
+  assert.equal(await edited.getByTestId('headline').textContent(), headline, 'the same run, the same verdict');
+  assert.equal(await edited.locator('.error-banner').count(), 0);
+  // Reloading keeps the change too: the address bar carries it.
+  await page.reload();
+  await page.locator('.fault-plan li', { hasText: 'process crash of B1' }).waitFor({ timeout: 30_000 });
   await choosePreset(page, 'Replication with acks=all');
-  assert.equal(await page.locator('.link-note').count(), 0, 'a preset chosen again is as shipped');
+  assert.equal(new URL(page.url()).search, '?preset=replication-acks-all', 'a preset chosen again is as shipped');
+  assert.deepEqual(errors, []);
+});
+
+test('a damaged scenario in a link is named, and the preset it came from opens as shipped', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.url}?preset=${ACKS1}&s=q1ZKzs8tyM9LzSvRUcrMSy1RslIqS8wpTlWqBQA&t=20`);
+  const banner = await page.getByRole('alert').innerText();
+  assert.match(banner, new RegExp(`^The address's scenario .* Preset \`${ACKS1}\` is open as shipped instead\.$`));
+  assert.match(await page.locator('.scenario-description strong').innerText(), /^acks=1: the leader acknowledges/);
+  assert.match(await page.locator('output.clock').innerText(), /^20\.000ms \//);
   assert.deepEqual(errors, []);
 });
 
