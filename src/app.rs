@@ -31,13 +31,18 @@ use yew::prelude::*;
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| LabState::opening(&crate::link::current_search()));
-    // The scenario as the address carries it, once it is no longer a preset as is.
+    // The scenario as the address carries it, once it is no longer a preset as is (and not
+    // when it is too large for an address the page would read back).
     let carried = use_memo(
         (
             state.scenario.clone(),
             state.edited || state.preset.is_none(),
         ),
-        |(scenario, carry)| carry.then(|| crate::scenario_link::encode(scenario)),
+        |(scenario, carry)| {
+            carry
+                .then(|| crate::scenario_link::encode(scenario))
+                .filter(|s| s.len() <= crate::scenario_link::MAX_ENCODED_CHARS)
+        },
     );
     let target = crate::link::Target {
         preset: state.preset.map(|i| crate::presets::PRESETS[i].id),
