@@ -125,6 +125,13 @@ presets!(
     ],
 );
 
+/// Preset `id`'s scenario, for tests.
+#[cfg(test)]
+pub fn scenario(id: &str) -> delivery_lab_engine::Scenario {
+    let p = PRESETS.iter().find(|p| p.id == id).expect("a preset");
+    delivery_lab_engine::Scenario::from_json(p.json).expect("valid")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

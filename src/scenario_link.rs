@@ -56,12 +56,7 @@ fn unpack_error(e: &DecompressError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::PRESETS;
-
-    fn preset(id: &str) -> Scenario {
-        let p = PRESETS.iter().find(|p| p.id == id).expect("a preset");
-        Scenario::from_json(p.json).expect("valid")
-    }
+    use crate::presets::{PRESETS, scenario as preset};
 
     #[test]
     fn every_preset_comes_back_as_it_went() {

@@ -50,12 +50,7 @@ pub fn also_set(scenario: &Scenario, group: bool) -> Vec<(&'static str, String)>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::PRESETS;
-
-    fn preset(id: &str) -> Scenario {
-        let p = PRESETS.iter().find(|p| p.id == id).expect("a preset");
-        Scenario::from_json(p.json).expect("valid")
-    }
+    use crate::presets::scenario as preset;
 
     #[test]
     fn a_full_buffer_names_the_buffer_and_the_block_time() {

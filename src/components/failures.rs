@@ -87,14 +87,10 @@ pub fn failed_sends(props: &FailedSendsProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::PRESETS;
-    use delivery_lab_engine::{Scenario, run};
+    use delivery_lab_engine::run;
 
     fn ledger(id: &str) -> Ledger {
-        let p = PRESETS.iter().find(|p| p.id == id).expect("a preset");
-        run(&Scenario::from_json(p.json).expect("valid"))
-            .expect("runs")
-            .ledger
+        run(&crate::presets::scenario(id)).expect("runs").ledger
     }
 
     #[test]
