@@ -131,6 +131,15 @@ fn flush(value: Option<u64>) -> String {
     value.map_or_else(|| "never (Long.MAX)".to_string(), |n| n.to_string())
 }
 
+/// `enable.idempotence` as it acts: a defaulted `true` that Kafka switches off (acks=1, …)
+/// reads as off, with the reason, so the list agrees with the warning below it.
+fn idempotence_value(scenario: &Scenario, configured: bool) -> String {
+    match scenario.idempotence() {
+        Ok(Idempotence::SilentlyDisabled(reason)) => format!("false (default true, off: {reason})"),
+        _ => configured.to_string(),
+    }
+}
+
 /// Counts, verdict and configs.
 #[function_component(Verdict)]
 pub fn verdict(props: &VerdictProps) -> Html {
@@ -277,7 +286,7 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                     { setting("delivery.timeout.ms", c.delivery_timeout_ms.value.to_string(), c.delivery_timeout_ms.explicit) }
                     { setting("max.in.flight.requests.per.connection", c.max_in_flight_requests_per_connection.value.to_string(), c.max_in_flight_requests_per_connection.explicit) }
                     { setting("max.request.size", c.max_request_size.value.to_string(), c.max_request_size.explicit) }
-                    { setting("enable.idempotence", c.enable_idempotence.value.to_string(), c.enable_idempotence.explicit) }
+                    { setting("enable.idempotence", idempotence_value(&props.scenario, c.enable_idempotence.value), c.enable_idempotence.explicit) }
                     { for also_set(&props.scenario, false).into_iter().map(|(name, value)| setting(name, value, true)) }
                 </ul>
                 if let (Some(g), Some(cs)) = (&props.scenario.consumer_group, props.scenario.consumer_settings()) {

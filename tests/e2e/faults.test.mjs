@@ -77,6 +77,9 @@ test('a lost response: retries duplicate, unless idempotence is on; a silent swi
   await choosePreset(page, 'acks=1 silently switches idempotence off: a lost response duplicates');
   await page.keyboard.press('End');
   assert.match(await page.getByTestId('idempotence-off').textContent(), /silently off: acks is not all/);
+  // The config list agrees with the warning: the defaulted true acts as false.
+  const row = page.locator('.verdict .configs li', { hasText: 'enable.idempotence=' });
+  assert.match(await row.textContent(), /enable\.idempotence=false \(default true, off: acks is not all\)/);
   await screenshot(page, 'idempotence-silently-off');
   assert.deepEqual(errors, []);
 });
