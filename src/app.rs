@@ -44,14 +44,22 @@ pub fn app() -> Html {
                 .filter(|s| s.len() <= crate::scenario_link::MAX_ENCODED_CHARS)
         },
     );
+    // Embed mode, as the address asked for it when the page opened.
+    let embed = *use_memo(
+        (),
+        |_| crate::link::embedded(&crate::link::current_search()),
+    );
+    // The moment link opens the whole page, also from an embedded one.
     let target = crate::link::Target {
         preset: state.preset.map(|i| crate::presets::PRESETS[i].id),
         scenario: carried.as_deref(),
+        embed: false,
     };
-    use_effect_with((state.preset, carried.clone()), |(preset, carried)| {
+    use_effect_with((state.preset, carried.clone()), move |(preset, carried)| {
         crate::link::show(&crate::link::Target {
             preset: preset.map(|i| crate::presets::PRESETS[i].id),
             scenario: carried.as_deref(),
+            embed,
         });
     });
     let dispatch = |action: Action| {
@@ -252,7 +260,7 @@ pub fn app() -> Html {
         .map(|f| (SimTime::from_ms(f.at_ms), f.fault.to_string()))
         .collect();
     html! {
-        <div class={classes!("app", pending.is_some().then_some("rerunning"), (!state.caught_up()).then_some("catching-up"))}>
+        <div class={classes!("app", embed.then_some("embed"), pending.is_some().then_some("rerunning"), (!state.caught_up()).then_some("catching-up"))}>
             <header class="masthead">
                 <div class="brand">
                     <h1>{"Kafka Delivery Lab"}</h1>
@@ -277,7 +285,7 @@ pub fn app() -> Html {
                        } else {
                            "Opens this preset paused here in a new tab, whose address you can share"
                        }}>
-                        { "Link to this moment ↗" }
+                        { if embed { "Open in Kafka Delivery Lab ↗" } else { "Link to this moment ↗" } }
                     </a>
                 </span>
             </p>

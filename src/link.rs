@@ -75,13 +75,25 @@ pub fn parse(search: &str) -> Opening {
     opening
 }
 
-/// What an address opens: a preset as it is, a preset as edited, or a scenario of its own.
+/// What an address opens: a preset as it is, a preset as edited, or a scenario of its own;
+/// in the whole page or in embed mode.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target<'a> {
     /// The preset shown in the picker (none: a scenario opened from a file).
     pub preset: Option<&'a str>,
     /// The scenario's encoding ([`scenario_link::encode`]) when it is not the preset as is.
     pub scenario: Option<&'a str>,
+    /// Embed mode (`embed=1`): the page as a documentation iframe shows it.
+    pub embed: bool,
+}
+
+/// Whether an address asks for embed mode: `embed`, `embed=1` or `embed=true`.
+pub fn embedded(search: &str) -> bool {
+    let query = search.strip_prefix('?').unwrap_or(search);
+    query.len() <= MAX_QUERY_CHARS
+        && query
+            .split('&')
+            .any(|pair| matches!(pair, "embed" | "embed=1" | "embed=true"))
 }
 
 /// The query that opens `target`, paused at `at_ms` if given.
@@ -90,6 +102,7 @@ pub fn query_for(target: &Target, at_ms: Option<u64>) -> String {
         target.preset.map(|id| format!("preset={id}")),
         target.scenario.map(|s| format!("s={s}")),
         at_ms.map(|ms| format!("t={ms}")),
+        target.embed.then(|| "embed=1".to_string()),
     ]
     .into_iter()
     .flatten()
@@ -122,7 +135,9 @@ fn opens(search: &str, target: &Target) -> bool {
             .split('&')
             .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
     };
-    value("preset") == target.preset && value("s") == target.scenario
+    value("preset") == target.preset
+        && value("s") == target.scenario
+        && embedded(search) == target.embed
 }
 
 /// Makes the address bar open `target`, without a new history entry; an address that
@@ -156,6 +171,7 @@ mod tests {
         let target = Target {
             preset: Some("acks-0-leader-crash"),
             scenario: None,
+            embed: false,
         };
         assert_eq!(parse(&query_for(&target, Some(1500))), o);
         assert!(opens("?preset=acks-0-leader-crash&t=1500", &target));
@@ -206,6 +222,7 @@ mod tests {
         let target = Target {
             preset: Some(p.id),
             scenario: Some(&encoded),
+            embed: false,
         };
         let o = parse(&query_for(&target, Some(20)));
         assert_eq!(o.preset, Some(index(p.id)));
@@ -232,5 +249,22 @@ mod tests {
             "{:?}",
             o.problems
         );
+    }
+
+    #[test]
+    fn embed_mode_is_asked_for_and_kept() {
+        assert!(embedded("?preset=acks-0-leader-crash&embed"));
+        assert!(embedded("embed=1&t=5"));
+        assert!(!embedded("?preset=acks-0-leader-crash&embed=0"));
+        assert!(!embedded("?embedded=1"));
+        let target = Target {
+            preset: Some("acks-0-leader-crash"),
+            scenario: None,
+            embed: true,
+        };
+        let query = query_for(&target, Some(40));
+        assert_eq!(query, "?preset=acks-0-leader-crash&t=40&embed=1");
+        assert!(opens(&query, &target));
+        assert!(!opens("?preset=acks-0-leader-crash", &target));
     }
 }

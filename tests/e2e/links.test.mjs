@@ -39,6 +39,27 @@ test('a documentation page embeds a preset paused at a moment in an 800×600 ifr
   assert.deepEqual(errors, []);
 });
 
+test('embed mode shows the story, faults, drawing, transport and verdict, and opens the whole page', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.url}?preset=${ACKS1}&t=120&embed=1`, { width: 800, height: 600 });
+  await settled(page);
+  assert.ok(!(await page.getByLabel('Scenario', { exact: true }).isVisible()), 'no picker');
+  assert.ok(!(await page.locator('.trace').isVisible()), 'no trace list');
+  assert.ok(await page.locator('svg.topology').isVisible());
+  assert.ok(await page.getByRole('button', { name: /^Play/ }).isVisible(), 'the transport in sight');
+  assert.match(await page.getByTestId('headline').textContent(), /Lost acknowledged write/);
+  const open = page.getByRole('link', { name: /Open in Kafka Delivery Lab/ });
+  assert.equal(await open.getAttribute('href'), `?preset=${ACKS1}&t=120`, 'the whole page, same moment');
+  // An edit keeps embed mode in the address, so a reload stays embedded.
+  await page.locator('[data-node="B2"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.fault-chip[data-fault="crash"]').click();
+  await page.locator('.fault-plan li', { hasText: 'process crash of B2' }).waitFor();
+  assert.equal(new URL(page.url()).searchParams.get('embed'), '1');
+  assert.doesNotMatch(await open.getAttribute('href'), /embed/);
+  await screenshot(page, 'embed-mode', { fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
 test('the address follows the preset in use, and "Link to this moment" opens it there', async () => {
   const { page, errors } = await openApp(app.browser, app.url);
   assert.equal(new URL(page.url()).search, '?preset=replication-acks-all', 'the first preset is named');
