@@ -301,13 +301,20 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool
             .collect::<Vec<_>>()
             .join(","),
     };
-    let title = format!(
-        "{} {} → {}, arrives at {}",
-        m.name, m.from, m.to, m.deliver_at
-    );
+    let title = if m.lost {
+        format!(
+            "{} {} → {}, will be lost: dropped at {} (a cut link, a stopped receiver or a dropped response)",
+            m.name, m.from, m.to, m.deliver_at
+        )
+    } else {
+        format!(
+            "{} {} → {}, arrives at {}",
+            m.name, m.from, m.to, m.deliver_at
+        )
+    };
     Some(html! {
         // Keyed by message: one that arrives takes its element along, the others keep theirs.
-        <g key={m.message.0} class={classes!("message", kind)} transform={format!("translate({:.1} {:.1})", at.x, at.y)}>
+        <g key={m.message.0} class={classes!("message", kind, m.lost.then_some("lost"))} transform={format!("translate({:.1} {:.1})", at.x, at.y)}>
             <title>{title}</title>
             <circle r="7" />
             if !label.is_empty() {

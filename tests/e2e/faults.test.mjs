@@ -83,3 +83,19 @@ test('a lost response: retries duplicate, unless idempotence is on; a silent swi
   await screenshot(page, 'idempotence-silently-off');
   assert.deepEqual(errors, []);
 });
+
+test('a message that a cut link will drop is drawn dashed, as the legend says, before it is lost', async () => {
+  const { page, errors } = await openApp(app.browser, app.url);
+  await choosePreset(page, 'acks=1: the leader acknowledges, then dies before the followers copy');
+  await page.locator('svg.topology').focus();
+  // Step through the events up to the cut at 200 ms: a fetch response in flight then is lost.
+  let steps = 0;
+  while ((await page.locator('.message.lost').count()) === 0) {
+    assert.ok(++steps < 200, 'a doomed message appears before 200 steps');
+    await page.keyboard.press('ArrowRight');
+  }
+  const lost = page.locator('.message.lost').first();
+  assert.match(await lost.locator('title').textContent(), /^FetchResponse B0 → B[12], will be lost: dropped at /);
+  assert.match(await page.locator('.legend').innerText(), /will be lost/);
+  assert.deepEqual(errors, []);
+});
