@@ -44,24 +44,50 @@ pub fn app() -> Html {
                 .filter(|s| s.len() <= crate::scenario_link::MAX_ENCODED_CHARS)
         },
     );
-    // Embed mode, as the address asked for it when the page opened.
-    let embed = *use_memo(
-        (),
-        |_| crate::link::embedded(&crate::link::current_search()),
-    );
-    // The moment link opens the whole page, also from an embedded one.
+    // Embed mode, as the address asked for it when the page opened; workshop mode, as
+    // asked for or turned on since.
+    let embed = *use_memo((), |_| {
+        crate::link::flag(&crate::link::current_search(), "embed")
+    });
+    let workshop = use_state(|| crate::link::flag(&crate::link::current_search(), "workshop"));
+    // The moment link opens the whole page (also from an embedded one), in workshop mode
+    // if it is on.
     let target = crate::link::Target {
         preset: state.preset.map(|i| crate::presets::PRESETS[i].id),
         scenario: carried.as_deref(),
         embed: false,
+        workshop: *workshop,
     };
-    use_effect_with((state.preset, carried.clone()), move |(preset, carried)| {
-        crate::link::show(&crate::link::Target {
-            preset: preset.map(|i| crate::presets::PRESETS[i].id),
-            scenario: carried.as_deref(),
-            embed,
-        });
-    });
+    use_effect_with(
+        (state.preset, carried.clone(), *workshop),
+        move |(preset, carried, workshop)| {
+            crate::link::show(&crate::link::Target {
+                preset: preset.map(|i| crate::presets::PRESETS[i].id),
+                scenario: carried.as_deref(),
+                embed,
+                workshop: *workshop,
+            });
+        },
+    );
+    // What the room predicted, once the verdict is revealed; a new scenario hides it again.
+    let revealed = use_state(|| None::<Rc<Vec<crate::components::prediction::Pick>>>);
+    {
+        let revealed = revealed.clone();
+        use_effect_with(state.scenario.clone(), move |_| revealed.set(None));
+    }
+    let predicting = *workshop && revealed.is_none();
+    let on_reveal = {
+        let revealed = revealed.clone();
+        Callback::from(move |picks| revealed.set(Some(Rc::new(picks))))
+    };
+    let on_workshop = {
+        let workshop = workshop.clone();
+        let revealed = revealed.clone();
+        Callback::from(move |_| {
+            workshop.set(!*workshop);
+            revealed.set(None);
+        })
+    };
     let dispatch = |action: Action| {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(action.clone()))
@@ -260,7 +286,7 @@ pub fn app() -> Html {
         .map(|f| (SimTime::from_ms(f.at_ms), f.fault.to_string()))
         .collect();
     html! {
-        <div class={classes!("app", embed.then_some("embed"), pending.is_some().then_some("rerunning"), (!state.caught_up()).then_some("catching-up"))}>
+        <div class={classes!("app", embed.then_some("embed"), predicting.then_some("predicting"), pending.is_some().then_some("rerunning"), (!state.caught_up()).then_some("catching-up"))}>
             <header class="masthead">
                 <div class="brand">
                     <h1>{"Kafka Delivery Lab"}</h1>
@@ -269,13 +295,20 @@ pub fn app() -> Html {
                 <div class="scenario-controls">
                     <ScenarioPicker selected={state.preset} {on_select} />
                     <ScenarioFile on_load={on_open} on_error={on_refuse} />
+                    <button type="button" class="workshop-toggle" aria-pressed={if *workshop { "true" } else { "false" }}
+                            onclick={on_workshop} data-testid="workshop-toggle"
+                            title="Workshop mode: the verdict stays hidden until the room has predicted it">
+                        {"Workshop: predict, then reveal"}
+                    </button>
                 </div>
             </header>
             if let Some(error) = &state.error {
                 <div class="error-banner" role="alert">{ error.clone() }</div>
             }
             <p class="scenario-description">
-                <span class="description-text"><strong>{ state.scenario.name.clone() }</strong>{ " — " }{ state.scenario.description.clone() }</span>
+                <span class="description-text"><strong>{ state.scenario.name.clone() }</strong>
+                    // A preset's description tells its outcome: in workshop mode it waits for the reveal.
+                    if !predicting { { " — " }{ state.scenario.description.clone() } }</span>
                 { " " }
                 <span class="moment">
                     <a class="moment-link" href={crate::link::query_for(&target, Some(state.position.as_us() / 1_000))}
@@ -293,20 +326,28 @@ pub fn app() -> Html {
                 faults={state.scenario.faults.clone()} on_remove={on_remove_fault.clone()} />
             <main class="stage" aria-busy={pending.is_some().then_some("true")}>
                 <div class="drawing">
-                    <Topology view={Rc::clone(&view)} cell_labels={state.cell_labels()} logs_at={state.logs_position()} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
+                    <Topology view={Rc::clone(&view)} hide_fate={predicting} cell_labels={state.cell_labels()} logs_at={state.logs_position()} sink={state.scenario.consumer_group.as_ref().map(|g| g.sink)}
                               selected={*selected} {on_select_node} {on_select_link} on_select_record={on_select_record.clone()} />
                     <Legend />
                     <SettingsPanel scenario={state.scenario.clone()} on_edit={on_edit} />
-                    <RecordLanes run={state.run.clone()} position={state.position} end={state.end()}
-                                 selected={*record} on_select_record={on_select_record.clone()} />
-                    <ReplicaHistory run={state.run.clone()} position={state.position} end={state.end()} />
-                    if let Some(r) = *record {
+                    if predicting {
+                        // Both draw the whole run, its end too: they would give the answer away.
+                        <p class="hidden-until-reveal" data-testid="hidden-until-reveal">
+                            {"Workshop mode: the scenario's description, the records' lanes, the replica charts, each record's timeline and the trace ahead of the play position appear once the verdict is revealed."}
+                        </p>
+                    } else {
+                        <RecordLanes run={state.run.clone()} position={state.position} end={state.end()}
+                                     selected={*record} on_select_record={on_select_record.clone()} />
+                        <ReplicaHistory run={state.run.clone()} position={state.position} end={state.end()} />
+                    }
+                    if let (Some(r), false) = (*record, predicting) {
                         <RecordTimeline run={state.run.clone()} record={r} position={state.position} end={state.end()}
                                         on_seek={on_seek.clone()} on_close={on_close_timeline} />
                     }
                 </div>
                 <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} on_seek={on_seek.clone()}
-                         {on_set_acks} {on_set_min_isr} {on_select_record} />
+                         {on_set_acks} {on_set_min_isr} {on_select_record}
+                         hide_outcome={predicting} prediction={(*revealed).clone()} {on_reveal} />
             </main>
             <Playback position={state.position} end={state.end()} playing={state.playing} speed={state.speed}
                 on_toggle={dispatch(Action::TogglePlay)} on_step_forward={dispatch(Action::StepForward)}

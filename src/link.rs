@@ -85,15 +85,19 @@ pub struct Target<'a> {
     pub scenario: Option<&'a str>,
     /// Embed mode (`embed=1`): the page as a documentation iframe shows it.
     pub embed: bool,
+    /// Workshop mode (`workshop=1`): the verdict hidden until the room has predicted it.
+    pub workshop: bool,
 }
 
-/// Whether an address asks for embed mode: `embed`, `embed=1` or `embed=true`.
-pub fn embedded(search: &str) -> bool {
+/// Whether an address turns on mode `name` (`embed`, `workshop`): `name`, `name=1` or
+/// `name=true`.
+pub fn flag(search: &str, name: &str) -> bool {
     let query = search.strip_prefix('?').unwrap_or(search);
     query.len() <= MAX_QUERY_CHARS
-        && query
-            .split('&')
-            .any(|pair| matches!(pair, "embed" | "embed=1" | "embed=true"))
+        && query.split('&').any(|pair| {
+            pair.strip_prefix(name)
+                .is_some_and(|rest| matches!(rest, "" | "=1" | "=true"))
+        })
 }
 
 /// The query that opens `target`, paused at `at_ms` if given.
@@ -103,6 +107,7 @@ pub fn query_for(target: &Target, at_ms: Option<u64>) -> String {
         target.scenario.map(|s| format!("s={s}")),
         at_ms.map(|ms| format!("t={ms}")),
         target.embed.then(|| "embed=1".to_string()),
+        target.workshop.then(|| "workshop=1".to_string()),
     ]
     .into_iter()
     .flatten()
@@ -137,7 +142,8 @@ fn opens(search: &str, target: &Target) -> bool {
     };
     value("preset") == target.preset
         && value("s") == target.scenario
-        && embedded(search) == target.embed
+        && flag(search, "embed") == target.embed
+        && flag(search, "workshop") == target.workshop
 }
 
 /// Makes the address bar open `target`, without a new history entry; an address that
@@ -172,6 +178,7 @@ mod tests {
             preset: Some("acks-0-leader-crash"),
             scenario: None,
             embed: false,
+            workshop: false,
         };
         assert_eq!(parse(&query_for(&target, Some(1500))), o);
         assert!(opens("?preset=acks-0-leader-crash&t=1500", &target));
@@ -223,6 +230,7 @@ mod tests {
             preset: Some(p.id),
             scenario: Some(&encoded),
             embed: false,
+            workshop: false,
         };
         let o = parse(&query_for(&target, Some(20)));
         assert_eq!(o.preset, Some(index(p.id)));
@@ -253,14 +261,16 @@ mod tests {
 
     #[test]
     fn embed_mode_is_asked_for_and_kept() {
-        assert!(embedded("?preset=acks-0-leader-crash&embed"));
-        assert!(embedded("embed=1&t=5"));
-        assert!(!embedded("?preset=acks-0-leader-crash&embed=0"));
-        assert!(!embedded("?embedded=1"));
+        assert!(flag("?preset=acks-0-leader-crash&embed", "embed"));
+        assert!(flag("embed=1&t=5", "embed"));
+        assert!(!flag("?preset=acks-0-leader-crash&embed=0", "embed"));
+        assert!(!flag("?embedded=1", "embed"));
+        assert!(flag("?workshop=1&preset=x", "workshop"));
         let target = Target {
             preset: Some("acks-0-leader-crash"),
             scenario: None,
             embed: true,
+            workshop: false,
         };
         let query = query_for(&target, Some(40));
         assert_eq!(query, "?preset=acks-0-leader-crash&t=40&embed=1");

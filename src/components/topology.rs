@@ -47,6 +47,9 @@ pub struct TopologyProps {
     /// none to draw them at the view's moment.
     #[prop_or_default]
     pub logs_at: Option<SimTime>,
+    /// Workshop mode before the reveal: messages that will be lost look like the others.
+    #[prop_or_default]
+    pub hide_fate: bool,
 }
 
 /// The brokers as drawn: kept while `logs_at` stays the same, so their boxes are not drawn
@@ -144,7 +147,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                            on_select_record={props.on_select_record.clone()} cell_labels={props.cell_labels} />
             }) }
             <g class="messages">
-                { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view, labels)) }
+                { for view.in_flight.iter().filter_map(|m| message_dot(&geometry, m, view, labels, !props.hide_fate)) }
             </g>
         </svg>
     }
@@ -267,7 +270,14 @@ fn name_messages(view: &ClusterView, cell_labels: bool) -> bool {
     cell_labels && carrying <= MAX_NAMED_MESSAGES
 }
 
-fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool) -> Option<Html> {
+fn message_dot(
+    geometry: &Layout,
+    m: &InFlight,
+    view: &ClusterView,
+    labels: bool,
+    show_fate: bool,
+) -> Option<Html> {
+    let lost = m.lost && show_fate;
     if m.is_heartbeat() {
         return None; // every two seconds from every broker: noise, not news
     }
@@ -301,7 +311,7 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool
             .collect::<Vec<_>>()
             .join(","),
     };
-    let title = if m.lost {
+    let title = if lost {
         format!(
             "{} {} → {}, will be lost: dropped at {} (a cut link, a stopped receiver or a dropped response)",
             m.name, m.from, m.to, m.deliver_at
@@ -314,7 +324,7 @@ fn message_dot(geometry: &Layout, m: &InFlight, view: &ClusterView, labels: bool
     };
     Some(html! {
         // Keyed by message: one that arrives takes its element along, the others keep theirs.
-        <g key={m.message.0} class={classes!("message", kind, m.lost.then_some("lost"))} transform={format!("translate({:.1} {:.1})", at.x, at.y)}>
+        <g key={m.message.0} class={classes!("message", kind, lost.then_some("lost"))} transform={format!("translate({:.1} {:.1})", at.x, at.y)}>
             <title>{title}</title>
             <circle r="7" />
             if !label.is_empty() {

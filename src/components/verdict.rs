@@ -3,7 +3,8 @@
 
 use crate::components::also_set::also_set;
 use crate::components::config_name::config_name;
-use crate::components::failures::{FailedSends, failures};
+use crate::components::prediction::{Pick, Prediction, offered};
+use crate::components::whole_run::WholeRun;
 use delivery_lab_engine::acks::Acks;
 use delivery_lab_engine::profile::Setting;
 use delivery_lab_engine::scenario::Idempotence;
@@ -34,6 +35,15 @@ pub struct VerdictProps {
     /// Change `min.insync.replicas`.
     #[prop_or_default]
     pub on_set_min_isr: Callback<u32>,
+    /// Workshop mode before the reveal: the whole run's verdict is hidden behind a prediction.
+    #[prop_or_default]
+    pub hide_outcome: bool,
+    /// What the room predicted, once revealed.
+    #[prop_or_default]
+    pub prediction: Option<Rc<Vec<Pick>>>,
+    /// Reveal the verdict, with the prediction.
+    #[prop_or_default]
+    pub on_reveal: Callback<Vec<Pick>>,
 }
 
 impl PartialEq for VerdictProps {
@@ -43,20 +53,11 @@ impl PartialEq for VerdictProps {
             && self.on_seek == other.on_seek
             && self.on_set_acks == other.on_set_acks
             && self.on_set_min_isr == other.on_set_min_isr
+            && self.hide_outcome == other.hide_outcome
+            && self.prediction == other.prediction
+            && self.on_reveal == other.on_reveal
     }
 }
-
-fn anomaly_summary(kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
-    let names: Vec<String> = kinds.iter().map(ToString::to_string).collect();
-    let text = names.join(", ");
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or(text.clone(), |c| c.to_uppercase().chain(chars).collect())
-}
-
-/// How many anomalies or violations to list before summarising.
-const MAX_LISTED: usize = 6;
 
 fn origin(explicit: bool) -> Html {
     if explicit {
@@ -157,7 +158,8 @@ pub fn verdict(props: &VerdictProps) -> Html {
             </section>
             <RunVerdict scenario={Rc::clone(&props.scenario)} run={Rc::clone(&props.run)} on_seek={props.on_seek.clone()}
                         on_select_record={props.on_select_record.clone()} on_set_acks={props.on_set_acks.clone()}
-                        on_set_min_isr={props.on_set_min_isr.clone()} />
+                        on_set_min_isr={props.on_set_min_isr.clone()} hide_outcome={props.hide_outcome}
+                        prediction={props.prediction.clone()} on_reveal={props.on_reveal.clone()} />
         </aside>
     }
 }
@@ -171,6 +173,9 @@ struct RunVerdictProps {
     on_select_record: Callback<delivery_lab_engine::ids::RecordId>,
     on_set_acks: Callback<Acks>,
     on_set_min_isr: Callback<u32>,
+    hide_outcome: bool,
+    prediction: Option<Rc<Vec<Pick>>>,
+    on_reveal: Callback<Vec<Pick>>,
 }
 
 /// Equal for the same run of the same scenario, whatever the callbacks: the page makes new
@@ -178,17 +183,17 @@ struct RunVerdictProps {
 /// the run's scenario); the verdict of a whole run need not be drawn again while it plays.
 impl PartialEq for RunVerdictProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.run, &other.run) && Rc::ptr_eq(&self.scenario, &other.scenario)
+        Rc::ptr_eq(&self.run, &other.run)
+            && Rc::ptr_eq(&self.scenario, &other.scenario)
+            && self.hide_outcome == other.hide_outcome
+            && self.prediction == other.prediction
     }
 }
 
 /// The whole run's verdict, its anomalies and the configs in force.
 #[function_component(RunVerdict)]
 fn run_verdict(props: &RunVerdictProps) -> Html {
-    let ledger = &props.run.ledger;
     let c = &props.run.config;
-    let delivery = ledger.delivery();
-    let safe = ledger.anomalies.is_empty();
     let setting = |name: &'static str, value: String, explicit: bool| {
         html! {
             <li><span>{ config_name(name) }{"="}<strong>{value}</strong></span>{ origin(explicit) }</li>
@@ -196,80 +201,12 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
     };
     html! {
         <>
-            <section class="whole-run">
-                <h2>{"Verdict of the whole run"}</h2>
-                <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
-                    { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&ledger.anomaly_kinds())) } }
-                </p>
-                <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong>{" producer → log"}</p>
-                if let Some(e2e) = ledger.end_to_end() {
-                    <p class="guarantee">{"End to end: "}<strong data-testid="end-to-end">{ e2e.to_string() }</strong>{" producer → sink"}</p>
-                    <p class="verdict-detail" data-testid="effects">
-                        { format!("{} records' effects reached the sink, {} of them more than once; {} processings in all.",
-                            ledger.applied(),
-                            ledger.consumed.values().filter(|c| c.effects > 1).count(),
-                            ledger.consumed.values().map(|c| u64::from(c.processed)).sum::<u64>()) }
-                    </p>
-                }
-                <p class="verdict-detail">
-                    { format!("{} records sent, {} acknowledged, {} failed with an error the application saw; ", ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
-                    { if safe { "none lost, duplicated or reordered.".to_string() }
-                      else { format!("{} anomalies.", ledger.anomalies.len()) } }
-                </p>
-                if let Some(failures) = failures(ledger) {
-                    <FailedSends {failures} />
-                }
-                if !safe {
-                    { for ledger.anomaly_kinds().into_iter().map(|k| html! {
-                        <p class="anomaly-why"><strong>{ format!("{k}: ") }</strong>{ k.explanation() }</p>
-                    }) }
-                    <ul class="anomalies">
-                        { for ledger.anomalies.iter().take(MAX_LISTED).map(|a| {
-                            let trace = &props.run.trace.events;
-                            let at = a.cause.or(Some(a.event)).and_then(|i| trace.get(i)).map(|e| e.time);
-                            let cause = a.cause.and_then(|i| trace.get(i)).map(|e| format!("{} on {}", e.kind.name(), e.node));
-                            let on_seek = props.on_seek.clone();
-                            let on_record = props.on_select_record.clone();
-                            let record = a.record;
-                            html! {
-                                <li>
-                                    { format!("{} — ", a.kind) }
-                                    <button type="button" class="record-link" aria-label={format!("Timeline of r{}", a.record.0)}
-                                            onclick={Callback::from(move |_| on_record.emit(record))}>{ format!("r{}", a.record.0) }</button>
-                                    if let Some(cause) = cause { <span class="cause">{ format!(" · {cause}") }</span> }
-                                    if let Some(at) = at {
-                                        <button type="button" class="jump" aria-label={format!("Show the cause of the {} of r{}", a.kind, a.record.0)}
-                                                onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
-                                    }
-                                </li>
-                            }
-                        }) }
-                        if ledger.anomalies.len() > MAX_LISTED {
-                            <li>{ format!("… and {} more", ledger.anomalies.len() - MAX_LISTED) }</li>
-                        }
-                    </ul>
-                }
-                { for ledger.offline_partitions.iter().map(|p| html! {
-                    <p class="offline">{ format!("{p} has no leader at the end: its records are unavailable, not lost.") }</p>
-                }) }
-                if !ledger.violations.is_empty() {
-                    <h2>{"Invariants broken"}</h2>
-                    <ul class="violations">
-                        { for ledger.violations.iter().take(MAX_LISTED).map(|v| {
-                            let at = props.run.trace.events.get(v.event).map(|e| e.time);
-                            let on_seek = props.on_seek.clone();
-                            html! {
-                                <li title={v.detail.clone()}>
-                                    <code>{ v.invariant.to_string() }</code>{ format!(" {}", v.partition) }
-                                    if let Some(at) = at {
-                                        <button type="button" class="jump" onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
-                                    }
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                }
-            </section>
+            if props.hide_outcome {
+                <Prediction offered={offered(&props.scenario)} on_reveal={props.on_reveal.clone()} />
+            } else {
+                <WholeRun run={Rc::clone(&props.run)} on_seek={props.on_seek.clone()} on_select_record={props.on_select_record.clone()}
+                          prediction={props.prediction.clone()} />
+            }
             <section class="in-force">
                 <h2>{ format!("Configs (Kafka {})", props.scenario.kafka_version) }</h2>
                 <p class="configs-key">{ format!("Marked set: from the scenario or changed by you; the rest are Kafka {}'s defaults.", props.scenario.kafka_version) }</p>
