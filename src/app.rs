@@ -69,16 +69,22 @@ pub fn app() -> Html {
             });
         },
     );
-    // What the room predicted, once the verdict is revealed; a new scenario hides it again.
-    let revealed = use_state(|| None::<Rc<Vec<crate::components::prediction::Pick>>>);
-    {
-        let revealed = revealed.clone();
-        use_effect_with(state.scenario.clone(), move |_| revealed.set(None));
-    }
-    let predicting = *workshop && revealed.is_none();
+    // What the room predicted, kept with the scenario it answered: an edit makes a new
+    // scenario, which is not revealed yet.
+    type Revealed = Option<(
+        Rc<delivery_lab_engine::Scenario>,
+        Rc<Vec<crate::components::prediction::Pick>>,
+    )>;
+    let revealed = use_state(|| None as Revealed);
+    let prediction = revealed
+        .as_ref()
+        .filter(|(answered, _)| Rc::ptr_eq(answered, &state.scenario))
+        .map(|(_, picks)| Rc::clone(picks));
+    let predicting = *workshop && prediction.is_none();
     let on_reveal = {
         let revealed = revealed.clone();
-        Callback::from(move |picks| revealed.set(Some(Rc::new(picks))))
+        let scenario = Rc::clone(&state.scenario);
+        Callback::from(move |picks| revealed.set(Some((Rc::clone(&scenario), Rc::new(picks)))))
     };
     let on_workshop = {
         let workshop = workshop.clone();
@@ -347,7 +353,7 @@ pub fn app() -> Html {
                 </div>
                 <Verdict scenario={state.scenario.clone()} run={state.run.clone()} view={Rc::clone(&view)} on_seek={on_seek.clone()}
                          {on_set_acks} {on_set_min_isr} {on_select_record}
-                         hide_outcome={predicting} prediction={(*revealed).clone()} {on_reveal} />
+                         hide_outcome={predicting} {prediction} {on_reveal} />
             </main>
             <Playback position={state.position} end={state.end()} playing={state.playing} speed={state.speed}
                 on_toggle={dispatch(Action::TogglePlay)} on_step_forward={dispatch(Action::StepForward)}

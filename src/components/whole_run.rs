@@ -50,14 +50,15 @@ pub fn whole_run(props: &WholeRunProps) -> Html {
     let ledger = &props.run.ledger;
     let delivery = ledger.delivery();
     let safe = ledger.anomalies.is_empty();
+    let kinds = ledger.anomaly_kinds();
     html! {
         <section class="whole-run">
             <h2>{"Verdict of the whole run"}</h2>
             if let Some(picks) = &props.prediction {
-                <PredictionResult picks={Rc::clone(picks)} found={ledger.anomaly_kinds()} />
+                <PredictionResult picks={Rc::clone(picks)} found={kinds.clone()} />
             }
             <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
-                { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&ledger.anomaly_kinds())) } }
+                { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&kinds)) } }
             </p>
             <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong>{" producer → log"}</p>
             if let Some(e2e) = ledger.end_to_end() {
@@ -78,7 +79,7 @@ pub fn whole_run(props: &WholeRunProps) -> Html {
                 <FailedSends {failures} />
             }
             if !safe {
-                { for ledger.anomaly_kinds().into_iter().map(|k| html! {
+                { for kinds.iter().map(|k| html! {
                     <p class="anomaly-why"><strong>{ format!("{k}: ") }</strong>{ k.explanation() }</p>
                 }) }
                 <ul class="anomalies">
