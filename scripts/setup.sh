@@ -7,6 +7,8 @@
 #   wasm-bindgen-cli                 cargo install, exactly the wasm-bindgen version in Cargo.lock
 #   wasm-opt, playwright-core        npm (binaryen 132, playwright-core 1.65.1; package-lock.json)
 #   chromium, chromium-driver        Debian packages
+#   fonts-wqy-microhei               Debian package: a Chinese font, so the Chinese page's
+#                                    screenshots show characters, not boxes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -57,6 +59,11 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   say "installing chromium and chromium-driver"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+if ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then
+  say "installing fonts-wqy-microhei"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei
 fi
 
 # Trunk builds offline, so every crate must be in the local registry first.

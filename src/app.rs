@@ -18,6 +18,7 @@ use crate::edit::FaultKind;
 use crate::edit::Target;
 use crate::hooks::use_animation_frame;
 use crate::store::{Action, LabState};
+use crate::texts::Lang;
 use crate::view_cache;
 use delivery_lab_engine::ids::NodeId;
 use delivery_lab_engine::time::SimTime;
@@ -50,6 +51,22 @@ pub fn app() -> Html {
         crate::link::flag(&crate::link::current_search(), "embed")
     });
     let workshop = use_state(|| crate::link::flag(&crate::link::current_search(), "workshop"));
+    // The language asked for by the address or the switch; otherwise the browser's.
+    let lang_choice = use_state(|| crate::link::lang(&crate::link::current_search()));
+    let browser_lang = *use_memo((), |_| {
+        gloo::utils::window()
+            .navigator()
+            .language()
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default()
+    });
+    let lang = lang_choice.unwrap_or(browser_lang);
+    let t = lang.texts();
+    use_effect_with(lang, |lang| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("lang", lang.html_lang());
+        }
+    });
     // The moment link opens the whole page (also from an embedded one), in workshop mode
     // if it is on.
     let target = crate::link::Target {
@@ -57,15 +74,17 @@ pub fn app() -> Html {
         scenario: carried.as_deref(),
         embed: false,
         workshop: *workshop,
+        lang: *lang_choice,
     };
     use_effect_with(
-        (state.preset, carried.clone(), *workshop),
-        move |(preset, carried, workshop)| {
+        (state.preset, carried.clone(), *workshop, *lang_choice),
+        move |(preset, carried, workshop, lang)| {
             crate::link::show(&crate::link::Target {
                 preset: preset.map(|i| crate::presets::PRESETS[i].id),
                 scenario: carried.as_deref(),
                 embed,
                 workshop: *workshop,
+                lang: *lang,
             });
         },
     );
@@ -291,40 +310,50 @@ pub fn app() -> Html {
         .iter()
         .map(|f| (SimTime::from_ms(f.at_ms), f.fault.to_string()))
         .collect();
+    let language_switch = html! {
+        <div class="language-switch" role="group" aria-label={t.language}>
+            { for Lang::ALL.into_iter().map(|l| {
+                let lang_choice = lang_choice.clone();
+                html! {
+                    <button type="button" lang={l.html_lang()} aria-pressed={if l == lang { "true" } else { "false" }}
+                            data-testid={format!("lang-{}", l.code())}
+                            onclick={Callback::from(move |_| lang_choice.set(Some(l)))}>{ l.own_name() }</button>
+                }
+            }) }
+        </div>
+    };
     html! {
+        <ContextProvider<Lang> context={lang}>
         <div class={classes!("app", embed.then_some("embed"), predicting.then_some("predicting"), pending.is_some().then_some("rerunning"), (!state.caught_up()).then_some("catching-up"))}>
             <header class="masthead">
                 <div class="brand">
                     <h1>{"Kafka Delivery Lab"}</h1>
-                    <p class="tagline">{"When does Kafka lose, duplicate or reorder a message — and what fixes it?"}</p>
+                    <p class="tagline">{ t.tagline }</p>
                 </div>
                 <div class="scenario-controls">
                     <ScenarioPicker selected={state.preset} {on_select} />
                     <ScenarioFile on_load={on_open} on_error={on_refuse} />
                     <button type="button" class="workshop-toggle" aria-pressed={if *workshop { "true" } else { "false" }}
                             onclick={on_workshop} data-testid="workshop-toggle"
-                            title="Workshop mode: the verdict stays hidden until the room has predicted it">
-                        {"Workshop: predict, then reveal"}
+                            title={t.workshop_toggle_title}>
+                        { t.workshop_toggle }
                     </button>
+                    { language_switch }
                 </div>
             </header>
             if let Some(error) = &state.error {
                 <div class="error-banner" role="alert">{ error.clone() }</div>
             }
             <p class="scenario-description">
-                <span class="description-text"><strong>{ state.scenario.name.clone() }</strong>
+                <span class="description-text" lang={state.preset.and(t.untranslated_lang)}><strong>{ state.scenario.name.clone() }</strong>
                     // A preset's description tells its outcome: in workshop mode it waits for the reveal.
                     if !predicting { { " — " }{ state.scenario.description.clone() } }</span>
                 { " " }
                 <span class="moment">
                     <a class="moment-link" href={crate::link::query_for(&target, Some(state.position.as_us() / 1_000))}
                        target="_blank" rel="noopener" data-testid="moment-link"
-                       title={if target.scenario.is_some() {
-                           "Opens this scenario, with every change you made, paused here in a new tab, whose address you can share"
-                       } else {
-                           "Opens this preset paused here in a new tab, whose address you can share"
-                       }}>
-                        { if embed { "Open in Kafka Delivery Lab ↗" } else { "Link to this moment ↗" } }
+                       title={if target.scenario.is_some() { t.moment_link_title_edited } else { t.moment_link_title_preset }}>
+                        { if embed { t.open_in_lab } else { t.moment_link } }
                     </a>
                 </span>
             </p>
@@ -339,7 +368,7 @@ pub fn app() -> Html {
                     if predicting {
                         // Both draw the whole run, its end too: they would give the answer away.
                         <p class="hidden-until-reveal" data-testid="hidden-until-reveal">
-                            {"Workshop mode: the scenario's description, the records' lanes, the replica charts, each record's timeline and the trace ahead of the play position appear once the verdict is revealed."}
+                            { t.hidden_until_reveal }
                         </p>
                     } else {
                         <RecordLanes run={state.run.clone()} position={state.position} end={state.end()}
@@ -363,15 +392,16 @@ pub fn app() -> Html {
             <TraceList run={state.run.clone()} {applied} />
             if let Some(resumed_at) = pending {
                 <p class="rerun-status" role="status">{ match resumed_at {
-                    Some(t) => format!("Re-running the engine from its snapshot at {t}…"),
-                    None => "Re-running the engine from the start…".to_string(),
+                    Some(at) => (t.rerunning_from)(&at.to_string()),
+                    None => t.rerunning_from_start.to_string(),
                 } }</p>
             }
             if let Some(d) = drag.as_ref().filter(|d| d.moved) {
                 <div class="fault-ghost" aria-hidden="true"
-                     style={format!("left: {}px; top: {}px", d.at.0 + 14, d.at.1 + 14)}>{ d.kind.label() }</div>
+                     style={format!("left: {}px; top: {}px", d.at.0 + 14, d.at.1 + 14)}>{ (t.fault)(d.kind) }</div>
             }
         </div>
+        </ContextProvider<Lang>>
     }
 }
 

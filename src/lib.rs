@@ -21,6 +21,7 @@ pub mod rerun;
 pub mod scenario_link;
 pub mod settings;
 pub mod store;
+pub mod texts;
 pub mod view_cache;
 
 /// Starts the app in the page's `<body>`.

@@ -10,6 +10,7 @@
 
 use crate::presets::PRESETS;
 use crate::scenario_link::{self, MAX_ENCODED_CHARS};
+use crate::texts::Lang;
 use delivery_lab_engine::Scenario;
 
 /// The longest query the page reads (a carried scenario and a little more); a longer one is
@@ -87,6 +88,20 @@ pub struct Target<'a> {
     pub embed: bool,
     /// Workshop mode (`workshop=1`): the verdict hidden until the room has predicted it.
     pub workshop: bool,
+    /// The language, when one was asked for (`lang=zh`); none: the browser's.
+    pub lang: Option<Lang>,
+}
+
+/// The language an address asks for (`lang=zh`, `lang=en`), if it names one of the page's.
+pub fn lang(search: &str) -> Option<Lang> {
+    let query = search.strip_prefix('?').unwrap_or(search);
+    if query.len() > MAX_QUERY_CHARS {
+        return None;
+    }
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Lang::from_code)
 }
 
 /// Whether an address turns on mode `name` (`embed`, `workshop`): `name`, `name=1` or
@@ -108,6 +123,7 @@ pub fn query_for(target: &Target, at_ms: Option<u64>) -> String {
         at_ms.map(|ms| format!("t={ms}")),
         target.embed.then(|| "embed=1".to_string()),
         target.workshop.then(|| "workshop=1".to_string()),
+        target.lang.map(|l| format!("lang={}", l.code())),
     ]
     .into_iter()
     .flatten()
@@ -144,6 +160,7 @@ fn opens(search: &str, target: &Target) -> bool {
         && value("s") == target.scenario
         && flag(search, "embed") == target.embed
         && flag(search, "workshop") == target.workshop
+        && lang(search) == target.lang
 }
 
 /// Makes the address bar open `target`, without a new history entry; an address that
@@ -179,6 +196,7 @@ mod tests {
             scenario: None,
             embed: false,
             workshop: false,
+            lang: None,
         };
         assert_eq!(parse(&query_for(&target, Some(1500))), o);
         assert!(opens("?preset=acks-0-leader-crash&t=1500", &target));
@@ -231,6 +249,7 @@ mod tests {
             scenario: Some(&encoded),
             embed: false,
             workshop: false,
+            lang: None,
         };
         let o = parse(&query_for(&target, Some(20)));
         assert_eq!(o.preset, Some(index(p.id)));
@@ -260,6 +279,32 @@ mod tests {
     }
 
     #[test]
+    fn the_language_is_asked_for_and_kept() {
+        assert_eq!(lang("?preset=acks-0-leader-crash&lang=zh"), Some(Lang::Zh));
+        assert_eq!(lang("lang=zh-CN&t=5"), Some(Lang::Zh));
+        assert_eq!(lang("?lang=en"), Some(Lang::En));
+        assert_eq!(lang("?lang=fr"), None, "an unknown language: the browser's");
+        assert_eq!(lang("?language=zh"), None);
+        let target = Target {
+            preset: Some("acks-0-leader-crash"),
+            scenario: None,
+            embed: false,
+            workshop: true,
+            lang: Some(Lang::Zh),
+        };
+        let query = query_for(&target, Some(40));
+        assert_eq!(query, "?preset=acks-0-leader-crash&t=40&workshop=1&lang=zh");
+        assert!(opens(&query, &target));
+        assert!(!opens(
+            &query,
+            &Target {
+                lang: None,
+                ..target
+            }
+        ));
+    }
+
+    #[test]
     fn embed_mode_is_asked_for_and_kept() {
         assert!(flag("?preset=acks-0-leader-crash&embed", "embed"));
         assert!(flag("embed=1&t=5", "embed"));
@@ -271,6 +316,7 @@ mod tests {
             scenario: None,
             embed: true,
             workshop: false,
+            lang: None,
         };
         let query = query_for(&target, Some(40));
         assert_eq!(query, "?preset=acks-0-leader-crash&t=40&embed=1");

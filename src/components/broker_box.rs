@@ -44,6 +44,7 @@ pub struct BrokerBoxProps {
 /// A broker and its replicas.
 #[function_component(BrokerBox)]
 pub fn broker_box(props: &BrokerBoxProps) -> Html {
+    let t = crate::texts::use_texts();
     let BrokerBoxProps {
         broker,
         partitions,
@@ -85,13 +86,13 @@ pub fn broker_box(props: &BrokerBoxProps) -> Html {
             </text>
             if !status.is_empty() {
                 <text class={classes!("broker-status", status)} x={(rect.x + 96.0).to_string()} y={(rect.y + 18.0).to_string()}>
-                    { if status == "stopped" { "✕ stopped" } else { "⚠ fenced by the controller" } }
+                    { if status == "stopped" { t.broker_stopped } else { t.broker_fenced } }
                 </text>
             }
             { for broker.replicas.iter().enumerate().map(|(i, r)| {
                 let y = rect.y + 26.0 + i as f64 * metrics.row_h;
                 let state = partitions.iter().find(|s| s.partition == r.partition);
-                let row = Row { x: rect.x + 10.0, y, metrics, fit, labels: *cell_labels };
+                let row = Row { x: rect.x + 10.0, y, metrics, fit, labels: *cell_labels, texts: t };
                 replica_row(r, broker.id, state, committed.get(&r.partition).copied(), row, on_select_record)
             }) }
         </g>
@@ -105,6 +106,7 @@ struct Row {
     metrics: RowMetrics,
     fit: usize,
     labels: bool,
+    texts: &'static crate::texts::Texts,
 }
 
 fn replica_row(
@@ -121,6 +123,7 @@ fn replica_row(
         metrics,
         fit,
         labels,
+        texts: t,
     } = row;
     let RowMetrics { cell_h, cell_w, .. } = metrics;
     let leo = replica.log_end_offset().0 as usize;
@@ -143,11 +146,11 @@ fn replica_row(
     let true_leader = state.and_then(|s| s.leader) == Some(me);
     let (shown_label, full_label) = offsets_label(hw, leo, replica, state, true_leader, room);
     let (badge, badge_class) = match (replica.is_leader, true_leader) {
-        (true, true) => ("leader", "leader-badge"),
-        (true, false) => ("old leader", "leader-badge stale"),
+        (true, true) => (t.leader, "leader-badge"),
+        (true, false) => (t.old_leader, "leader-badge stale"),
         _ => ("", ""),
     };
-    let isr_text = if in_isr { "in ISR" } else { "out of ISR" };
+    let isr_text = if in_isr { t.in_isr } else { t.out_of_isr };
     html! {
         <g class={classes!("replica", replica.is_leader.then_some("leader"), (!in_isr).then_some("out-of-isr"))}>
             <text class="partition-label" x={x.to_string()} y={text_y.clone()}>{ replica.partition.to_string() }</text>

@@ -54,16 +54,13 @@ pub struct FailedSendsProps {
 /// One paragraph under the verdict: the exceptions, and what a resend would do.
 #[function_component(FailedSends)]
 pub fn failed_sends(props: &FailedSendsProps) -> Html {
+    let t = crate::texts::use_texts();
     let f = &props.failures;
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let never = f.total - f.in_log - f.written_not_kept;
     let parts: Vec<String> = [
-        (f.in_log, "in the final log anyway (resending duplicates)"),
-        (
-            f.written_not_kept,
-            "written, but not in the final log (aborted or truncated away)",
-        ),
-        (never, "never written to any replica"),
+        (f.in_log, t.failed_in_log),
+        (f.written_not_kept, t.failed_not_kept),
+        (never, t.failed_never_written),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
@@ -71,15 +68,15 @@ pub fn failed_sends(props: &FailedSendsProps) -> Html {
     .collect();
     html! {
         <p class="failed-sends" data-testid="failed-sends">
-            <strong>{ format!("{} send{} failed: ", f.total, plural(f.total)) }</strong>
+            <strong>{ (t.sends_failed)(f.total) }</strong>
             { for f.by_exception.iter().enumerate().map(|(i, ((exception, error), n))| html! {
                 <>
-                    if i > 0 { {", "} }
+                    if i > 0 { { t.list_separator } }
                     <code>{ *exception }</code>
                     { if exception == error { format!(" ×{n}") } else { format!(" ({error}) ×{n}") } }
                 </>
             }) }
-            { format!(". Not a loss: the application was told. Of them: {}.", parts.join("; ")) }
+            { (t.failed_not_a_loss)(&parts.join(t.clause_separator)) }
         </p>
     }
 }

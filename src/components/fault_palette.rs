@@ -28,9 +28,10 @@ pub struct FaultPaletteProps {
 /// The palette and the plan.
 #[function_component(FaultPalette)]
 pub fn fault_palette(props: &FaultPaletteProps) -> Html {
+    let t = crate::texts::use_texts();
     let hint = match props.selected {
-        Some(node) => format!("Selected {node}: a fault button applies to it at the play position."),
-        None => "Drag a fault onto a broker, the producer, a consumer, the controller or a link — or select one (click, or Tab and Enter) and press a fault.".to_string(),
+        Some(node) => (t.palette_hint_selected)(&node.to_string()),
+        None => t.palette_hint.to_string(),
     };
     html! {
         <section class="fault-palette" aria-label="Faults">
@@ -42,7 +43,7 @@ pub fn fault_palette(props: &FaultPaletteProps) -> Html {
                     let on_drag_end = props.on_drag_end.clone();
                     let on_cancel = props.on_drag_end.clone();
                     let fits = props.selected.is_none_or(|n| kind.on(n).is_some());
-                    let title = format!("{}: applies to {}", kind.label(), kind.applies_to());
+                    let title = (t.fault_title)(kind);
                     html! {
                         <button type="button" class={classes!("fault-chip", (!fits).then_some("does-not-fit"))}
                                 title={title} data-fault={kind.label()}
@@ -57,7 +58,7 @@ pub fn fault_palette(props: &FaultPaletteProps) -> Html {
                                 onpointermove={Callback::from(move |e: PointerEvent| on_drag_move.emit((e.client_x(), e.client_y())))}
                                 onpointerup={Callback::from(move |e: PointerEvent| on_drag_end.emit(Some((e.client_x(), e.client_y()))))}
                                 onpointercancel={Callback::from(move |_| on_cancel.emit(None))}>
-                            { kind.label() }
+                            { (t.fault)(kind) }
                         </button>
                     }
                 }) }

@@ -66,6 +66,7 @@ fn marker_keys(
 /// The transport bar.
 #[function_component(Playback)]
 pub fn playback(props: &PlaybackProps) -> Html {
+    let t = crate::texts::use_texts();
     let button = |label: Icon, title: &'static str, cb: &Callback<()>| {
         let cb = cb.clone();
         html! {
@@ -88,20 +89,20 @@ pub fn playback(props: &PlaybackProps) -> Html {
         }
     });
     let (play_label, play_title) = if props.playing {
-        (Icon::Pause, "Pause (Space)")
+        (Icon::Pause, t.pause)
     } else {
-        (Icon::Play, "Play (Space)")
+        (Icon::Play, t.play)
     };
     html! {
-        <div class="playback" role="group" aria-label="Playback">
-            { button(Icon::Rewind, "Back to the start (Home)", &props.on_rewind) }
-            { button(Icon::StepBack, "Step back one event (←)", &props.on_step_back) }
+        <div class="playback" role="group" aria-label={t.playback}>
+            { button(Icon::Rewind, t.rewind, &props.on_rewind) }
+            { button(Icon::StepBack, t.step_back, &props.on_step_back) }
             { button(play_label, play_title, &props.on_toggle) }
-            { button(Icon::StepForward, "Step forward one event (→)", &props.on_step_forward) }
-            { button(Icon::End, "To the end (End)", &props.on_end) }
+            { button(Icon::StepForward, t.step_forward, &props.on_step_forward) }
+            { button(Icon::End, t.to_end, &props.on_end) }
             <div class="timeline">
                 <input class="scrubber" type="range" min="0" max={props.end.as_us().to_string()}
-                       step="100" value={props.position.as_us().to_string()} aria-label="Play position"
+                       step="100" value={props.position.as_us().to_string()} aria-label={t.play_position}
                        aria-valuetext={props.position.to_string()} {oninput} />
                 <div class="fault-markers">
                     { for props.faults.iter().enumerate().map(|(i, (at, what))| {
@@ -109,7 +110,7 @@ pub fn playback(props: &PlaybackProps) -> Html {
                         let left = 100.0 * at.as_us() as f64 / end_us as f64;
                         let on_seek = props.on_seek.clone();
                         let at = *at;
-                        let label = format!("{what} at {at}: Enter jumps there, ←/→ move it, Delete removes it, or drag it");
+                        let label = (t.fault_marker)(what, &at.to_string());
                         let onkeydown = marker_keys(i, at, props.end, props.on_remove_fault.clone(), props.on_move_fault.clone());
                         let on_move = props.on_move_fault.clone();
                         let onpointerup = Callback::from(move |e: PointerEvent| {
@@ -137,8 +138,8 @@ pub fn playback(props: &PlaybackProps) -> Html {
             </div>
             <output class="clock" aria-live="off">{ format!("{} / {}", props.position, props.end) }</output>
             <label class="speed">
-                <span class="speed-word">{"Speed "}</span>
-                <select aria-label="Playback speed" {onchange}>
+                <span class="speed-word">{ t.speed }</span>
+                <select aria-label={t.playback_speed} {onchange}>
                     { for SPEEDS.iter().enumerate().map(|(i, (_, name))| html! {
                         <option value={i.to_string()} selected={i == props.speed}>{*name}</option>
                     }) }

@@ -7,6 +7,17 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+/// Every anomaly kind, in the ledger's order.
+pub const ALL_KINDS: [AnomalyKind; 7] = [
+    AnomalyKind::LostAcknowledgedWrite,
+    AnomalyKind::Duplicate,
+    AnomalyKind::Reorder,
+    AnomalyKind::DuplicateEffect,
+    AnomalyKind::LostEffect,
+    AnomalyKind::AbortedRead,
+    AnomalyKind::WriteCycle,
+];
+
 /// One answer: an anomaly kind, or none for "no anomaly".
 pub type Pick = Option<AnomalyKind>;
 
@@ -45,6 +56,7 @@ pub struct PredictionProps {
 /// The hidden verdict: a choice of outcomes and the button that reveals it.
 #[function_component(Prediction)]
 pub fn prediction(props: &PredictionProps) -> Html {
+    let t = crate::texts::use_texts();
     let picks = use_state(Vec::<Pick>::new);
     let choice = |pick: Pick, label: String| {
         let picks = picks.clone();
@@ -64,13 +76,13 @@ pub fn prediction(props: &PredictionProps) -> Html {
     };
     html! {
         <section class="whole-run prediction" data-testid="prediction">
-            <h2>{"Verdict of the whole run"}</h2>
-            <p class="verdict-detail">{"Hidden until you reveal it. What will this run show?"}</p>
-            <ul class="picks" aria-label="Prediction">
-                { choice(None, "no anomaly".to_string()) }
-                { for props.offered.iter().map(|k| choice(Some(*k), k.to_string())) }
+            <h2>{ t.whole_run }</h2>
+            <p class="verdict-detail">{ t.predict_question }</p>
+            <ul class="picks" aria-label={t.prediction}>
+                { choice(None, t.no_anomaly.to_string()) }
+                { for props.offered.iter().map(|k| choice(Some(*k), (t.anomaly)(*k).to_string())) }
             </ul>
-            <button type="button" class="reveal" onclick={reveal}>{"Reveal the verdict"}</button>
+            <button type="button" class="reveal" onclick={reveal}>{ t.reveal }</button>
         </section>
     }
 }
@@ -143,45 +155,45 @@ pub struct PredictionResultProps {
 /// One line under the revealed verdict: right, or what was missed and what did not happen.
 #[function_component(PredictionResult)]
 pub fn prediction_result(props: &PredictionResultProps) -> Html {
+    let t = crate::texts::use_texts();
     let Some(c) = compare(&props.picks, &props.found) else {
         return html! {};
     };
-    let list = |kinds: &[AnomalyKind]| {
-        kinds
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let text = if c.right {
-        if c.hit.is_empty() {
-            "✓ The prediction was right: no anomaly.".to_string()
-        } else {
-            format!("✓ The prediction was right: {}.", list(&c.hit))
-        }
-    } else {
-        let mut parts = Vec::new();
-        if !c.hit.is_empty() {
-            parts.push(format!("{} was right", list(&c.hit)));
-        }
-        if !c.missed.is_empty() {
-            parts.push(format!("{} was not predicted", list(&c.missed)));
-        }
-        if !c.wrong.is_empty() {
-            parts.push(format!("{} did not happen", list(&c.wrong)));
-        }
-        format!("✗ The prediction was off: {}.", parts.join("; "))
-    };
+    let text = result_text(t, &c);
     html! {
         <p class={classes!("prediction-result", if c.right { "right" } else { "off" })}
            data-testid="prediction-result">{ text }</p>
     }
 }
 
+/// The line that says how `c` went, in `t`'s language.
+pub fn result_text(t: &crate::texts::Texts, c: &Comparison) -> String {
+    if c.right {
+        let what = if c.hit.is_empty() {
+            t.no_anomaly.to_string()
+        } else {
+            t.anomaly_list(&c.hit)
+        };
+        return (t.prediction_right)(&what);
+    }
+    let mut parts = Vec::new();
+    if !c.hit.is_empty() {
+        parts.push((t.was_right)(&t.anomaly_list(&c.hit)));
+    }
+    if !c.missed.is_empty() {
+        parts.push((t.was_not_predicted)(&t.anomaly_list(&c.missed)));
+    }
+    if !c.wrong.is_empty() {
+        parts.push((t.did_not_happen)(&t.anomaly_list(&c.wrong)));
+    }
+    (t.prediction_off)(&parts.join(t.clause_separator))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::presets::scenario;
+    use crate::texts::Lang;
     use AnomalyKind::*;
 
     #[test]
@@ -208,6 +220,28 @@ mod tests {
         assert_eq!(
             (c.hit, c.wrong, c.right),
             (vec![Duplicate], vec![Reorder], false)
+        );
+    }
+
+    #[test]
+    fn the_result_reads_as_a_sentence_in_both_languages() {
+        let c = compare(
+            &[Some(Duplicate), Some(Reorder)],
+            &[LostAcknowledgedWrite, Duplicate],
+        )
+        .unwrap();
+        assert_eq!(
+            result_text(Lang::En.texts(), &c),
+            "✗ The prediction was off: duplicate was right; lost acknowledged write was not predicted; reorder did not happen."
+        );
+        assert_eq!(
+            result_text(Lang::Zh.texts(), &c),
+            "✗ 预测有误：重复（duplicate）预测对了；已确认写入丢失（lost acknowledged write）没有被预测到；乱序（reorder）并没有发生。"
+        );
+        let none = compare(&[None], &[]).unwrap();
+        assert_eq!(
+            result_text(Lang::Zh.texts(), &none),
+            "✓ 预测正确：没有异常。"
         );
     }
 

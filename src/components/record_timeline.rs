@@ -53,6 +53,7 @@ fn class(kind: StepKind) -> &'static str {
 /// The panel.
 #[function_component(RecordTimeline)]
 pub fn record_timeline_panel(props: &RecordTimelineProps) -> Html {
+    let texts = crate::texts::use_texts();
     let steps = use_memo((PtrEq(props.run.clone()), props.record), |(run, record)| {
         record_timeline(&run.0.trace, *record)
     });
@@ -60,9 +61,9 @@ pub fn record_timeline_panel(props: &RecordTimelineProps) -> Html {
     let x = |t: SimTime| 8.0 + 984.0 * t.as_us() as f64 / end;
     let on_close = props.on_close.clone();
     html! {
-        <section class="record-timeline" aria-label={format!("Timeline of {}", props.record)} data-testid="record-timeline">
+        <section class="record-timeline" aria-label={(texts.timeline_of)(&props.record.to_string())} data-testid="record-timeline">
             <header>
-                <h2>{ format!("Timeline of {}", props.record) }</h2>
+                <h2>{ (texts.timeline_of)(&props.record.to_string()) }</h2>
                 <button type="button" class="close-timeline" aria-label="Close the timeline"
                         onclick={Callback::from(move |_| on_close.emit(()))}>{"×"}</button>
             </header>

@@ -22,6 +22,7 @@ pub struct ScenarioFileProps {
 /// The "Open scenario…" control.
 #[function_component(ScenarioFile)]
 pub fn scenario_file(props: &ScenarioFileProps) -> Html {
+    let t = crate::texts::use_texts();
     // The reader is cancelled when dropped: keep it until it has finished.
     let reader = use_mut_ref(|| None::<FileReader>);
     let onchange = {
@@ -54,7 +55,7 @@ pub fn scenario_file(props: &ScenarioFileProps) -> Html {
     };
     html! {
         <label class="open-file">
-            {"Open scenario…"}
+            { t.open_scenario }
             <input type="file" accept=".json,application/json" data-testid="open-scenario" {onchange} />
         </label>
     }

@@ -27,6 +27,7 @@ fn groups() -> Vec<&'static str> {
 /// A labelled drop-down of every preset, by its name, in groups.
 #[function_component(ScenarioPicker)]
 pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
+    let t = crate::texts::use_texts();
     let on_select = props.on_select.clone();
     let onchange = Callback::from(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
@@ -36,10 +37,10 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     });
     html! {
         <label class="picker">
-            <span>{"Scenario"}</span>
-            <select {onchange} aria-label="Scenario">
+            <span>{ t.scenario }</span>
+            <select {onchange} aria-label={t.scenario}>
                 if props.selected.is_none() {
-                    <option value="" selected=true disabled=true>{"— opened from a file —"}</option>
+                    <option value="" selected=true disabled=true>{ t.opened_from_file }</option>
                 }
                 { for groups().into_iter().map(|group| html! {
                     <optgroup label={group}>

@@ -22,6 +22,7 @@ pub struct SettingsPanelProps {
 /// The panel.
 #[function_component(SettingsPanel)]
 pub fn settings_panel(props: &SettingsPanelProps) -> Html {
+    let t = crate::texts::use_texts();
     // Per field: the refused value's message.
     let errors = use_state(Vec::<(&'static str, String)>::new);
     let sections = ["Cluster", "Producer", "Consumer group"];
@@ -33,7 +34,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
     };
     html! {
         <details class="settings" data-testid="settings">
-            <summary>{"Settings — every knob, under Kafka's names"}</summary>
+            <summary>{ t.settings_summary }</summary>
             { for sections.iter().map(|section| {
                 let fields: Vec<&Field> = FIELDS.iter().filter(|f| f.section == *section && f.applies(&props.scenario)).collect();
                 let group = (*section == "Consumer group").then(|| group_toggle(props));

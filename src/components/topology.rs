@@ -91,6 +91,7 @@ impl DrawnBrokers {
 /// The animated cluster.
 #[function_component(Topology)]
 pub fn topology(props: &TopologyProps) -> Html {
+    let t = crate::texts::use_texts();
     let view = &props.view;
     let drawn = use_mut_ref(DrawnBrokers::default);
     drawn.borrow_mut().update(view, props.logs_at);
@@ -128,9 +129,9 @@ pub fn topology(props: &TopologyProps) -> Html {
                    lines.iter().map(|(l, _)| format!("; {l}")).collect::<String>())}>
                 <rect class="producer-box" x={p.x.to_string()} y={p.y.to_string()} width={p.w.to_string()} height={p.h.to_string()} rx="10" />
                 <text class="node-name" x={(p.x + 12.0).to_string()} y={(p.y + 24.0).to_string()}>{"Producer"}</text>
-                <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 52.0).to_string()}>{ format!("sent {}", view.sent) }</text>
-                <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 74.0).to_string()}>{ format!("acked {}", view.acknowledged) }</text>
-                <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 96.0).to_string()}>{ format!("failed {}", view.failed) }</text>
+                <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 52.0).to_string()}>{ (t.producer_sent)(view.sent) }</text>
+                <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 74.0).to_string()}>{ (t.producer_acked)(view.acknowledged) }</text>
+                <text class="node-stat" x={(p.x + 12.0).to_string()} y={(p.y + 96.0).to_string()}>{ (t.producer_failed)(view.failed) }</text>
                 { for lines.iter().enumerate().map(|(i, (line, class))| html! {
                     <text class={classes!("node-stat", *class)} x={(p.x + 12.0).to_string()} y={(p.y + 118.0 + 22.0 * i as f64).to_string()}>{ line.clone() }</text>
                 }) }

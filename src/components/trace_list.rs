@@ -26,13 +26,14 @@ impl PartialEq for TraceListProps {
 /// A window of the trace.
 #[function_component(TraceList)]
 pub fn trace_list(props: &TraceListProps) -> Html {
+    let t = crate::texts::use_texts();
     let events = &props.run.trace.events;
     let start = props.applied.saturating_sub(BEFORE);
     let end = (props.applied + AFTER).min(events.len());
     html! {
-        <section class="trace" aria-label="Trace">
-            <h2>{ format!("Trace · event {} of {}", props.applied, events.len()) }</h2>
-            <ol class="trace-list" start={(start + 1).to_string()}>
+        <section class="trace" aria-label={t.trace}>
+            <h2>{ (t.trace_heading)(props.applied, events.len()) }</h2>
+            <ol class="trace-list" lang={t.untranslated_lang} start={(start + 1).to_string()}>
                 { for events.range(start..end).enumerate().map(|(i, e)| {
                     let index = start + i;
                     let state = if index + 1 == props.applied { "current" } else if index < props.applied { "past" } else { "future" };

@@ -144,16 +144,17 @@ fn idempotence_value(scenario: &Scenario, configured: bool) -> String {
 /// Counts, verdict and configs.
 #[function_component(Verdict)]
 pub fn verdict(props: &VerdictProps) -> Html {
+    let t = crate::texts::use_texts();
     let view = &props.view;
     html! {
-        <aside class="verdict" aria-label="Verdict">
+        <aside class="verdict" aria-label={t.verdict}>
             <section class="moment">
-                <h2>{"At this moment"}</h2>
+                <h2>{ t.at_this_moment }</h2>
                 <dl class="counts">
-                    <div><dt>{"sent"}</dt><dd>{view.sent}</dd></div>
-                    <div><dt>{"acknowledged"}</dt><dd>{view.acknowledged}</dd></div>
-                    <div><dt>{"failed"}</dt><dd>{view.failed}</dd></div>
-                    <div><dt>{"in flight"}</dt><dd>{view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()}</dd></div>
+                    <div><dt>{ t.sent }</dt><dd>{view.sent}</dd></div>
+                    <div><dt>{ t.acknowledged }</dt><dd>{view.acknowledged}</dd></div>
+                    <div><dt>{ t.failed }</dt><dd>{view.failed}</dd></div>
+                    <div><dt>{ t.in_flight }</dt><dd>{view.in_flight.iter().filter(|m| !m.is_heartbeat()).count()}</dd></div>
                 </dl>
             </section>
             <RunVerdict scenario={Rc::clone(&props.scenario)} run={Rc::clone(&props.run)} on_seek={props.on_seek.clone()}
@@ -193,6 +194,7 @@ impl PartialEq for RunVerdictProps {
 /// The whole run's verdict, its anomalies and the configs in force.
 #[function_component(RunVerdict)]
 fn run_verdict(props: &RunVerdictProps) -> Html {
+    let t = crate::texts::use_texts();
     let c = &props.run.config;
     let setting = |name: &'static str, value: String, explicit: bool| {
         html! {
@@ -208,8 +210,8 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                           prediction={props.prediction.clone()} />
             }
             <section class="in-force">
-                <h2>{ format!("Configs (Kafka {})", props.scenario.kafka_version) }</h2>
-                <p class="configs-key">{ format!("Marked set: from the scenario or changed by you; the rest are Kafka {}'s defaults.", props.scenario.kafka_version) }</p>
+                <h2>{ (t.configs_heading)(&props.scenario.kafka_version.to_string()) }</h2>
+                <p class="configs-key">{ (t.configs_key)(&props.scenario.kafka_version.to_string()) }</p>
                 <ul class="configs">
                     { acks_setting(c.acks, &props.on_set_acks) }
                     { min_isr_setting(c.min_insync_replicas, props.scenario.topic.replication_factor, &props.on_set_min_isr) }
@@ -227,7 +229,7 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                     { for also_set(&props.scenario, false).into_iter().map(|(name, value)| setting(name, value, true)) }
                 </ul>
                 if let (Some(g), Some(cs)) = (&props.scenario.consumer_group, props.scenario.consumer_settings()) {
-                    <h2>{"Consumer group"}</h2>
+                    <h2>{ t.consumer_group }</h2>
                     <ul class="configs">
                         <li>{ format!("{} member{} · {} · commit: {} · {} ms per record", g.members, if g.members == 1 { "" } else { "s" }, processing_name(g.processing), commit_name(g.commit), g.processing_ms) }</li>
                         { setting("enable.auto.commit", cs.enable_auto_commit.value.to_string(), cs.enable_auto_commit.explicit) }
@@ -250,8 +252,8 @@ fn run_verdict(props: &RunVerdictProps) -> Html {
                     </p>
                 }
                 <details class="model-notes">
-                    <summary>{"What this model simplifies"}</summary>
-                    <ul>
+                    <summary>{ t.model_simplifies }</summary>
+                    <ul lang={t.untranslated_lang}>
                         <li>{"Records without keys, spread round-robin over the partitions (the partitioner before 2.4; the sticky partitioners of KIP-480 / KIP-794 are not modelled). One produce request carries one partition's batch (Kafka puts every partition the broker leads in one request). A too-large batch is split in halves when batch.size would leave it whole. A non-transactional idempotent producer gets its producer id without an InitProducerId round trip."}</li>
                         <li>{"One fetch session per partition (Kafka shares one per broker pair)."}</li>
                         <li>{"Time is counted in microseconds and a fault strikes before anything else due at the same microsecond (faults are placed at whole milliseconds)."}</li>

@@ -32,9 +32,8 @@ impl PartialEq for WholeRunProps {
     }
 }
 
-fn anomaly_summary(kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
-    let names: Vec<String> = kinds.iter().map(ToString::to_string).collect();
-    let text = names.join(", ");
+fn anomaly_summary(t: &crate::texts::Texts, kinds: &[delivery_lab_engine::AnomalyKind]) -> String {
+    let text = t.anomaly_list(kinds);
     let mut chars = text.chars();
     chars
         .next()
@@ -47,72 +46,71 @@ const MAX_LISTED: usize = 6;
 /// The whole run's verdict.
 #[function_component(WholeRun)]
 pub fn whole_run(props: &WholeRunProps) -> Html {
+    let t = crate::texts::use_texts();
     let ledger = &props.run.ledger;
     let delivery = ledger.delivery();
     let safe = ledger.anomalies.is_empty();
     let kinds = ledger.anomaly_kinds();
     html! {
         <section class="whole-run">
-            <h2>{"Verdict of the whole run"}</h2>
+            <h2>{ t.whole_run }</h2>
             if let Some(picks) = &props.prediction {
                 <PredictionResult picks={Rc::clone(picks)} found={kinds.clone()} />
             }
             <p class={classes!("headline", if safe { "safe" } else { "unsafe" })} data-testid="headline">
-                { if safe { "✓ No anomaly".to_string() } else { format!("✗ {}", anomaly_summary(&kinds)) } }
+                { if safe { t.no_anomaly_headline.to_string() } else { format!("✗ {}", anomaly_summary(t, &kinds)) } }
             </p>
-            <p class="guarantee">{"Observed: "}<strong data-testid="delivery">{ delivery.to_string() }</strong>{" producer → log"}</p>
+            <p class="guarantee">{ t.observed.0 }<strong data-testid="delivery">{ (t.delivery)(delivery) }</strong>{ t.observed.1 }</p>
             if let Some(e2e) = ledger.end_to_end() {
-                <p class="guarantee">{"End to end: "}<strong data-testid="end-to-end">{ e2e.to_string() }</strong>{" producer → sink"}</p>
+                <p class="guarantee">{ t.end_to_end.0 }<strong data-testid="end-to-end">{ (t.delivery)(e2e) }</strong>{ t.end_to_end.1 }</p>
                 <p class="verdict-detail" data-testid="effects">
-                    { format!("{} records' effects reached the sink, {} of them more than once; {} processings in all.",
-                        ledger.applied(),
+                    { (t.effects)(ledger.applied(),
                         ledger.consumed.values().filter(|c| c.effects > 1).count(),
                         ledger.consumed.values().map(|c| u64::from(c.processed)).sum::<u64>()) }
                 </p>
             }
             <p class="verdict-detail">
-                { format!("{} records sent, {} acknowledged, {} failed with an error the application saw; ", ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
-                { if safe { "none lost, duplicated or reordered.".to_string() }
-                  else { format!("{} anomalies.", ledger.anomalies.len()) } }
+                { (t.record_counts)(ledger.records.len(), ledger.acknowledged(), ledger.failed()) }
+                { if safe { t.none_lost.to_string() } else { (t.anomaly_count)(ledger.anomalies.len()) } }
             </p>
             if let Some(failures) = failures(ledger) {
                 <FailedSends {failures} />
             }
             if !safe {
                 { for kinds.iter().map(|k| html! {
-                    <p class="anomaly-why"><strong>{ format!("{k}: ") }</strong>{ k.explanation() }</p>
+                    <p class="anomaly-why"><strong>{ format!("{}: ", (t.anomaly)(*k)) }</strong>{ (t.anomaly_why)(*k) }</p>
                 }) }
                 <ul class="anomalies">
                     { for ledger.anomalies.iter().take(MAX_LISTED).map(|a| {
                         let trace = &props.run.trace.events;
                         let at = a.cause.or(Some(a.event)).and_then(|i| trace.get(i)).map(|e| e.time);
-                        let cause = a.cause.and_then(|i| trace.get(i)).map(|e| format!("{} on {}", e.kind.name(), e.node));
+                        let cause = a.cause.and_then(|i| trace.get(i)).map(|e| (t.cause_on)(e.kind.name(), &e.node.to_string()));
                         let on_seek = props.on_seek.clone();
                         let on_record = props.on_select_record.clone();
                         let record = a.record;
                         html! {
                             <li>
-                                { format!("{} — ", a.kind) }
-                                <button type="button" class="record-link" aria-label={format!("Timeline of r{}", a.record.0)}
+                                { format!("{} — ", (t.anomaly)(a.kind)) }
+                                <button type="button" class="record-link" aria-label={(t.timeline_of)(&format!("r{}", a.record.0))}
                                         onclick={Callback::from(move |_| on_record.emit(record))}>{ format!("r{}", a.record.0) }</button>
                                 if let Some(cause) = cause { <span class="cause">{ format!(" · {cause}") }</span> }
                                 if let Some(at) = at {
-                                    <button type="button" class="jump" aria-label={format!("Show the cause of the {} of r{}", a.kind, a.record.0)}
-                                            onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
+                                    <button type="button" class="jump" aria-label={(t.show_cause_of)((t.anomaly)(a.kind), &format!("r{}", a.record.0))}
+                                            onclick={Callback::from(move |_| on_seek.emit(at))}>{ t.show }</button>
                                 }
                             </li>
                         }
                     }) }
                     if ledger.anomalies.len() > MAX_LISTED {
-                        <li>{ format!("… and {} more", ledger.anomalies.len() - MAX_LISTED) }</li>
+                        <li>{ (t.and_more)(ledger.anomalies.len() - MAX_LISTED) }</li>
                     }
                 </ul>
             }
             { for ledger.offline_partitions.iter().map(|p| html! {
-                <p class="offline">{ format!("{p} has no leader at the end: its records are unavailable, not lost.") }</p>
+                <p class="offline">{ (t.offline_partition)(&p.to_string()) }</p>
             }) }
             if !ledger.violations.is_empty() {
-                <h2>{"Invariants broken"}</h2>
+                <h2>{ t.invariants_broken }</h2>
                 <ul class="violations">
                     { for ledger.violations.iter().take(MAX_LISTED).map(|v| {
                         let at = props.run.trace.events.get(v.event).map(|e| e.time);
@@ -121,7 +119,7 @@ pub fn whole_run(props: &WholeRunProps) -> Html {
                             <li title={v.detail.clone()}>
                                 <code>{ v.invariant.to_string() }</code>{ format!(" {}", v.partition) }
                                 if let Some(at) = at {
-                                    <button type="button" class="jump" onclick={Callback::from(move |_| on_seek.emit(at))}>{"show"}</button>
+                                    <button type="button" class="jump" onclick={Callback::from(move |_| on_seek.emit(at))}>{ t.show }</button>
                                 }
                             </li>
                         }
