@@ -6,10 +6,10 @@ import { useApp, openApp, screenshot, choosePreset, seekTo, settled } from './ha
 
 const app = useApp();
 
-/** The "N anomalies." count of the verdict. */
+/** The "N anomalies." (or "1 anomaly.") count of the verdict. */
 async function anomalies(page) {
   const text = await page.locator('.verdict-detail').last().textContent();
-  const m = text.match(/(\d+) anomalies/);
+  const m = text.match(/(\d+) anomal(?:y|ies)\./);
   return m ? Number(m[1]) : 0;
 }
 
