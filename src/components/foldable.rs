@@ -14,7 +14,12 @@ pub fn is_open(choice: &UseStateHandle<Option<bool>>, facts: usize) -> bool {
 }
 
 /// The heading of a foldable panel.
-pub fn heading(title: &str, choice: &UseStateHandle<Option<bool>>, open: bool) -> Html {
+pub fn heading(
+    t: &crate::texts::Texts,
+    title: &str,
+    choice: &UseStateHandle<Option<bool>>,
+    open: bool,
+) -> Html {
     let toggle = {
         let choice = choice.clone();
         Callback::from(move |_| choice.set(Some(!open)))
@@ -23,8 +28,8 @@ pub fn heading(title: &str, choice: &UseStateHandle<Option<bool>>, open: bool) -
         <header class="panel-head">
             <h2>{ title.to_string() }</h2>
             <button type="button" class="fold" aria-expanded={open.to_string()}
-                    aria-label={format!("{} {title}", if open { "Hide" } else { "Show" })} onclick={toggle}>
-                { if open { "hide" } else { "show" } }
+                    aria-label={if open { (t.hide_panel)(title) } else { (t.show_panel)(title) }} onclick={toggle}>
+                { if open { t.hide } else { t.unfold } }
             </button>
         </header>
     }

@@ -16,16 +16,6 @@ use yew::prelude::*;
 /// How many lanes are drawn (anomalies first); the rest are counted.
 const MAX_LANES: usize = 40;
 
-/// The lanes' key: one shape per milestone.
-const KEY: [&str; 6] = [
-    "○ sent",
-    "| appended",
-    "● acknowledged",
-    "◆ committed",
-    "✕ failed or aborted",
-    "■ processed",
-];
-
 const LANE_H: f64 = 16.0;
 const LABEL_W: f64 = 64.0;
 const TRACK_END: f64 = 992.0;
@@ -168,6 +158,7 @@ fn lane_rows(props: &LaneRowsProps) -> Html {
 /// The panel.
 #[function_component(RecordLanes)]
 pub fn record_lanes_panel(props: &RecordLanesProps) -> Html {
+    let t = crate::texts::use_texts();
     let choice = use_state(|| None::<bool>);
     let open = is_open(&choice, props.run.trace.events.len());
     let lanes = use_memo((PtrEq(props.run.clone()), open), |(run, open)| {
@@ -179,8 +170,8 @@ pub fn record_lanes_panel(props: &RecordLanesProps) -> Html {
     });
     if !open {
         return html! {
-            <section class="record-lanes folded" aria-label="Records, one lane each" data-testid="record-lanes">
-                { heading("Records", &choice, open) }
+            <section class="record-lanes folded" aria-label={t.records_lanes} data-testid="record-lanes">
+                { heading(t, t.records, &choice, open) }
             </section>
         };
     }
@@ -192,12 +183,12 @@ pub fn record_lanes_panel(props: &RecordLanesProps) -> Html {
     let with_anomaly = lanes.iter().filter(|l| !l.anomalies.is_empty()).count();
     let rows: Rc<Vec<Lane>> = lanes.clone();
     html! {
-        <section class="record-lanes" aria-label="Records, one lane each" data-testid="record-lanes">
-            { heading("Records", &choice, open) }
+        <section class="record-lanes" aria-label={t.records_lanes} data-testid="record-lanes">
+            { heading(t, t.records, &choice, open) }
             <p class="lanes-summary">
-                { format!("{} records, {} with an anomaly (listed first). ", lanes.len(), with_anomaly) }
+                { (t.lanes_summary)(lanes.len(), with_anomaly) }
                 <span class="lanes-key">
-                    { for KEY.iter().enumerate().map(|(i, item)| html! {
+                    { for t.lanes_key.iter().enumerate().map(|(i, item)| html! {
                         <>{ if i > 0 { " · " } else { "" } }<span>{ *item }</span></>
                     }) }
                 </span>

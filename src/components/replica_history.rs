@@ -223,6 +223,7 @@ fn at(y: f64) -> String {
 #[function_component(ReplicaHistory)]
 pub fn replica_history_panel(props: &ReplicaHistoryProps) -> Html {
     let end = props.end;
+    let t = crate::texts::use_texts();
     let choice = use_state(|| None::<bool>);
     let open = is_open(&choice, props.run.trace.events.len());
     let charts = use_memo((PtrEq(props.run.clone()), end, open), |(run, end, open)| {
@@ -234,8 +235,8 @@ pub fn replica_history_panel(props: &ReplicaHistoryProps) -> Html {
     });
     if !open {
         return html! {
-            <section class="replica-history folded" aria-label="Replica logs over time" data-testid="replica-history">
-                { heading("Replica logs over time", &choice, open) }
+            <section class="replica-history folded" aria-label={t.replica_logs} data-testid="replica-history">
+                { heading(t, t.replica_logs, &choice, open) }
             </section>
         };
     }
@@ -243,12 +244,12 @@ pub fn replica_history_panel(props: &ReplicaHistoryProps) -> Html {
     let now = W * (props.position.as_us() as f64 / span).min(1.0);
     let shared: Rc<Charts> = charts.clone();
     html! {
-        <section class="replica-history" aria-label="Replica logs over time" data-testid="replica-history">
-            { heading("Replica logs over time", &choice, open) }
-            <p class="lanes-summary">{ format!("From the start to {} (the last change).", charts.end) }</p>
+        <section class="replica-history" aria-label={t.replica_logs} data-testid="replica-history">
+            { heading(t, t.replica_logs, &choice, open) }
+            <p class="lanes-summary">{ (t.replica_span)(&charts.end.to_string()) }</p>
             { for charts.charts.iter().enumerate().map(|(i, c)| html! {
                 <figure class="replica-chart">
-                    <figcaption>{ format!("{}: log end offset (solid) and high watermark (dashed) per replica", c.partition) }</figcaption>
+                    <figcaption>{ (t.replica_caption)(&c.partition.to_string()) }</figcaption>
                     <div class="chart-body">
                         <div class="chart-ticks" aria-hidden="true">
                             <span style={at(TOP)}>{ c.top.to_string() }</span>

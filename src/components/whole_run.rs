@@ -90,7 +90,7 @@ pub fn whole_run(props: &WholeRunProps) -> Html {
                         let record = a.record;
                         html! {
                             <li>
-                                { format!("{} — ", (t.anomaly)(a.kind)) }
+                                { format!("{} — ", t.anomaly_short(a.kind)) }
                                 <button type="button" class="record-link" aria-label={(t.timeline_of)(&format!("r{}", a.record.0))}
                                         onclick={Callback::from(move |_| on_record.emit(record))}>{ format!("r{}", a.record.0) }</button>
                                 if let Some(cause) = cause { <span class="cause">{ format!(" · {cause}") }</span> }

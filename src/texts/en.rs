@@ -140,6 +140,32 @@ pub static EN: Texts = Texts {
     trace_heading: |at, of| format!("Trace · event {at} of {of}"),
     untranslated_lang: None,
 
+    hide: "hide",
+    unfold: "show",
+    hide_panel: |title| format!("Hide {title}"),
+    show_panel: |title| format!("Show {title}"),
+    records: "Records",
+    records_lanes: "Records, one lane each",
+    lanes_summary: |n, anomalous| {
+        format!(
+            "{}, {anomalous} with an anomaly (listed first). ",
+            plural(n, "record", "records")
+        )
+    },
+    lanes_key: [
+        "○ sent",
+        "| appended",
+        "● acknowledged",
+        "◆ committed",
+        "✕ failed or aborted",
+        "■ processed",
+    ],
+    replica_logs: "Replica logs over time",
+    replica_span: |end| format!("From the start to {end} (the last change)."),
+    replica_caption: |p| {
+        format!("{p}: log end offset (solid) and high watermark (dashed) per replica")
+    },
+
     sends_failed: |n| format!("{} failed: ", plural(n, "send", "sends")),
     failed_in_log: "in the final log anyway (resending duplicates)",
     failed_not_kept: "written, but not in the final log (aborted or truncated away)",

@@ -255,6 +255,29 @@ pub struct Texts {
     /// The `lang` of the parts not translated yet (none in English).
     pub untranslated_lang: Option<&'static str>,
 
+    /// A folded panel's button.
+    pub hide: &'static str,
+    /// The button of a folded panel.
+    pub unfold: &'static str,
+    /// Its accessible name when open, with the panel's title.
+    pub hide_panel: fn(&str) -> String,
+    /// Its accessible name when folded.
+    pub show_panel: fn(&str) -> String,
+    /// The record lanes' heading.
+    pub records: &'static str,
+    /// Their accessible name.
+    pub records_lanes: &'static str,
+    /// Records, with an anomaly.
+    pub lanes_summary: fn(usize, usize) -> String,
+    /// The lanes' key: one shape per milestone.
+    pub lanes_key: [&'static str; 6],
+    /// The replica charts' heading.
+    pub replica_logs: &'static str,
+    /// Their span, to the time of the last change.
+    pub replica_span: fn(&str) -> String,
+    /// One chart's caption, for a partition.
+    pub replica_caption: fn(&str) -> String,
+
     // Failed sends.
     /// "N send(s) failed: ".
     pub sends_failed: fn(usize) -> String,
@@ -293,6 +316,13 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// An anomaly kind's name without the bracketed English term, for lists that repeat
+    /// it (the term is in the headline above them).
+    pub fn anomaly_short(&self, kind: AnomalyKind) -> &'static str {
+        let name = (self.anomaly)(kind);
+        name.split('（').next().unwrap_or(name)
+    }
+
     /// `kinds`' names as one list.
     pub fn anomaly_list(&self, kinds: &[AnomalyKind]) -> String {
         let names: Vec<&str> = kinds.iter().map(|k| (self.anomaly)(*k)).collect();
@@ -340,6 +370,11 @@ mod tests {
                     .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
             );
         }
+        assert_eq!(zh.anomaly_short(AnomalyKind::Reorder), "乱序");
+        assert_eq!(
+            Lang::En.texts().anomaly_short(AnomalyKind::Reorder),
+            "reorder"
+        );
         assert_eq!(
             zh.anomaly_list(&[AnomalyKind::LostAcknowledgedWrite, AnomalyKind::Duplicate]),
             "已确认写入丢失（lost acknowledged write）、重复（duplicate）"

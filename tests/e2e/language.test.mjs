@@ -27,6 +27,9 @@ test('a workshop in Chinese: predict, reveal, then switch to English', async () 
   assert.equal(await page.getByTestId('prediction-result').innerText(),
     '✗ 预测有误：已确认写入丢失（lost acknowledged write）预测对了；重复（duplicate）并没有发生。');
   assert.match(await page.getByTestId('delivery').innerText(), /^至多一次（at-most-once）$/);
+  // The lanes are back, in Chinese; the list under the verdict names the kind briefly.
+  assert.match(await page.getByTestId('record-lanes').locator('.lanes-summary').innerText(), /^共 8 条记录，5 条有异常（排在前面）。/);
+  assert.match(await page.locator('.anomalies li').first().innerText(), /^已确认写入丢失 — r3/);
   // What is not translated yet says so to screen readers and translators.
   assert.equal(await page.locator('.trace-list').getAttribute('lang'), 'en');
   await page.waitForFunction(() => location.search.includes('lang=zh'));
