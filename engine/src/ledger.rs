@@ -54,7 +54,14 @@ pub enum AnomalyKind {
 
 impl fmt::Display for AnomalyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.write_str(self.name())
+    }
+}
+
+impl AnomalyKind {
+    /// Its name, as the verdict prints it.
+    pub fn name(self) -> &'static str {
+        match self {
             AnomalyKind::LostAcknowledgedWrite => "lost acknowledged write",
             AnomalyKind::Duplicate => "duplicate",
             AnomalyKind::Reorder => "reorder",
@@ -62,7 +69,7 @@ impl fmt::Display for AnomalyKind {
             AnomalyKind::LostEffect => "effect never applied",
             AnomalyKind::AbortedRead => "aborted record applied",
             AnomalyKind::WriteCycle => "write cycle (G0)",
-        })
+        }
     }
 }
 
@@ -167,13 +174,20 @@ pub enum Delivery {
 
 impl fmt::Display for Delivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.write_str(self.name())
+    }
+}
+
+impl Delivery {
+    /// Its name, as the verdict prints it.
+    pub fn name(self) -> &'static str {
+        match self {
             Delivery::NothingAcknowledged => "nothing acknowledged",
             Delivery::ExactlyOnce => "exactly-once",
             Delivery::AtLeastOnce => "at-least-once",
             Delivery::AtMostOnce => "at-most-once",
             Delivery::NoGuarantee => "no guarantee",
-        })
+        }
     }
 }
 

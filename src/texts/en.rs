@@ -1,4 +1,4 @@
-//! The page in English. Anomaly and guarantee names are the engine's own (its `Display`).
+//! The page in English. Anomaly and guarantee names are the engine's own.
 
 use super::Texts;
 use crate::edit::FaultKind;
@@ -7,28 +7,6 @@ use delivery_lab_engine::ledger::Delivery;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn anomaly(kind: AnomalyKind) -> &'static str {
-    match kind {
-        AnomalyKind::LostAcknowledgedWrite => "lost acknowledged write",
-        AnomalyKind::Duplicate => "duplicate",
-        AnomalyKind::Reorder => "reorder",
-        AnomalyKind::DuplicateEffect => "effect applied twice",
-        AnomalyKind::LostEffect => "effect never applied",
-        AnomalyKind::AbortedRead => "aborted record applied",
-        AnomalyKind::WriteCycle => "write cycle (G0)",
-    }
-}
-
-fn delivery(d: Delivery) -> &'static str {
-    match d {
-        Delivery::NothingAcknowledged => "nothing acknowledged",
-        Delivery::ExactlyOnce => "exactly-once",
-        Delivery::AtLeastOnce => "at-least-once",
-        Delivery::AtMostOnce => "at-most-once",
-        Delivery::NoGuarantee => "no guarantee",
-    }
 }
 
 /// English.
@@ -123,9 +101,9 @@ pub static EN: Texts = Texts {
         format!("{p} has no leader at the end: its records are unavailable, not lost.")
     },
     invariants_broken: "Invariants broken",
-    anomaly,
+    anomaly: AnomalyKind::name,
     anomaly_why: AnomalyKind::explanation,
-    delivery,
+    delivery: Delivery::name,
 
     configs_heading: |v| format!("Configs (Kafka {v})"),
     configs_key: |v| {
